@@ -1,0 +1,137 @@
+//! The shared argv analyzer: subcommand path, flags and flag values of a CLI tool.
+//!
+//! Driven by a `ProgramSpec` (which options take a value, which name the target). Without a
+//! spec every `-x`/`--long` is taken as a flag without a value, and `--long=value` still
+//! splits — the subcommand path of most tools is then still right, because global options
+//! that take values are the ones the tables list.
+
+use crate::facts::Facts;
+use crate::invocation::Env;
+use crate::rules::model::ProgramSpec;
+
+/// Read `args` (argv without argv[0]).
+pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts {
+    let mut facts = Facts::default();
+    let takes_value = |flag: &str| spec.is_some_and(|s| s.value_flags.iter().any(|f| f == flag));
+    let clusters = spec.is_none_or(|s| s.clusters);
+    let mut i = 0;
+    let mut only_operands = false;
+    while i < args.len() {
+        let arg = &args[i];
+        i += 1;
+        if only_operands || arg == "-" || !arg.starts_with('-') {
+            facts.command.push(arg.clone());
+            continue;
+        }
+        if arg == "--" {
+            only_operands = true;
+            facts.flags.push(arg.clone());
+            continue;
+        }
+        if let Some((flag, value)) = arg.split_once('=').filter(|_| arg.starts_with("--") || !clusters) {
+            record(&mut facts, spec, flag, value);
+            continue;
+        }
+        if arg.starts_with("--") || !clusters || arg.len() == 2 || takes_value(arg) {
+            if takes_value(arg) {
+                let value = args.get(i).cloned().unwrap_or_default();
+                i += 1;
+                record(&mut facts, spec, arg, &value);
+            } else {
+                facts.flags.push(arg.clone());
+            }
+            continue;
+        }
+        // A short cluster: `-fdx` is `-f -d -x`; the first letter that takes a value eats the
+        // rest of the token (`-n5`), or the next argument when nothing is left.
+        let letters = &arg[1..];
+        for (pos, c) in letters.char_indices() {
+            let flag = format!("-{c}");
+            if takes_value(&flag) {
+                let rest = &letters[pos + c.len_utf8()..];
+                let value = if rest.is_empty() {
+                    i += 1;
+                    args.get(i - 1).cloned().unwrap_or_default()
+                } else {
+                    rest.to_string()
+                };
+                record(&mut facts, spec, &flag, &value);
+                break;
+            }
+            facts.flags.push(flag);
+        }
+    }
+    if let Some(spec) = spec {
+        for var in &spec.target_env {
+            if let Some(v) = env.get(var) {
+                facts.add_target(v);
+            }
+        }
+    }
+    facts
+}
+
+fn record(facts: &mut Facts, spec: Option<&ProgramSpec>, flag: &str, value: &str) {
+    facts.flags.push(flag.to_string());
+    facts.flag_values.push((flag.to_string(), value.to_string()));
+    if spec.is_some_and(|s| s.target_flags.iter().any(|f| f == flag)) {
+        facts.add_target(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> ProgramSpec {
+        ProgramSpec {
+            name: "railway".into(),
+            value_flags: ["-s", "--service", "-e", "--environment", "-n", "--volume"].map(String::from).to_vec(),
+            target_flags: vec!["-e".into(), "--environment".into()],
+            clusters: true,
+            target_env: vec!["RAILWAY_ENVIRONMENT".into()],
+        }
+    }
+
+    fn run(line: &str) -> Facts {
+        let args = shell_words::split(line).unwrap();
+        analyze(&args, Some(&spec()), &Env::default())
+    }
+
+    #[test]
+    fn global_flags_with_values_are_not_subcommands() {
+        let f = run("-s api --environment production volume delete --volume pgdata --yes");
+        assert_eq!(f.command, ["volume", "delete"]);
+        assert!(f.has_flag("--yes") && f.has_flag("-s"));
+        assert_eq!(f.targets, ["production"]);
+    }
+
+    #[test]
+    fn equals_and_clusters() {
+        let f = run("--service=api -yq -n5 -e prod x");
+        assert_eq!(f.command, ["x"]);
+        assert!(f.has_flag("-y") && f.has_flag("-q") && f.has_flag("--service"));
+        assert!(f.flag_values.contains(&("-n".into(), "5".into())));
+        assert_eq!(f.targets, ["prod"]);
+    }
+
+    #[test]
+    fn double_dash_ends_options() {
+        let f = run("checkout -- -weird .");
+        assert_eq!(f.command, ["checkout", "-weird", "."]);
+        assert!(f.has_flag("--"));
+    }
+
+    #[test]
+    fn missing_value_at_the_end_is_empty() {
+        let f = run("volume delete -s");
+        assert_eq!(f.command, ["volume", "delete"]);
+    }
+
+    #[test]
+    fn target_from_environment() {
+        let env = Env::from_pairs([("RAILWAY_ENVIRONMENT", "production")]);
+        let f = analyze(&["status".into()], Some(&spec()), &env);
+        assert_eq!(f.targets, ["production"]);
+    }
+}

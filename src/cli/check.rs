@@ -1,0 +1,95 @@
+//! `interlock check` and `interlock explain`: the engine's answer for an argv, without
+//! running, prompting or logging anything.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use serde_json::json;
+
+use crate::engine::{self, Evaluation};
+use crate::exit;
+use crate::invocation::{Env, Invocation, Stdin};
+use crate::redact;
+use crate::rules::RuleSet;
+use crate::verdict::{Decision, Match};
+
+fn evaluate(argv: Vec<OsString>) -> anyhow::Result<(Invocation, Evaluation)> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
+    if inv.program.is_empty() {
+        bail!("no program to check: give one after `--`, e.g. `interlock check -- curl https://example.com`");
+    }
+    let rules = RuleSet::for_program(&inv.program);
+    let eval = engine::evaluate(&mut inv, &rules);
+    Ok((inv, eval))
+}
+
+/// A match as shown outside interlock: reason and description redacted.
+fn public(m: &Match) -> serde_json::Value {
+    json!({
+        "rule": m.rule,
+        "action": m.action,
+        "severity": m.severity,
+        "reason": redact::text(&m.reason),
+        "what": m.what.as_deref().map(redact::text),
+    })
+}
+
+/// The one-line answer: `allow`, or `confirm: rule (severity): reason; …`.
+pub fn line(eval: &Evaluation) -> String {
+    let decision = eval.verdict.decision.as_str();
+    if eval.verdict.matches.is_empty() {
+        return decision.to_string();
+    }
+    let reasons: Vec<String> = eval
+        .verdict
+        .matches
+        .iter()
+        .map(|m| {
+            let what = m.what.as_deref().map(|w| format!(" [{}]", redact::escape(&redact::text(w)))).unwrap_or_default();
+            format!("{} ({}): {}{what}", m.rule, m.severity.as_str(), redact::escape(&redact::text(&m.reason)))
+        })
+        .collect();
+    format!("{decision}: {}", reasons.join("; "))
+}
+
+pub fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
+    let (inv, eval) = evaluate(argv)?;
+    if json {
+        let out = json!({
+            "decision": eval.verdict.decision,
+            "program": inv.program,
+            "matches": eval.verdict.matches.iter().map(public).collect::<Vec<_>>(),
+            "unknown": eval.facts.unknown,
+        });
+        println!("{}", serde_json::to_string(&out).context("encoding the answer")?);
+    } else {
+        println!("{}", line(&eval));
+    }
+    Ok(match eval.verdict.decision {
+        Decision::Allow => exit::ALLOW,
+        Decision::Confirm | Decision::Deny => exit::NEEDS_HUMAN,
+    })
+}
+
+pub fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
+    let (inv, eval) = evaluate(argv)?;
+    let mut shown = vec![inv.program.clone()];
+    shown.extend(inv.args_lossy());
+    println!("command:  {}", redact::command_line(&shown));
+    let facts = serde_json::to_string_pretty(&eval.facts).context("encoding the facts")?;
+    println!("facts:    {}", redact::escape(&redact::text(&facts)).replace("\\n", "\n          "));
+    if eval.verdict.matches.is_empty() {
+        println!("rules:    none matched");
+    }
+    for m in &eval.verdict.matches {
+        println!("rule:     {} -> {} ({})", m.rule, m.action.as_str(), m.severity.as_str());
+        println!("          {}", redact::escape(&redact::text(&m.reason)));
+        if let Some(what) = &m.what {
+            println!("          matched: {}", redact::escape(&redact::text(what)));
+        }
+    }
+    println!("decision: {}", eval.verdict.decision.as_str());
+    Ok(exit::ALLOW)
+}

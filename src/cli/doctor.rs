@@ -1,0 +1,94 @@
+//! `interlock doctor`: is protection active on this PATH, and where are things kept.
+//!
+//! Exit 0 only when the shims directory exists, is on PATH, and no directory before it
+//! holds a program it guards (which would run unguarded).
+
+use std::path::PathBuf;
+
+use super::shims::{MANIFEST, shims_dir};
+use crate::exit;
+use crate::paths;
+use crate::resolve::{self, SelfId};
+use crate::rules::RuleSet;
+
+pub fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
+    let dir = shims_dir(dir)?;
+    let mut problems: Vec<String> = Vec::new();
+    let path_var = std::env::var_os("PATH");
+    let dirs = resolve::search_dirs(path_var.as_deref());
+    let canonical = std::fs::canonicalize(&dir).ok();
+    let position = dirs.iter().position(|d| std::fs::canonicalize(d).ok() == canonical && canonical.is_some());
+
+    println!("shims directory: {}", dir.display());
+    let names: Vec<String> = std::fs::read_to_string(dir.join(MANIFEST))
+        .map(|t| t.lines().map(String::from).collect())
+        .unwrap_or_default();
+    if names.is_empty() {
+        problems.push(format!("no shims in {} (run `interlock shims install`)", dir.display()));
+    }
+    match position {
+        Some(0) => println!("  on PATH: yes, first"),
+        Some(i) => println!("  on PATH: yes, entry {} of {}", i + 1, dirs.len()),
+        None => problems.push(format!("{} is not on PATH: nothing is guarded in this shell", dir.display())),
+    }
+
+    let me = SelfId::current();
+    println!("guarded programs:");
+    for name in &names {
+        let real = match resolve::find_real(name, path_var.as_deref(), &me) {
+            Ok(p) => p.display().to_string(),
+            Err(_) => "not installed".into(),
+        };
+        let shadow = position.and_then(|pos| {
+            dirs[..pos].iter().map(|d| d.join(name)).find(|p| p.is_file() && !is_shim(p, &me))
+        });
+        match shadow {
+            Some(s) => {
+                println!("  {name:<12} -> {real}   UNGUARDED: {} comes first on PATH", s.display());
+                problems.push(format!("{name}: {} comes before the shims on PATH", s.display()));
+            }
+            None => println!("  {name:<12} -> {real}"),
+        }
+    }
+
+    let rules = RuleSet::all();
+    println!("rules: {} in force", rules.rules.len());
+    println!("  system rules: {}", paths::SYSTEM_RULES_DIR);
+    if let Some(d) = paths::user_rules_dir() {
+        println!("  user rules:   {}", d.display());
+    }
+    for e in &rules.errors {
+        println!("  error: {e} (skipped)");
+    }
+    for e in rules.compile_errors() {
+        println!("  error: {e}");
+    }
+    for r in &rules.ignored {
+        println!("  ignored: {} ({}) loosens protection and has not been accepted by a human", r.spec.id, r.location());
+    }
+    if let Some(d) = paths::config_dir() {
+        println!("config: {}", d.display());
+    }
+    if let Some(d) = paths::state_dir() {
+        println!("state (log, approvals): {}", d.display());
+    }
+
+    if problems.is_empty() {
+        println!("protection: active");
+        Ok(exit::ALLOW)
+    } else {
+        println!("protection: NOT active");
+        for p in &problems {
+            println!("  - {p}");
+        }
+        Ok(exit::NEEDS_HUMAN)
+    }
+}
+
+/// Whether `path` is an interlock shim (of this or another install).
+fn is_shim(path: &std::path::Path, me: &SelfId) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let canonical = std::fs::canonicalize(path).ok();
+    std::fs::metadata(path).is_ok_and(|m| me.ids.contains(&(m.dev(), m.ino())))
+        || canonical.as_deref().and_then(|c| c.file_name()).is_some_and(|n| n == "interlock")
+}

@@ -1,0 +1,111 @@
+//! The `interlock` command line. The clap structs stay in this module; each command gets
+//! resolved values.
+
+mod check;
+mod doctor;
+mod rules_cmd;
+mod shims;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::exit;
+
+#[derive(Debug, Parser)]
+#[command(name = "interlock", version, about = "A seatbelt between AI agents and irreversible commands.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Classify a call without running it: prints allow, confirm or deny (exit 0, 1, 1).
+    Check {
+        /// Print one JSON object instead of a line.
+        #[arg(long)]
+        json: bool,
+        /// The program and its arguments, after `--`.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "PROGRAM [ARGS]...")]
+        argv: Vec<OsString>,
+    },
+    /// Show the facts interlock sees in a call, the rules that matched, and why.
+    Explain {
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "PROGRAM [ARGS]...")]
+        argv: Vec<OsString>,
+    },
+    /// Manage the directory of shims (symlinks named after the guarded programs).
+    Shims {
+        #[command(subcommand)]
+        action: ShimsAction,
+    },
+    /// Report whether protection is active on this PATH; exits non-zero when it is not.
+    Doctor {
+        /// The shims directory to check (default: the standard one).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// List or test the rules in force.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ShimsAction {
+    /// Create or refresh one symlink per guarded program.
+    Install {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// List the shims and the real program each one would run.
+    List {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Remove the shims this tool created (and the directory, when empty).
+    Remove {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesAction {
+    /// List every rule in force, with where it comes from.
+    List,
+    /// Check every rule's examples (or only those of FILE).
+    Test { file: Option<PathBuf> },
+}
+
+/// Run the CLI with `argv` (argv[0] included).
+pub fn run(argv: Vec<OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::ERROR } else { exit::ALLOW });
+        }
+    };
+    let result = match cli.command {
+        Command::Check { json, argv } => check::check(argv, json),
+        Command::Explain { argv } => check::explain(argv),
+        Command::Shims { action: ShimsAction::Install { dir } } => shims::install(dir),
+        Command::Shims { action: ShimsAction::List { dir } } => shims::list(dir),
+        Command::Shims { action: ShimsAction::Remove { dir } } => shims::remove(dir),
+        Command::Doctor { dir } => doctor::doctor(dir),
+        Command::Rules { action: RulesAction::List } => rules_cmd::list(),
+        Command::Rules { action: RulesAction::Test { file } } => rules_cmd::test(file),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("interlock: {e:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Asking a human: the terminal conversation, and the explanation when there is no one to ask.
+//!
+//! The only module that talks to the terminal. The question goes to the controlling terminal
+//! (`/dev/tty`), never to stdin (which may be the SQL or the request body) or stderr (which
+//! an agent may capture). Typeahead is discarded before the question; anything but the exact
+//! confirmation text — Enter, Ctrl-C, end of input, a timeout — is no.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+
+use crate::engine::Evaluation;
+use crate::facts::looks_like_production;
+use crate::invocation::Invocation;
+use crate::redact;
+use crate::verdict::{Decision, Severity};
+
+/// How long the question waits for an answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What the human (or the absence of one) decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Run,
+    Blocked,
+}
+
+/// Decide a call the engine did not allow: refuse a deny, ask about a confirm.
+pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Answer {
+    let args = inv.args_lossy();
+    if eval.verdict.decision == Decision::Deny {
+        eprint!("{}", block_message(&inv.program, &args, eval, Why::Denied));
+        return Answer::Blocked;
+    }
+    let Some(mut tty) = open_tty() else {
+        eprint!("{}", block_message(&inv.program, &args, eval, Why::NoTerminal));
+        return Answer::Blocked;
+    };
+    let word = confirmation_word(eval);
+    let shown = describe(&inv.program, real, &args, eval);
+    if ask(&mut tty, &shown, &word, timeout()) {
+        Answer::Run
+    } else {
+        eprint!("{}", block_message(&inv.program, &args, eval, Why::Declined));
+        Answer::Blocked
+    }
+}
+
+fn timeout() -> Duration {
+    // Only a shorter wait may be configured; a longer one protects nothing more.
+    std::env::var("INTERLOCK_CONFIRM_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .filter(|d| *d < DEFAULT_TIMEOUT)
+        .unwrap_or(DEFAULT_TIMEOUT)
+}
+
+/// The controlling terminal, if this process has one.
+pub fn open_tty() -> Option<File> {
+    OpenOptions::new().read(true).write(true).custom_flags(nix::libc::O_NOCTTY | nix::libc::O_CLOEXEC).open("/dev/tty").ok()
+}
+
+/// What the human must type: the name of the thing destroyed for critical actions, `yes`
+/// otherwise.
+pub fn confirmation_word(eval: &Evaluation) -> String {
+    let critical = eval.verdict.severity() == Some(Severity::Critical);
+    let object = eval.verdict.primary().and_then(|m| m.object.clone());
+    match object {
+        Some(o) if critical && !o.is_empty() && o.len() <= 64 && !o.chars().any(char::is_whitespace) => redact::escape(&o),
+        _ => "yes".into(),
+    }
+}
+
+/// The lines shown before the question.
+pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) -> String {
+    let mut out = String::new();
+    let primary = eval.verdict.primary();
+    out.push_str("\ninterlock: this call can destroy data and needs your confirmation\n");
+    out.push_str(&format!("  program:  {program} ({})\n", redact::escape(&real.display().to_string())));
+    if let Some(what) = primary.and_then(|m| m.what.as_deref()) {
+        out.push_str(&format!("  action:   {}\n", redact::escape(&redact::text(what))));
+    }
+    for target in &eval.facts.targets {
+        let flag = if looks_like_production(target) { "   <-- looks like PRODUCTION" } else { "" };
+        out.push_str(&format!("  target:   {}{flag}\n", redact::escape(&redact::text(target))));
+    }
+    for m in &eval.verdict.matches {
+        out.push_str(&format!("  rule:     {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
+    }
+    for note in &eval.facts.notes {
+        out.push_str(&format!("  note:     {}\n", redact::escape(note)));
+    }
+    let mut full = vec![program.to_string()];
+    full.extend(args.iter().cloned());
+    out.push_str(&format!("  command:  {}\n", redact::command_line(&full)));
+    out
+}
+
+/// Show `shown`, then ask for `word` on `tty`. True only when exactly `word` was typed.
+fn ask(tty: &mut File, shown: &str, word: &str, timeout: Duration) -> bool {
+    if tty.write_all(shown.as_bytes()).is_err() {
+        return false;
+    }
+    let _guard = InterruptGuard::install();
+    // Typeahead is not an answer: drop whatever was typed before the question appears.
+    let _ = nix::sys::termios::tcflush(tty.as_fd(), nix::sys::termios::FlushArg::TCIFLUSH);
+    let question = format!("Type `{word}` to run it (anything else cancels): ");
+    if tty.write_all(question.as_bytes()).and_then(|_| tty.flush()).is_err() {
+        return false;
+    }
+    let answer = read_line(tty, timeout);
+    let yes = answer.as_deref().is_some_and(|a| a.trim_end_matches(['\r', '\n']).trim() == word);
+    let _ = tty.write_all(if yes { b"interlock: confirmed, running it.\n" } else { b"\ninterlock: not confirmed.\n" });
+    yes
+}
+
+/// One line from the terminal, or `None` on end of input, interruption or timeout.
+fn read_line(tty: &mut File, timeout: Duration) -> Option<String> {
+    let deadline = Instant::now() + timeout;
+    let mut line = Vec::new();
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        let ms = PollTimeout::try_from(left.as_millis().min(i32::MAX as u128) as i32).ok()?;
+        let mut fds = [PollFd::new(tty.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, ms) {
+            Ok(0) | Err(_) => return None, // timeout, or Ctrl-C (EINTR)
+            Ok(_) => {}
+        }
+        let mut buf = [0u8; 256];
+        let n = tty.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        if buf[..n].contains(&0x03) || buf[..n].contains(&0x04) {
+            return None;
+        }
+        line.extend_from_slice(&buf[..n]);
+        if line.contains(&b'\n') || line.len() > 4096 {
+            return Some(String::from_utf8_lossy(&line).into_owned());
+        }
+    }
+}
+
+/// While alive, SIGINT interrupts the wait (and means no) instead of killing interlock
+/// before it can explain. `exec` resets the handler for the real program.
+struct InterruptGuard {
+    old: Option<SigAction>,
+}
+
+extern "C" fn on_interrupt(_: nix::libc::c_int) {}
+
+impl InterruptGuard {
+    fn install() -> InterruptGuard {
+        let action = SigAction::new(SigHandler::Handler(on_interrupt), SaFlags::empty(), SigSet::empty());
+        // SAFETY: the handler does nothing, which is async-signal-safe.
+        let old = unsafe { sigaction(Signal::SIGINT, &action) }.ok();
+        InterruptGuard { old }
+    }
+}
+
+impl Drop for InterruptGuard {
+    fn drop(&mut self) {
+        if let Some(old) = self.old.take() {
+            // SAFETY: restores the disposition saved in `install`.
+            let _ = unsafe { sigaction(Signal::SIGINT, &old) };
+        }
+    }
+}
+
+/// Why a call did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    NoTerminal,
+    Declined,
+    Denied,
+}
+
+/// The explanation on stderr. First line `interlock: blocked …`; written to be read by an
+/// agent as much as by a human.
+pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: Why) -> String {
+    let mut full = vec![program.to_string()];
+    full.extend(args.iter().cloned());
+    let what = eval.verdict.primary().and_then(|m| m.what.clone()).unwrap_or_else(|| program.to_string());
+    let mut out = format!("interlock: blocked: {}\n", redact::escape(&redact::text(&what)));
+    out.push_str(&format!("  command: {}\n", redact::command_line(&full)));
+    for m in &eval.verdict.matches {
+        out.push_str(&format!("  rule: {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
+    }
+    for note in &eval.facts.notes {
+        out.push_str(&format!("  note: {}\n", redact::escape(note)));
+    }
+    out.push_str(match why {
+        Why::NoTerminal => "This command can destroy data and needs a human's confirmation, and there is no terminal here to ask on, so it did not run.\n",
+        Why::Declined => "The human at the terminal did not confirm it, so it did not run.\n",
+        Why::Denied => "A rule forbids this command outright, so it did not run.\n",
+    });
+    out.push_str(
+        "If you are an AI agent: do not retry this command, rephrase it, or look for another way to do the same thing \
+         (another tool, a direct API call, a different token or credentials). Stop, and tell the user what you were \
+         about to run and why.\n",
+    );
+    out.push_str(match why {
+        Why::Denied => "To allow it, a human must change the rule that forbids it (see `interlock explain -- …`).\n",
+        _ => "To allow it, a human can run the command themselves in their own terminal, where interlock will ask them to confirm it.\n",
+    });
+    out
+}

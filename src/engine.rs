@@ -1,0 +1,161 @@
+//! The engine seam: an `Invocation` in, `Facts` and a `Verdict` out.
+//!
+//! Shim mode, `check`, `explain` and the hooks all call `evaluate`, so they can never
+//! disagree. The engine touches no terminal, runs nothing and writes nothing.
+
+use crate::analyze;
+use crate::facts::Facts;
+use crate::invocation::Invocation;
+use crate::rules::RuleSet;
+use crate::verdict::{Decision, Match, Severity, Verdict};
+
+/// What the engine saw and concluded.
+#[derive(Debug)]
+pub struct Evaluation {
+    pub facts: Facts,
+    pub verdict: Verdict,
+}
+
+/// The rule id of the match the engine adds when an analyzer could not see what a call does.
+pub const CANNOT_SEE: &str = "interlock.cannot-see";
+
+/// Analyze `inv` and match `rules` against what it does.
+pub fn evaluate(inv: &mut Invocation, rules: &RuleSet) -> Evaluation {
+    let facts = analyze::analyze(inv, rules.program(&inv.program));
+    let verdict = judge(&inv.program, &inv.args_lossy(), &facts, rules);
+    Evaluation { facts, verdict }
+}
+
+/// Match the rules for `program` against `facts`.
+pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> Verdict {
+    let production = facts.production_target();
+    let mut matches: Vec<Match> = rules
+        .rules_for(program)
+        .filter_map(|rule| {
+            // A rule that does not compile was reported by `rules test`/`doctor`; it cannot
+            // match, and the other rules still apply.
+            let compiled = rule.compiled().ok()?;
+            let hit = compiled.matches(&rule.spec, facts, args)?;
+            let mut severity = rule.spec.severity;
+            let mut reason = rule.spec.reason.clone();
+            if let Some(target) = production {
+                severity = severity.raised();
+                reason.push_str(&format!(" (the target `{target}` looks like production)"));
+            }
+            Some(Match {
+                rule: rule.spec.id.clone(),
+                action: rule.spec.action.decision(),
+                severity,
+                reason,
+                what: (!hit.what.is_empty()).then_some(hit.what),
+                object: hit.object,
+            })
+        })
+        .collect();
+    if !facts.unknown.is_empty() {
+        matches.push(Match {
+            rule: CANNOT_SEE.into(),
+            action: Decision::Confirm,
+            severity: if production.is_some() { Severity::Critical } else { Severity::High },
+            reason: format!("interlock cannot see what this call will do: {}", facts.unknown.join("; ")),
+            what: None,
+            object: None,
+        });
+    }
+    Verdict::from_matches(matches)
+}
+
+/// A rule example that did not behave as its rule says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub location: String,
+    pub example: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: rule {}: {}: {}", self.location, self.rule, self.problem, self.example)
+    }
+}
+
+/// Build the invocation an example stands for: a shell-quoted line whose leading
+/// `NAME=value` words set the environment, run in `cwd`.
+pub fn example_invocation(line: &str, stdin: Option<&str>, cwd: &std::path::Path) -> Result<Invocation, String> {
+    let words = shell_words::split(line).map_err(|e| format!("cannot split example: {e}"))?;
+    let mut env = crate::invocation::Env::default();
+    let mut words = words.into_iter().peekable();
+    while let Some((name, value)) = words.peek().and_then(|w| w.split_once('=')).map(|(n, v)| (n.to_string(), v.to_string())) {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            break;
+        }
+        env.set(name, value);
+        words.next();
+    }
+    let argv: Vec<std::ffi::OsString> = words.map(Into::into).collect();
+    if argv.is_empty() {
+        return Err("example names no program".into());
+    }
+    let stdin = match stdin {
+        Some(s) => crate::invocation::Stdin::Bytes(s.as_bytes().to_vec()),
+        None => crate::invocation::Stdin::Empty,
+    };
+    Ok(Invocation::new(argv, cwd.to_path_buf(), env, stdin))
+}
+
+/// Run every rule's `match` and `not_match` examples through the analyzers and the rules.
+pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for rule in &rules.rules {
+        let cases = rule.spec.must_match.iter().map(|e| (e, true)).chain(rule.spec.not_match.iter().map(|e| (e, false)));
+        for (example, expected) in cases {
+            let fail = |problem: String| ExampleFailure {
+                rule: rule.spec.id.clone(),
+                location: rule.location(),
+                example: example.cmd().to_string(),
+                problem,
+            };
+            let mut inv = match example_invocation(example.cmd(), example.stdin(), cwd) {
+                Ok(inv) => inv,
+                Err(e) => {
+                    failures.push(fail(e));
+                    continue;
+                }
+            };
+            if !rule.applies_to(&inv.program) {
+                failures.push(fail(format!("example runs `{}`, which the rule does not name", inv.program)));
+                continue;
+            }
+            let eval = evaluate(&mut inv, rules);
+            let matched = eval.verdict.matches.iter().any(|m| m.rule == rule.spec.id);
+            if matched != expected {
+                failures.push(fail(if expected { "should match but does not".into() } else { "should not match but does".into() }));
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_rule_example_holds() {
+        let rules = RuleSet::builtin();
+        assert!(rules.errors.is_empty(), "{:?}", rules.errors);
+        assert!(rules.compile_errors().is_empty(), "{:?}", rules.compile_errors());
+        let failures = test_examples(&rules, std::path::Path::new("."));
+        let text: Vec<String> = failures.iter().map(ToString::to_string).collect();
+        assert!(failures.is_empty(), "{}", text.join("\n"));
+    }
+
+    #[test]
+    fn example_environment_prefix() {
+        let inv = example_invocation("PGHOST=prod-db psql -c 'DROP TABLE x'", None, std::path::Path::new("/")).unwrap();
+        assert_eq!(inv.program, "psql");
+        assert_eq!(inv.env.get("PGHOST").as_deref(), Some("prod-db"));
+        assert_eq!(inv.args_lossy(), ["-c", "DROP TABLE x"]);
+    }
+}

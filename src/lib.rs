@@ -1,0 +1,36 @@
+//! interlock: a seatbelt between AI agents and irreversible commands.
+//!
+//! One binary, two faces. Invoked under another program's name (a shim symlink), it
+//! classifies the call and either execs the real program untouched or asks a human first.
+//! Invoked as `interlock`, it is the command-line tool (`check`, `shims`, `doctor`, …).
+
+pub mod analyze;
+mod cli;
+pub mod confirm;
+pub mod engine;
+pub mod exit;
+pub mod facts;
+pub mod invocation;
+pub mod paths;
+pub mod redact;
+pub mod resolve;
+pub mod rules;
+mod shim;
+pub mod stdin;
+pub mod verdict;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// The name under which interlock is its own command-line tool.
+pub const SELF_NAME: &str = "interlock";
+
+/// Dispatch on argv[0]: `interlock` is the CLI, any other name is a shim for that program.
+pub fn run(argv: Vec<OsString>) -> ExitCode {
+    let name = argv.first().map(|a| invocation::program_name(a)).unwrap_or_default();
+    if name == SELF_NAME || name.starts_with("interlock.") || argv.is_empty() {
+        cli::run(argv)
+    } else {
+        shim::run(argv)
+    }
+}

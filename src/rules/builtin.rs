@@ -1,0 +1,16 @@
+//! The built-in rule files, embedded at build time and indexed by program (see `build.rs`).
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// Indexes into `FILES` of the built-in files that name `program`.
+pub fn files_for(program: &str) -> &'static [usize] {
+    match PROGRAMS.binary_search_by(|(name, _)| (*name).cmp(program)) {
+        Ok(i) => PROGRAMS[i].1,
+        Err(_) => &[],
+    }
+}
+
+/// Every program the built-in rules name.
+pub fn programs() -> impl Iterator<Item = &'static str> {
+    PROGRAMS.iter().map(|(name, _)| *name)
+}

@@ -1,0 +1,297 @@
+//! Loading rule files: built-in, system and user, with errors that say file:line:column.
+//!
+//! Invariant: a malformed file is reported and skipped; it never takes the built-in rules
+//! down with it. Loading for one program parses only the built-in files that name it and
+//! compiles nothing: regexes are compiled on first use (see `matcher`).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use super::builtin;
+use super::matcher::{CompileError, Compiled};
+use super::model::{Action, ProgramSpec, RuleFile, RuleSpec};
+use crate::paths;
+
+/// Where a rule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Builtin,
+    System,
+    User,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Builtin => "built-in",
+            Origin::System => "system",
+            Origin::User => "user",
+        }
+    }
+}
+
+/// A rule file that could not be used, or a rule in it that could not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct LoadError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// One loaded rule, with where it came from.
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    pub origin: Origin,
+    pub file: String,
+    pub line: usize,
+    compiled: OnceLock<Result<Compiled, CompileError>>,
+}
+
+impl Rule {
+    /// The rule's matcher, compiled on first use.
+    pub fn compiled(&self) -> Result<&Compiled, &CompileError> {
+        self.compiled.get_or_init(|| Compiled::new(&self.spec)).as_ref()
+    }
+
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    pub fn applies_to(&self, program: &str) -> bool {
+        self.spec.program.as_slice().iter().any(|p| p == program)
+    }
+}
+
+/// The rules in force, and what went wrong loading them.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub programs: Vec<ProgramSpec>,
+    pub errors: Vec<LoadError>,
+    /// Rules that would loosen protection and are not in force (see `is_loosening`).
+    pub ignored: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The rules that apply to `program`: only the built-in files that name it are parsed.
+    pub fn for_program(program: &str) -> RuleSet {
+        let mut set = RuleSet::default();
+        for &i in builtin::files_for(program) {
+            let (name, text) = builtin::FILES[i];
+            set.add_text(Origin::Builtin, name, text, Some(program));
+        }
+        set.add_dirs(Some(program));
+        set
+    }
+
+    /// Every rule from every source.
+    pub fn all() -> RuleSet {
+        let mut set = RuleSet::builtin();
+        set.add_dirs(None);
+        set
+    }
+
+    /// Only the built-in rules.
+    pub fn builtin() -> RuleSet {
+        let mut set = RuleSet::default();
+        for (name, text) in builtin::FILES {
+            set.add_text(Origin::Builtin, name, text, None);
+        }
+        set
+    }
+
+    fn add_dirs(&mut self, program: Option<&str>) {
+        self.add_dir(Origin::System, Path::new(paths::SYSTEM_RULES_DIR), program);
+        if let Some(dir) = paths::user_rules_dir() {
+            self.add_dir(Origin::User, &dir, program);
+        }
+    }
+
+    /// Rule files (`*.toml`) in `dir`, in name order. A missing directory is not an error.
+    pub fn add_dir(&mut self, origin: Origin, dir: &Path, program: Option<&str>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            self.add_file(origin, &path, program);
+        }
+    }
+
+    /// One rule file from disk.
+    pub fn add_file(&mut self, origin: Origin, path: &Path, program: Option<&str>) {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.add_text(origin, &name, &text, program),
+            Err(e) => self.errors.push(LoadError { file: name, line: 0, column: 0, message: format!("cannot read: {e}") }),
+        }
+    }
+
+    /// Parse `text` as rule file `name`, keeping the rules for `program` (all when `None`).
+    pub fn add_text(&mut self, origin: Origin, name: &str, text: &str, program: Option<&str>) {
+        let file: RuleFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+                self.errors.push(LoadError { file: name.into(), line, column, message: e.message().to_string() });
+                return;
+            }
+        };
+        let rule_lines = table_lines(text, "[[rule]]");
+        let wanted = |names: &[String]| program.is_none_or(|p| names.iter().any(|n| n == p));
+        for spec in file.program {
+            if wanted(std::slice::from_ref(&spec.name)) {
+                self.programs.push(spec);
+            }
+        }
+        for (i, spec) in file.rule.into_iter().enumerate() {
+            if !wanted(spec.program.as_slice()) {
+                continue;
+            }
+            let line = rule_lines.get(i).copied().unwrap_or(0);
+            if let Some(message) = semantic_error(&spec) {
+                self.errors.push(LoadError { file: name.into(), line, column: 1, message });
+                continue;
+            }
+            let rule = Rule { spec, origin, file: name.into(), line, compiled: OnceLock::new() };
+            if is_loosening(&rule) { self.ignored.push(rule) } else { self.rules.push(rule) }
+        }
+    }
+
+    /// The rules that apply to `program`.
+    pub fn rules_for<'a>(&'a self, program: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules.iter().filter(move |r| r.applies_to(program))
+    }
+
+    /// How the argv analyzer reads `program`, if any rule file describes it.
+    pub fn program(&self, program: &str) -> Option<&ProgramSpec> {
+        self.programs.iter().find(|p| p.name == program)
+    }
+
+    /// Every program named by a loaded rule or program table, sorted, without repeats.
+    pub fn program_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .programs
+            .iter()
+            .map(|p| p.name.clone())
+            .chain(self.rules.iter().flat_map(|r| r.spec.program.as_slice().iter().cloned()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Compile every rule, reporting those that do not compile (used by `rules test` and
+    /// `doctor`; the shim compiles lazily).
+    pub fn compile_errors(&self) -> Vec<LoadError> {
+        self.rules
+            .iter()
+            .filter_map(|r| {
+                r.compiled().err().map(|e| LoadError {
+                    file: r.file.clone(),
+                    line: r.line,
+                    column: 1,
+                    message: format!("rule {}: {e}", r.spec.id),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A rule that loosens protection: it allows something. Only a human may put such a rule in
+/// force (see the confirmation issue); until then it is kept aside, never applied.
+fn is_loosening(rule: &Rule) -> bool {
+    rule.spec.action == Action::Allow
+}
+
+/// Checks serde cannot express.
+fn semantic_error(spec: &RuleSpec) -> Option<String> {
+    if spec.id.trim().is_empty() {
+        return Some("rule without an id".into());
+    }
+    if spec.reason.trim().is_empty() {
+        return Some(format!("rule {}: a reason is required", spec.id));
+    }
+    if spec.program.as_slice().is_empty() {
+        return Some(format!("rule {}: names no program", spec.id));
+    }
+    if spec.must_match.is_empty() || spec.not_match.is_empty() {
+        return Some(format!(
+            "rule {}: needs at least one `match` and one `not_match` example (rules carry their evidence)",
+            spec.id
+        ));
+    }
+    None
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Lines where each `[[rule]]` header stands, in order.
+fn table_lines(text: &str, header: &str) -> Vec<usize> {
+    text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with(header)).map(|(i, _)| i + 1).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_is_reported_with_line_and_column() {
+        let mut set = RuleSet::default();
+        let text = "[[rule]]\nid = \"x\"\nprogram = \"curl\"\npatern = \"y\"\n";
+        set.add_text(Origin::User, "user.toml", text, None);
+        assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
+        let e = &set.errors[0];
+        assert_eq!((e.file.as_str(), e.line), ("user.toml", 4));
+        assert!(e.message.contains("patern"), "{}", e.message);
+    }
+
+    #[test]
+    fn malformed_user_file_keeps_builtins() {
+        let mut set = RuleSet::builtin();
+        let before = set.rules.len();
+        set.add_text(Origin::User, "bad.toml", "[[rule]\n", None);
+        assert_eq!(set.rules.len(), before);
+        assert_eq!(set.errors.len(), 1);
+        assert!(before > 0);
+    }
+
+    #[test]
+    fn rule_without_examples_is_refused() {
+        let mut set = RuleSet::default();
+        let text = "[[rule]]\nid = \"x\"\nprogram = \"curl\"\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\n";
+        set.add_text(Origin::User, "u.toml", text, None);
+        assert!(set.rules.is_empty());
+        assert!(set.errors[0].message.contains("match"), "{}", set.errors[0]);
+        assert_eq!(set.errors[0].line, 1);
+    }
+
+    #[test]
+    fn allow_rules_are_set_aside() {
+        let mut set = RuleSet::default();
+        let text = "[[rule]]\nid = \"x\"\nprogram = \"curl\"\naction = \"allow\"\nseverity = \"low\"\nreason = \"r\"\nmatch = [\"curl a\"]\nnot_match = [\"curl b\"]\n";
+        set.add_text(Origin::User, "u.toml", text, None);
+        assert!(set.rules.is_empty());
+        assert_eq!(set.ignored.len(), 1);
+    }
+
+    #[test]
+    fn builtin_index_names_only_files_for_the_program() {
+        let set = RuleSet::for_program("railway");
+        assert!(set.rules.iter().all(|r| r.applies_to("railway")));
+        assert!(!set.rules.is_empty());
+        assert!(RuleSet::for_program("no-such-program").rules.is_empty());
+    }
+}

@@ -1,0 +1,13 @@
+//! Rules: data that turns facts into matches.
+//!
+//! Built-in rules are compiled into the binary (`rules/*.toml`), system rules live in
+//! `/etc/interlock/rules`, user rules in the config directory. This module loads and matches;
+//! it touches no terminal, runs nothing and writes nothing.
+
+pub mod builtin;
+mod load;
+mod matcher;
+pub mod model;
+
+pub use load::{LoadError, Origin, Rule, RuleSet};
+pub use matcher::{CompileError, Compiled, Hit};

@@ -1,0 +1,194 @@
+//! The rule-file format, as serde sees it.
+//!
+//! A rule file holds `[[program]]` tables (how to read a program's argv) and `[[rule]]`
+//! tables (which facts call for a human). Every field is checked: an unknown key is an error
+//! with its line and column, never silently ignored.
+
+use serde::Deserialize;
+
+use crate::facts::OperationKind;
+use crate::verdict::{Decision, Severity};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(default)]
+    pub program: Vec<ProgramSpec>,
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+}
+
+/// How the shared argv analyzer reads one program's command line.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramSpec {
+    pub name: String,
+    /// Options that take a value as the next argument (`-s`, `--service`). `--opt=value` is
+    /// understood for every long option without being listed.
+    #[serde(default)]
+    pub value_flags: Vec<String>,
+    /// Options whose value names where the call lands (environment, context, app, project).
+    #[serde(default)]
+    pub target_flags: Vec<String>,
+    /// Whether `-abc` means `-a -b -c` (false for programs with single-dash long options,
+    /// such as terraform's `-auto-approve`).
+    #[serde(default = "yes")]
+    pub clusters: bool,
+    /// Environment variables whose value names the target (`KUBECONTEXT`, `RAILWAY_ENVIRONMENT`).
+    #[serde(default)]
+    pub target_env: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// What a rule does when it matches. `allow` can only be used to loosen, which needs a
+/// human's acknowledgement before it takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Allow,
+    Confirm,
+    Deny,
+}
+
+impl Action {
+    pub fn decision(self) -> Decision {
+        match self {
+            Action::Allow => Decision::Allow,
+            Action::Confirm => Decision::Confirm,
+            Action::Deny => Decision::Deny,
+        }
+    }
+}
+
+/// An example command line: a shell-quoted string (leading `NAME=value` words set the
+/// environment), optionally with what arrives on standard input.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    Line(String),
+    Full {
+        cmd: String,
+        #[serde(default)]
+        stdin: Option<String>,
+    },
+}
+
+impl Example {
+    pub fn cmd(&self) -> &str {
+        match self {
+            Example::Line(s) => s,
+            Example::Full { cmd, .. } => cmd,
+        }
+    }
+
+    pub fn stdin(&self) -> Option<&str> {
+        match self {
+            Example::Line(_) => None,
+            Example::Full { stdin, .. } => stdin.as_deref(),
+        }
+    }
+}
+
+/// One rule. Every condition present must hold; list-valued conditions hold when any item
+/// does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub program: OneOrMany,
+    pub action: Action,
+    pub severity: Severity,
+    /// What is lost, in words a human understands.
+    pub reason: String,
+
+    /// Subcommand path prefix; each word may list alternatives (`delete|rm|remove`) or be `*`.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// At least one of these flags is present.
+    #[serde(default)]
+    pub flag: Vec<String>,
+    /// None of these flags is present.
+    #[serde(default)]
+    pub not_flag: Vec<String>,
+    /// Regex that some operand after the `command` prefix matches.
+    #[serde(default)]
+    pub arg: Option<String>,
+    /// Regex that no operand after the `command` prefix matches (e.g. build directories).
+    #[serde(default)]
+    pub not_arg: Option<String>,
+
+    /// HTTP: some request has one of these methods (and, when given, the host and path).
+    #[serde(default)]
+    pub method: Vec<String>,
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub not_host: Option<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+
+    /// GraphQL: some root field of this operation kind, name and argument.
+    #[serde(default)]
+    pub graphql_operation: Option<OperationKind>,
+    #[serde(default)]
+    pub graphql_field: Option<String>,
+    /// Regex over `name=value` of the field's arguments (`^(input\.)?replace=true$`).
+    #[serde(default)]
+    pub graphql_arg: Option<String>,
+
+    /// SQL and friends: some statement of one of these kinds.
+    #[serde(default)]
+    pub statement: Vec<String>,
+
+    /// Flags whose value names the thing destroyed (`--volume`), for the confirmation prompt.
+    #[serde(default)]
+    pub object_flag: Vec<String>,
+
+    /// Regex that some target (host, database, environment, context) matches.
+    #[serde(default)]
+    pub target: Option<String>,
+
+    /// Last resort: regex over the arguments joined by spaces.
+    #[serde(default)]
+    pub argv: Option<String>,
+
+    /// Command lines this rule must match.
+    #[serde(default, rename = "match")]
+    pub must_match: Vec<Example>,
+    /// Command lines this rule must not match.
+    #[serde(default)]
+    pub not_match: Vec<Example>,
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            other => Err(serde::de::Error::unknown_variant(other, &["low", "medium", "high", "critical"])),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Shim mode: interlock invoked under another program's name.
+//!
+//! Finds the real program, asks the engine, and either `execv`s the real program with the
+//! untouched argv, environment, stdio and pid, or hands the call to `confirm`. On an allowed
+//! call it prints nothing. This is the hot path of every agent command: it loads only the
+//! rules of the invoked program and spawns nothing.
+
+use std::ffi::{CString, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::confirm;
+use crate::engine;
+use crate::exit;
+use crate::invocation::{Env, Invocation, Stdin, program_name};
+use crate::resolve::{self, SelfId, VISITED_VAR};
+use crate::rules::RuleSet;
+use crate::verdict::Decision;
+
+/// Run as the shim for `argv[0]`'s basename.
+pub fn run(argv: Vec<OsString>) -> ExitCode {
+    let program = argv.first().map(|a| program_name(a)).unwrap_or_default();
+    let me = SelfId::current();
+    let real = match resolve::find_real(&program, std::env::var_os("PATH").as_deref(), &me) {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("interlock: {e}");
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    let rules = RuleSet::for_program(&program);
+    if rules.rules.is_empty() && rules.errors.is_empty() {
+        // Nothing can match: skip analysis entirely.
+        return exec(&real, &argv, &me, None);
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
+    let eval = engine::evaluate(&mut inv, &rules);
+    let spool = match std::mem::replace(&mut inv.stdin, Stdin::Empty) {
+        Stdin::Process(spool) => Some(spool),
+        _ => None,
+    };
+    match eval.verdict.decision {
+        Decision::Allow => exec(&real, &inv.argv, &me, spool),
+        Decision::Confirm | Decision::Deny => match confirm::decide(&inv, &real, &eval) {
+            confirm::Answer::Run => exec(&real, &inv.argv, &me, spool),
+            confirm::Answer::Blocked => ExitCode::from(exit::BLOCKED),
+        },
+    }
+}
+
+/// Replace this process with `real`, argv byte for byte. Returns only on failure.
+fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin::Spool>) -> ExitCode {
+    if let Some(spool) = spool
+        && let Err(e) = spool.restore()
+    {
+        eprintln!("interlock: cannot hand standard input to {}: {e}", real.display());
+        return ExitCode::from(exit::ERROR);
+    }
+    let (Some(path), Some(args), Some(env)) = (cstring(real.as_os_str().as_bytes()), cstrings(argv), environment(me)) else {
+        eprintln!("interlock: {}: an argument contains a NUL byte", real.display());
+        return ExitCode::from(exit::ERROR);
+    };
+    let Err(err) = nix::unistd::execve(&path, &args, &env);
+    if err == nix::errno::Errno::ENOEXEC {
+        // execvp runs a file without a `#!` line with the shell; so do we.
+        let mut sh_args = vec![CString::from(c"/bin/sh"), path.clone()];
+        sh_args.extend(args.into_iter().skip(1));
+        let Err(e) = nix::unistd::execve(c"/bin/sh", &sh_args, &env);
+        eprintln!("interlock: {}: {}", real.display(), e.desc());
+        return ExitCode::from(126);
+    }
+    eprintln!("interlock: {}: {}", real.display(), err.desc());
+    ExitCode::from(if err == nix::errno::Errno::ENOENT { 127 } else { 126 })
+}
+
+fn cstring(bytes: &[u8]) -> Option<CString> {
+    CString::new(bytes).ok()
+}
+
+fn cstrings(args: &[OsString]) -> Option<Vec<CString>> {
+    args.iter().map(|a| cstring(a.as_bytes())).collect()
+}
+
+/// This process' environment, with `INTERLOCK_VISITED` naming the installs already passed
+/// (the only change: it stops two interlock installs from exec'ing each other).
+fn environment(me: &SelfId) -> Option<Vec<CString>> {
+    let mut env: Vec<CString> = std::env::vars_os()
+        .filter(|(k, _)| k != VISITED_VAR)
+        .map(|(k, v)| {
+            let mut kv = k.into_vec();
+            kv.push(b'=');
+            kv.extend(v.into_vec());
+            CString::new(kv).ok()
+        })
+        .collect::<Option<_>>()?;
+    let mut visited = VISITED_VAR.as_bytes().to_vec();
+    visited.push(b'=');
+    visited.extend(me.visited_value().into_vec());
+    env.push(CString::new(visited).ok()?);
+    Some(env)
+}
