@@ -39,7 +39,10 @@ pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Answer {
         return Answer::Blocked;
     }
     let Some(mut tty) = open_tty() else {
-        eprint!("{}", block_message(&inv.program, &args, eval, Why::NoTerminal));
+        eprint!(
+            "{}",
+            block_message(&inv.program, &args, eval, Why::NoTerminal)
+        );
         return Answer::Blocked;
     };
     let word = confirmation_word(eval);
@@ -47,7 +50,10 @@ pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Answer {
     if ask(&mut tty, &shown, &word, timeout()) {
         Answer::Run
     } else {
-        eprint!("{}", block_message(&inv.program, &args, eval, Why::Declined));
+        eprint!(
+            "{}",
+            block_message(&inv.program, &args, eval, Why::Declined)
+        );
         Answer::Blocked
     }
 }
@@ -64,7 +70,12 @@ fn timeout() -> Duration {
 
 /// The controlling terminal, if this process has one.
 pub fn open_tty() -> Option<File> {
-    OpenOptions::new().read(true).write(true).custom_flags(nix::libc::O_NOCTTY | nix::libc::O_CLOEXEC).open("/dev/tty").ok()
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(nix::libc::O_NOCTTY | nix::libc::O_CLOEXEC)
+        .open("/dev/tty")
+        .ok()
 }
 
 /// What the human must type: the name of the thing destroyed for critical actions, `yes`
@@ -73,7 +84,14 @@ pub fn confirmation_word(eval: &Evaluation) -> String {
     let critical = eval.verdict.severity() == Some(Severity::Critical);
     let object = eval.verdict.primary().and_then(|m| m.object.clone());
     match object {
-        Some(o) if critical && !o.is_empty() && o.len() <= 64 && !o.chars().any(char::is_whitespace) => redact::escape(&o),
+        Some(o)
+            if critical
+                && !o.is_empty()
+                && o.len() <= 64
+                && !o.chars().any(char::is_whitespace) =>
+        {
+            redact::escape(&o)
+        }
         _ => "yes".into(),
     }
 }
@@ -83,16 +101,34 @@ pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) 
     let mut out = String::new();
     let primary = eval.verdict.primary();
     out.push_str("\ninterlock: this call can destroy data and needs your confirmation\n");
-    out.push_str(&format!("  program:  {program} ({})\n", redact::escape(&real.display().to_string())));
+    out.push_str(&format!(
+        "  program:  {program} ({})\n",
+        redact::escape(&real.display().to_string())
+    ));
     if let Some(what) = primary.and_then(|m| m.what.as_deref()) {
-        out.push_str(&format!("  action:   {}\n", redact::escape(&redact::text(what))));
+        out.push_str(&format!(
+            "  action:   {}\n",
+            redact::escape(&redact::text(what))
+        ));
     }
     for target in &eval.facts.targets {
-        let flag = if looks_like_production(target) { "   <-- looks like PRODUCTION" } else { "" };
-        out.push_str(&format!("  target:   {}{flag}\n", redact::escape(&redact::text(target))));
+        let flag = if looks_like_production(target) {
+            "   <-- looks like PRODUCTION"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  target:   {}{flag}\n",
+            redact::escape(&redact::text(target))
+        ));
     }
     for m in &eval.verdict.matches {
-        out.push_str(&format!("  rule:     {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
+        out.push_str(&format!(
+            "  rule:     {} ({}): {}\n",
+            m.rule,
+            m.severity.as_str(),
+            redact::escape(&m.reason)
+        ));
     }
     for note in &eval.facts.notes {
         out.push_str(&format!("  note:     {}\n", redact::escape(note)));
@@ -112,12 +148,22 @@ fn ask(tty: &mut File, shown: &str, word: &str, timeout: Duration) -> bool {
     // Typeahead is not an answer: drop whatever was typed before the question appears.
     let _ = nix::sys::termios::tcflush(tty.as_fd(), nix::sys::termios::FlushArg::TCIFLUSH);
     let question = format!("Type `{word}` to run it (anything else cancels): ");
-    if tty.write_all(question.as_bytes()).and_then(|_| tty.flush()).is_err() {
+    if tty
+        .write_all(question.as_bytes())
+        .and_then(|_| tty.flush())
+        .is_err()
+    {
         return false;
     }
     let answer = read_line(tty, timeout);
-    let yes = answer.as_deref().is_some_and(|a| a.trim_end_matches(['\r', '\n']).trim() == word);
-    let _ = tty.write_all(if yes { b"interlock: confirmed, running it.\n" } else { b"\ninterlock: not confirmed.\n" });
+    let yes = answer
+        .as_deref()
+        .is_some_and(|a| a.trim_end_matches(['\r', '\n']).trim() == word);
+    let _ = tty.write_all(if yes {
+        b"interlock: confirmed, running it.\n"
+    } else {
+        b"\ninterlock: not confirmed.\n"
+    });
     yes
 }
 
@@ -158,7 +204,11 @@ extern "C" fn on_interrupt(_: nix::libc::c_int) {}
 
 impl InterruptGuard {
     fn install() -> InterruptGuard {
-        let action = SigAction::new(SigHandler::Handler(on_interrupt), SaFlags::empty(), SigSet::empty());
+        let action = SigAction::new(
+            SigHandler::Handler(on_interrupt),
+            SaFlags::empty(),
+            SigSet::empty(),
+        );
         // SAFETY: the handler does nothing, which is async-signal-safe.
         let old = unsafe { sigaction(Signal::SIGINT, &action) }.ok();
         InterruptGuard { old }
@@ -187,11 +237,23 @@ pub enum Why {
 pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: Why) -> String {
     let mut full = vec![program.to_string()];
     full.extend(args.iter().cloned());
-    let what = eval.verdict.primary().and_then(|m| m.what.clone()).unwrap_or_else(|| program.to_string());
-    let mut out = format!("interlock: blocked: {}\n", redact::escape(&redact::text(&what)));
+    let what = eval
+        .verdict
+        .primary()
+        .and_then(|m| m.what.clone())
+        .unwrap_or_else(|| program.to_string());
+    let mut out = format!(
+        "interlock: blocked: {}\n",
+        redact::escape(&redact::text(&what))
+    );
     out.push_str(&format!("  command: {}\n", redact::command_line(&full)));
     for m in &eval.verdict.matches {
-        out.push_str(&format!("  rule: {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
+        out.push_str(&format!(
+            "  rule: {} ({}): {}\n",
+            m.rule,
+            m.severity.as_str(),
+            redact::escape(&m.reason)
+        ));
     }
     for note in &eval.facts.notes {
         out.push_str(&format!("  note: {}\n", redact::escape(note)));

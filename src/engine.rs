@@ -56,8 +56,15 @@ pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> 
         matches.push(Match {
             rule: CANNOT_SEE.into(),
             action: Decision::Confirm,
-            severity: if production.is_some() { Severity::Critical } else { Severity::High },
-            reason: format!("interlock cannot see what this call will do: {}", facts.unknown.join("; ")),
+            severity: if production.is_some() {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+            reason: format!(
+                "interlock cannot see what this call will do: {}",
+                facts.unknown.join("; ")
+            ),
             what: None,
             object: None,
         });
@@ -76,17 +83,29 @@ pub struct ExampleFailure {
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: rule {}: {}: {}", self.location, self.rule, self.problem, self.example)
+        write!(
+            f,
+            "{}: rule {}: {}: {}",
+            self.location, self.rule, self.problem, self.example
+        )
     }
 }
 
 /// Build the invocation an example stands for: a shell-quoted line whose leading
 /// `NAME=value` words set the environment, run in `cwd`.
-pub fn example_invocation(line: &str, stdin: Option<&str>, cwd: &std::path::Path) -> Result<Invocation, String> {
+pub fn example_invocation(
+    line: &str,
+    stdin: Option<&str>,
+    cwd: &std::path::Path,
+) -> Result<Invocation, String> {
     let words = shell_words::split(line).map_err(|e| format!("cannot split example: {e}"))?;
     let mut env = crate::invocation::Env::default();
     let mut words = words.into_iter().peekable();
-    while let Some((name, value)) = words.peek().and_then(|w| w.split_once('=')).map(|(n, v)| (n.to_string(), v.to_string())) {
+    while let Some((name, value)) = words
+        .peek()
+        .and_then(|w| w.split_once('='))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+    {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             break;
         }
@@ -108,7 +127,12 @@ pub fn example_invocation(line: &str, stdin: Option<&str>, cwd: &std::path::Path
 pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for rule in &rules.rules {
-        let cases = rule.spec.must_match.iter().map(|e| (e, true)).chain(rule.spec.not_match.iter().map(|e| (e, false)));
+        let cases = rule
+            .spec
+            .must_match
+            .iter()
+            .map(|e| (e, true))
+            .chain(rule.spec.not_match.iter().map(|e| (e, false)));
         for (example, expected) in cases {
             let fail = |problem: String| ExampleFailure {
                 rule: rule.spec.id.clone(),
@@ -124,13 +148,20 @@ pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailu
                 }
             };
             if !rule.applies_to(&inv.program) {
-                failures.push(fail(format!("example runs `{}`, which the rule does not name", inv.program)));
+                failures.push(fail(format!(
+                    "example runs `{}`, which the rule does not name",
+                    inv.program
+                )));
                 continue;
             }
             let eval = evaluate(&mut inv, rules);
             let matched = eval.verdict.matches.iter().any(|m| m.rule == rule.spec.id);
             if matched != expected {
-                failures.push(fail(if expected { "should match but does not".into() } else { "should not match but does".into() }));
+                failures.push(fail(if expected {
+                    "should match but does not".into()
+                } else {
+                    "should not match but does".into()
+                }));
             }
         }
     }
@@ -145,7 +176,11 @@ mod tests {
     fn every_builtin_rule_example_holds() {
         let rules = RuleSet::builtin();
         assert!(rules.errors.is_empty(), "{:?}", rules.errors);
-        assert!(rules.compile_errors().is_empty(), "{:?}", rules.compile_errors());
+        assert!(
+            rules.compile_errors().is_empty(),
+            "{:?}",
+            rules.compile_errors()
+        );
         let failures = test_examples(&rules, std::path::Path::new("."));
         let text: Vec<String> = failures.iter().map(ToString::to_string).collect();
         assert!(failures.is_empty(), "{}", text.join("\n"));
@@ -153,7 +188,12 @@ mod tests {
 
     #[test]
     fn example_environment_prefix() {
-        let inv = example_invocation("PGHOST=prod-db psql -c 'DROP TABLE x'", None, std::path::Path::new("/")).unwrap();
+        let inv = example_invocation(
+            "PGHOST=prod-db psql -c 'DROP TABLE x'",
+            None,
+            std::path::Path::new("/"),
+        )
+        .unwrap();
         assert_eq!(inv.program, "psql");
         assert_eq!(inv.env.get("PGHOST").as_deref(), Some("prod-db"));
         assert_eq!(inv.args_lossy(), ["-c", "DROP TABLE x"]);

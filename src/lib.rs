@@ -27,7 +27,10 @@ pub const SELF_NAME: &str = "interlock";
 
 /// Dispatch on argv[0]: `interlock` is the CLI, any other name is a shim for that program.
 pub fn run(argv: Vec<OsString>) -> ExitCode {
-    let name = argv.first().map(|a| invocation::program_name(a)).unwrap_or_default();
+    let name = argv
+        .first()
+        .map(|a| invocation::program_name(a))
+        .unwrap_or_default();
     if name == SELF_NAME || name.starts_with("interlock.") || argv.is_empty() {
         cli::run(argv)
     } else {

@@ -51,15 +51,30 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
 }
 
 /// Replace this process with `real`, argv byte for byte. Returns only on failure.
-fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin::Spool>) -> ExitCode {
+fn exec(
+    real: &Path,
+    argv: &[OsString],
+    me: &SelfId,
+    spool: Option<crate::stdin::Spool>,
+) -> ExitCode {
     if let Some(spool) = spool
         && let Err(e) = spool.restore()
     {
-        eprintln!("interlock: cannot hand standard input to {}: {e}", real.display());
+        eprintln!(
+            "interlock: cannot hand standard input to {}: {e}",
+            real.display()
+        );
         return ExitCode::from(exit::ERROR);
     }
-    let (Some(path), Some(args), Some(env)) = (cstring(real.as_os_str().as_bytes()), cstrings(argv), environment(me)) else {
-        eprintln!("interlock: {}: an argument contains a NUL byte", real.display());
+    let (Some(path), Some(args), Some(env)) = (
+        cstring(real.as_os_str().as_bytes()),
+        cstrings(argv),
+        environment(me),
+    ) else {
+        eprintln!(
+            "interlock: {}: an argument contains a NUL byte",
+            real.display()
+        );
         return ExitCode::from(exit::ERROR);
     };
     let Err(err) = nix::unistd::execve(&path, &args, &env);
@@ -72,7 +87,11 @@ fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin:
         return ExitCode::from(126);
     }
     eprintln!("interlock: {}: {}", real.display(), err.desc());
-    ExitCode::from(if err == nix::errno::Errno::ENOENT { 127 } else { 126 })
+    ExitCode::from(if err == nix::errno::Errno::ENOENT {
+        127
+    } else {
+        126
+    })
 }
 
 fn cstring(bytes: &[u8]) -> Option<CString> {

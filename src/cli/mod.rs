@@ -15,7 +15,11 @@ use clap::{Parser, Subcommand};
 use crate::exit;
 
 #[derive(Debug, Parser)]
-#[command(name = "interlock", version, about = "A seatbelt between AI agents and irreversible commands.")]
+#[command(
+    name = "interlock",
+    version,
+    about = "A seatbelt between AI agents and irreversible commands."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,12 +33,20 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// The program and its arguments, after `--`.
-        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "PROGRAM [ARGS]...")]
+        #[arg(
+            required = true,
+            trailing_var_arg = true,
+            value_name = "PROGRAM [ARGS]..."
+        )]
         argv: Vec<OsString>,
     },
     /// Show the facts interlock sees in a call, the rules that matched, and why.
     Explain {
-        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "PROGRAM [ARGS]...")]
+        #[arg(
+            required = true,
+            trailing_var_arg = true,
+            value_name = "PROGRAM [ARGS]..."
+        )]
         argv: Vec<OsString>,
     },
     /// Manage the directory of shims (symlinks named after the guarded programs).
@@ -88,18 +100,32 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::ERROR } else { exit::ALLOW });
+            return ExitCode::from(if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::ALLOW
+            });
         }
     };
     let result = match cli.command {
         Command::Check { json, argv } => check::check(argv, json),
         Command::Explain { argv } => check::explain(argv),
-        Command::Shims { action: ShimsAction::Install { dir } } => shims::install(dir),
-        Command::Shims { action: ShimsAction::List { dir } } => shims::list(dir),
-        Command::Shims { action: ShimsAction::Remove { dir } } => shims::remove(dir),
+        Command::Shims {
+            action: ShimsAction::Install { dir },
+        } => shims::install(dir),
+        Command::Shims {
+            action: ShimsAction::List { dir },
+        } => shims::list(dir),
+        Command::Shims {
+            action: ShimsAction::Remove { dir },
+        } => shims::remove(dir),
         Command::Doctor { dir } => doctor::doctor(dir),
-        Command::Rules { action: RulesAction::List } => rules_cmd::list(),
-        Command::Rules { action: RulesAction::Test { file } } => rules_cmd::test(file),
+        Command::Rules {
+            action: RulesAction::List,
+        } => rules_cmd::list(),
+        Command::Rules {
+            action: RulesAction::Test { file },
+        } => rules_cmd::test(file),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -53,7 +53,9 @@ pub struct Rule {
 impl Rule {
     /// The rule's matcher, compiled on first use.
     pub fn compiled(&self) -> Result<&Compiled, &CompileError> {
-        self.compiled.get_or_init(|| Compiled::new(&self.spec)).as_ref()
+        self.compiled
+            .get_or_init(|| Compiled::new(&self.spec))
+            .as_ref()
     }
 
     pub fn location(&self) -> String {
@@ -112,7 +114,9 @@ impl RuleSet {
 
     /// Rule files (`*.toml`) in `dir`, in name order. A missing directory is not an error.
     pub fn add_dir(&mut self, origin: Origin, dir: &Path, program: Option<&str>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -129,7 +133,12 @@ impl RuleSet {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
             Ok(text) => self.add_text(origin, &name, &text, program),
-            Err(e) => self.errors.push(LoadError { file: name, line: 0, column: 0, message: format!("cannot read: {e}") }),
+            Err(e) => self.errors.push(LoadError {
+                file: name,
+                line: 0,
+                column: 0,
+                message: format!("cannot read: {e}"),
+            }),
         }
     }
 
@@ -139,7 +148,12 @@ impl RuleSet {
             Ok(f) => f,
             Err(e) => {
                 let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-                self.errors.push(LoadError { file: name.into(), line, column, message: e.message().to_string() });
+                self.errors.push(LoadError {
+                    file: name.into(),
+                    line,
+                    column,
+                    message: e.message().to_string(),
+                });
                 return;
             }
         };
@@ -156,11 +170,26 @@ impl RuleSet {
             }
             let line = rule_lines.get(i).copied().unwrap_or(0);
             if let Some(message) = semantic_error(&spec) {
-                self.errors.push(LoadError { file: name.into(), line, column: 1, message });
+                self.errors.push(LoadError {
+                    file: name.into(),
+                    line,
+                    column: 1,
+                    message,
+                });
                 continue;
             }
-            let rule = Rule { spec, origin, file: name.into(), line, compiled: OnceLock::new() };
-            if is_loosening(&rule) { self.ignored.push(rule) } else { self.rules.push(rule) }
+            let rule = Rule {
+                spec,
+                origin,
+                file: name.into(),
+                line,
+                compiled: OnceLock::new(),
+            };
+            if is_loosening(&rule) {
+                self.ignored.push(rule)
+            } else {
+                self.rules.push(rule)
+            }
         }
     }
 
@@ -180,7 +209,11 @@ impl RuleSet {
             .programs
             .iter()
             .map(|p| p.name.clone())
-            .chain(self.rules.iter().flat_map(|r| r.spec.program.as_slice().iter().cloned()))
+            .chain(
+                self.rules
+                    .iter()
+                    .flat_map(|r| r.spec.program.as_slice().iter().cloned()),
+            )
             .collect();
         names.sort();
         names.dedup();
@@ -240,7 +273,11 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Lines where each `[[rule]]` header stands, in order.
 fn table_lines(text: &str, header: &str) -> Vec<usize> {
-    text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with(header)).map(|(i, _)| i + 1).collect()
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(header))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 #[cfg(test)]

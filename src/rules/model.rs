@@ -188,7 +188,10 @@ impl<'de> Deserialize<'de> for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            other => Err(serde::de::Error::unknown_variant(other, &["low", "medium", "high", "critical"])),
+            other => Err(serde::de::Error::unknown_variant(
+                other,
+                &["low", "medium", "high", "critical"],
+            )),
         }
     }
 }

@@ -1,0 +1,346 @@
+//! The `interlock` command line against the built binary: `check` (contract), `shims`,
+//! `doctor`, `rules`, and install.sh.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+#[test]
+fn check_allows_benign_and_flags_destructive() {
+    let s = Sandbox::new();
+    let out = s.interlock(&["check", "--", "railway", "status"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "allow\n");
+
+    let out = s.interlock(&[
+        "check", "--", "railway", "volume", "delete", "--volume", "pgdata", "--yes",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let line = stdout(&out);
+    assert!(
+        line.starts_with("confirm: railway.volume.delete (critical): "),
+        "{line}"
+    );
+    assert_eq!(line.lines().count(), 1);
+}
+
+#[test]
+fn check_json_contract() {
+    let s = Sandbox::new();
+    let out = s.interlock(&[
+        "check",
+        "--json",
+        "--",
+        "railway",
+        "-e",
+        "production",
+        "volume",
+        "rm",
+        "-v",
+        "pgdata",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["decision"], "confirm");
+    let m = &v["matches"][0];
+    assert_eq!(m["rule"], "railway.volume.delete");
+    assert_eq!(m["severity"], "critical");
+    assert!(m["reason"].as_str().expect("reason").contains("production"));
+
+    let out = s.interlock(&["check", "--json", "--", "railway", "logs"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["decision"], "allow");
+    assert_eq!(v["matches"], serde_json::json!([]));
+}
+
+#[test]
+fn check_usage_errors_exit_2() {
+    let s = Sandbox::new();
+    for args in [
+        &["check"][..],
+        &["check", "--bogus", "--", "x"][..],
+        &["no-such-command"][..],
+    ] {
+        let out = s.interlock(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn check_never_runs_or_logs() {
+    let s = Sandbox::new();
+    s.recorder("real", "railway");
+    let out = s.interlock(&["check", "--", "railway", "status"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(s.runs(), 0);
+    assert!(
+        !s.home().join(".local/state/interlock").exists(),
+        "check wrote state"
+    );
+}
+
+#[test]
+fn check_uses_the_basename_of_a_path() {
+    let s = Sandbox::new();
+    let out = s.interlock(&[
+        "check",
+        "--",
+        "/usr/local/bin/railway",
+        "volume",
+        "delete",
+        "--volume",
+        "x",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn unknown_programs_are_allowed() {
+    let s = Sandbox::new();
+    let out = s.interlock(&["check", "--", "frobnicate", "--delete-everything"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn shims_install_is_idempotent_and_careful() {
+    let s = Sandbox::new();
+    let dir = s.path("my-shims");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("railway"), "not ours").expect("write");
+    let d = dir.to_str().expect("utf-8");
+
+    let out = s.interlock(&["shims", "install", "--dir", d]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not created by interlock"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("railway")).expect("read"),
+        "not ours"
+    );
+
+    std::fs::remove_file(dir.join("railway")).expect("rm");
+    let out = s.interlock(&["shims", "install", "--dir", d]);
+    assert!(out.status.success());
+    let link = std::fs::read_link(dir.join("railway")).expect("a symlink");
+    assert_eq!(link, std::fs::canonicalize(BIN).expect("bin"));
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing();
+    let out = s.interlock(&["shims", "install", "--dir", d]);
+    assert!(stdout(&out).contains("0 created"), "{}", stdout(&out));
+    assert_eq!(listing(), before);
+
+    // A stale link of ours (a program no rule names any more) is removed; a foreign one is not.
+    std::os::unix::fs::symlink(BIN, dir.join("retired")).expect("symlink");
+    std::os::unix::fs::symlink(BIN, dir.join("foreign")).expect("symlink");
+    let manifest = dir.join(".interlock-shims");
+    let mut text = std::fs::read_to_string(&manifest).expect("manifest");
+    text.push_str("retired\n");
+    std::fs::write(&manifest, text).expect("write");
+    s.interlock(&["shims", "install", "--dir", d]);
+    assert!(!dir.join("retired").exists());
+    assert!(std::fs::symlink_metadata(dir.join("foreign")).is_ok());
+
+    let out = s.interlock(&["shims", "list", "--dir", d]);
+    assert!(stdout(&out).contains("railway"), "{}", stdout(&out));
+
+    let out = s.interlock(&["shims", "remove", "--dir", d]);
+    assert!(out.status.success());
+    assert!(!dir.join("railway").exists());
+    assert!(
+        std::fs::symlink_metadata(dir.join("foreign")).is_ok(),
+        "foreign file removed"
+    );
+}
+
+#[test]
+fn shims_refuse_shared_bin_directories() {
+    let s = Sandbox::new();
+    let bin = s.home().join(".local/bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let out = s.interlock(&["shims", "install", "--dir", bin.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("every shell uses"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_dir(&bin).expect("dir").count(), 0);
+}
+
+#[test]
+fn default_shims_dir_and_doctor() {
+    let s = Sandbox::new();
+    let shims = s.home().join(".local/share/interlock/shims");
+    let out = s.interlock(&["shims", "install"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(shims.join("railway").exists());
+
+    // Not on PATH: doctor says so and fails.
+    let out = s.interlock(&["doctor"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("not on PATH"), "{}", stdout(&out));
+
+    // First on PATH: active.
+    s.recorder("real", "railway");
+    let path = format!(
+        "{}:{}:/usr/bin:/bin",
+        shims.display(),
+        s.path("real").display()
+    );
+    let out = s
+        .cmd(BIN, &[])
+        .env("PATH", &path)
+        .arg("doctor")
+        .output()
+        .expect("doctor");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "railway      -> {}",
+            s.path("real/railway").display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+
+    // A real railway before the shims: unguarded.
+    let path = format!(
+        "{}:{}:/usr/bin:/bin",
+        s.path("real").display(),
+        shims.display()
+    );
+    let out = s
+        .cmd(BIN, &[])
+        .env("PATH", &path)
+        .arg("doctor")
+        .output()
+        .expect("doctor");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("UNGUARDED"), "{}", stdout(&out));
+}
+
+#[test]
+fn rules_test_passes_for_builtins_and_reports_bad_files() {
+    let s = Sandbox::new();
+    let out = s.interlock(&["rules", "test"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("0 problems"));
+
+    let rules_dir = s.home().join(".config/interlock/rules");
+    std::fs::create_dir_all(&rules_dir).expect("mkdir");
+    std::fs::write(
+        rules_dir.join("mine.toml"),
+        "[[rule]]\nid = \"x\"\nprogram = \"railway\"\npatern = 1\n",
+    )
+    .expect("write");
+    let out = s.interlock(&["rules", "test"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("mine.toml:4:1: unknown field `patern`"),
+        "{}",
+        stdout(&out)
+    );
+    // the built-in rules still apply
+    let out = s.interlock(&[
+        "check", "--", "railway", "volume", "delete", "--volume", "x",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn user_rules_add_protection() {
+    let s = Sandbox::new();
+    let rules_dir = s.home().join(".config/interlock/rules");
+    std::fs::create_dir_all(&rules_dir).expect("mkdir");
+    std::fs::write(
+        rules_dir.join("deploy.toml"),
+        r#"
+[[rule]]
+id = "me.railway.redeploy"
+program = "railway"
+command = ["redeploy"]
+action = "deny"
+severity = "medium"
+reason = "we never redeploy by hand"
+match = ["railway redeploy"]
+not_match = ["railway up"]
+"#,
+    )
+    .expect("write");
+    let out = s.interlock(&["check", "--", "railway", "redeploy", "-y"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with("deny: me.railway.redeploy"),
+        "{}",
+        stdout(&out)
+    );
+    let out = s.interlock(&["rules", "test"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+}
+
+#[test]
+fn install_sh_twice_then_uninstall() {
+    let s = Sandbox::new();
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let bin_dir = s.path("bin");
+    let run = |arg: Option<&str>| {
+        let mut c = Command::new("sh");
+        c.arg(format!("{repo}/install.sh"))
+            .args(arg)
+            .env("HOME", s.home())
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("XDG_BIN_HOME")
+            .env("INTERLOCK_INSTALL_DIR", &bin_dir);
+        c.output().expect("install.sh")
+    };
+    let data = s.home().join(".local/share/interlock");
+    for _ in 0..2 {
+        let out = run(None);
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        assert!(stdout(&out).contains("activate.sh"), "{}", stdout(&out));
+        assert!(bin_dir.join("interlock").is_file());
+        assert!(data.join("shims/railway").exists());
+    }
+    // Activation puts the shims first, once.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            ". {}/activate.sh; . {}/activate.sh; echo \"$PATH\"",
+            data.display(),
+            data.display()
+        ))
+        .env("HOME", s.home())
+        .env_remove("XDG_DATA_HOME")
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("sh");
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("{}:/usr/bin:/bin", data.join("shims").display())
+    );
+
+    let out = run(Some("--uninstall"));
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(!bin_dir.join("interlock").exists());
+    assert!(
+        !data.exists(),
+        "left behind: {:?}",
+        std::fs::read_dir(&data).map(|d| d.count())
+    );
+    assert!(bin_dir.exists(), "removed a directory it did not create");
+}

@@ -1,0 +1,199 @@
+//! Test harness: a sandbox with its own HOME, a shims directory pointing at the built
+//! binary, and fake "real" programs that record what they received.
+#![allow(dead_code)]
+
+use std::ffi::OsString;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_interlock");
+
+/// The absolute path of a program on the test machine's PATH.
+pub fn which(name: &str) -> PathBuf {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{name} is needed by the tests and is not installed"))
+}
+
+pub struct Sandbox {
+    pub dir: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::Builder::new()
+            .prefix("interlock-test")
+            .tempdir()
+            .expect("tempdir");
+        let s = Sandbox { dir };
+        for sub in ["home", "shims", "real", "work", "records"] {
+            std::fs::create_dir_all(s.path(sub)).expect("mkdir");
+        }
+        s
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.path("home")
+    }
+
+    /// A symlink `shims/NAME` → the interlock binary.
+    pub fn shim(&self, name: &str) -> PathBuf {
+        self.shim_in("shims", name)
+    }
+
+    pub fn shim_in(&self, dir: &str, name: &str) -> PathBuf {
+        let d = self.path(dir);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let link = d.join(name);
+        std::os::unix::fs::symlink(BIN, &link).expect("symlink");
+        link
+    }
+
+    /// An executable script `DIR/NAME` with `body`.
+    pub fn script(&self, dir: &str, name: &str, body: &str) -> PathBuf {
+        let d = self.path(dir);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let p = d.join(name);
+        std::fs::write(&p, body).expect("write script");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        p
+    }
+
+    /// The recorder (tests/fixtures/recorder.c) installed as `DIR/NAME`: it records argv,
+    /// environment, pid and stdin into `records/`.
+    pub fn recorder(&self, dir: &str, name: &str) -> PathBuf {
+        let d = self.path(dir);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let p = d.join(name);
+        std::fs::copy(recorder_binary(), &p).expect("copy recorder");
+        p
+    }
+
+    /// How many times a recorder ran.
+    pub fn runs(&self) -> usize {
+        std::fs::read_to_string(self.path("records/runs"))
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    }
+
+    /// The argv the recorder last received.
+    pub fn recorded_argv(&self) -> Vec<Vec<u8>> {
+        let bytes = std::fs::read(self.path("records/argv")).expect("recorded argv");
+        let mut parts: Vec<Vec<u8>> = bytes.split(|&b| b == 0).map(<[u8]>::to_vec).collect();
+        parts.pop(); // after the last NUL
+        parts
+    }
+
+    /// The environment the recorder last received, sorted.
+    pub fn recorded_env(&self) -> Vec<Vec<u8>> {
+        let bytes = std::fs::read(self.path("records/env")).expect("recorded env");
+        let mut vars: Vec<Vec<u8>> = bytes
+            .split(|&b| b == 0)
+            .filter(|v| !v.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect();
+        vars.sort();
+        vars
+    }
+
+    pub fn recorded_pid(&self) -> u32 {
+        std::fs::read_to_string(self.path("records/pid"))
+            .expect("recorded pid")
+            .trim()
+            .parse()
+            .expect("pid")
+    }
+
+    pub fn recorded_stdin(&self) -> Vec<u8> {
+        std::fs::read(self.path("records/stdin")).expect("recorded stdin")
+    }
+
+    /// PATH with the given sandbox directories first, then the system's.
+    pub fn path_var(&self, dirs: &[&str]) -> OsString {
+        let mut parts: Vec<String> = dirs
+            .iter()
+            .map(|d| self.path(d).display().to_string())
+            .collect();
+        parts.push("/usr/local/bin:/usr/bin:/bin".into());
+        OsString::from(parts.join(":"))
+    }
+
+    /// A command with a clean environment: HOME and XDG dirs in the sandbox, PATH as given,
+    /// no terminal on stdin.
+    pub fn cmd(&self, program: impl AsRef<std::ffi::OsStr>, path_dirs: &[&str]) -> Command {
+        let mut c = Command::new(program);
+        c.env_clear()
+            .env("HOME", self.home())
+            .env("XDG_CONFIG_HOME", self.home().join(".config"))
+            .env("XDG_STATE_HOME", self.home().join(".local/state"))
+            .env("XDG_DATA_HOME", self.home().join(".local/share"))
+            .env("PATH", self.path_var(path_dirs))
+            .env("RECORD_DIR", self.path("records"))
+            .current_dir(self.path("work"))
+            .stdin(Stdio::null());
+        detach_from_terminal(&mut c);
+        c
+    }
+
+    /// `interlock ARGS…` in the sandbox.
+    pub fn interlock(&self, args: &[&str]) -> Output {
+        self.cmd(BIN, &["shims", "real"])
+            .args(args)
+            .output()
+            .expect("run interlock")
+    }
+}
+
+/// Run the child in a new session, so it has no controlling terminal, as under an agent.
+pub fn detach_from_terminal(c: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe and touches no memory.
+    unsafe {
+        c.pre_exec(|| {
+            nix::unistd::setsid()
+                .map(|_| ())
+                .map_err(std::io::Error::from)
+        });
+    }
+}
+
+/// The recorder, compiled once per test binary with the machine's C compiler.
+pub fn recorder_binary() -> &'static Path {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let out =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("recorder-{}", std::process::id()));
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/recorder.c");
+        let status = Command::new("cc")
+            .arg("-O2")
+            .arg("-o")
+            .arg(&out)
+            .arg(&src)
+            .status()
+            .expect("a C compiler (cc)");
+        assert!(status.success(), "compiling the recorder failed");
+        out
+    })
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

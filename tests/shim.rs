@@ -1,0 +1,422 @@
+//! Shim mode against the built binary: faithful exec, resolution, exit codes, bad input.
+
+mod common;
+
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::Stdio;
+
+use common::*;
+
+/// A sandbox with `railway` shimmed and a recorder as the real `railway`.
+fn railway() -> Sandbox {
+    let s = Sandbox::new();
+    s.shim("railway");
+    s.recorder("real", "railway");
+    s
+}
+
+fn run_railway(s: &Sandbox, args: &[OsString]) -> std::process::Output {
+    s.cmd("railway", &["shims", "real"])
+        .args(args)
+        .output()
+        .expect("run shim")
+}
+
+#[test]
+fn argv_is_byte_identical() {
+    let s = railway();
+    let args: Vec<OsString> = vec![
+        OsString::from_vec(vec![0xff, 0xfe, b'x']),
+        OsString::new(),
+        "with space".into(),
+        "new\nline".into(),
+        "--flag=value".into(),
+        "ünïcode".into(),
+        String::new().into(),
+    ];
+    let out = run_railway(&s, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        out.stderr.is_empty(),
+        "interlock printed on an allowed call: {}",
+        stderr(&out)
+    );
+    let mut expected = vec![b"railway".to_vec()];
+    expected.extend(args.iter().map(|a| a.as_bytes().to_vec()));
+    assert_eq!(s.recorded_argv(), expected);
+}
+
+#[test]
+fn ten_thousand_arguments() {
+    let s = railway();
+    let args: Vec<OsString> = (0..10_000)
+        .map(|i| OsString::from(format!("arg-{i}")))
+        .collect();
+    let out = run_railway(&s, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = s.recorded_argv();
+    assert_eq!(got.len(), 10_001);
+    assert_eq!(got[10_000], b"arg-9999");
+}
+
+#[test]
+fn argv0_is_passed_as_given() {
+    let s = railway();
+    let shim = s.path("shims/railway");
+    let out = s
+        .cmd(&shim, &["shims", "real"])
+        .arg0("custom-zero")
+        .arg("status")
+        .output()
+        .expect("run");
+    // argv[0] names no shim, so the program is taken from... argv[0]: no such program.
+    assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
+
+    let out = s
+        .cmd(&shim, &["shims", "real"])
+        .arg("status")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        s.recorded_argv()[0],
+        shim.as_os_str().as_bytes(),
+        "argv[0] with a directory part is kept"
+    );
+}
+
+#[test]
+fn environment_and_stdio_are_the_callers() {
+    let s = railway();
+    let mut c = s.cmd("railway", &["shims", "real"]);
+    c.env("ODD", "a=b\nc").env("EMPTY", "").arg("status");
+    let out = c.output().expect("run");
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "real program ran\n");
+    let env: Vec<Vec<u8>> = s
+        .recorded_env()
+        .into_iter()
+        .filter(|v| !v.starts_with(b"INTERLOCK_"))
+        .collect();
+    let mut expected: Vec<Vec<u8>> = [
+        format!("HOME={}", s.home().display()),
+        format!("XDG_CONFIG_HOME={}", s.home().join(".config").display()),
+        format!("XDG_STATE_HOME={}", s.home().join(".local/state").display()),
+        format!("XDG_DATA_HOME={}", s.home().join(".local/share").display()),
+        format!("PATH={}", s.path_var(&["shims", "real"]).to_string_lossy()),
+        format!("RECORD_DIR={}", s.path("records").display()),
+        "ODD=a=b\nc".into(),
+        "EMPTY=".into(),
+    ]
+    .into_iter()
+    .map(String::into_bytes)
+    .collect();
+    expected.sort();
+    assert_eq!(env, expected);
+}
+
+#[test]
+fn binary_stdin_reaches_the_program_unchanged() {
+    let s = railway();
+    let data: Vec<u8> = (0..(1 << 20))
+        .map(|i: u32| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let mut child = s
+        .cmd("railway", &["shims", "real"])
+        .arg("status")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = {
+        let data = data.clone();
+        std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &data))
+    };
+    let status = child.wait().expect("wait");
+    writer.join().expect("writer").expect("write stdin");
+    assert!(status.success());
+    assert_eq!(s.recorded_stdin(), data);
+}
+
+#[test]
+fn same_pid_proves_exec() {
+    let s = railway();
+    let child = s
+        .cmd("railway", &["shims", "real"])
+        .arg("status")
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    assert_eq!(s.recorded_pid(), pid);
+}
+
+#[test]
+fn exit_codes_are_the_programs_own() {
+    let s = Sandbox::new();
+    s.shim("railway");
+    s.script("real", "railway", "#!/bin/sh\nexit \"$1\"\n");
+    for code in 0..=255 {
+        let out = s
+            .cmd("railway", &["shims", "real"])
+            .arg(code.to_string())
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(code), "exit {code}");
+    }
+}
+
+#[test]
+fn death_by_signal_is_the_programs_own() {
+    let s = railway();
+    let out = s
+        .cmd("railway", &["shims", "real"])
+        .env("FAKE_SIGNAL", "15")
+        .arg("status")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.signal(), Some(15));
+}
+
+#[test]
+fn missing_program_is_127() {
+    let s = Sandbox::new();
+    s.shim("railway");
+    let out = s
+        .cmd("railway", &["shims"])
+        .arg("status")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(127));
+    assert!(
+        stderr(&out).starts_with("interlock: railway: command not found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn non_executable_program_is_126() {
+    let s = Sandbox::new();
+    s.shim("railway");
+    let p = s.script("real", "railway", "#!/bin/sh\nexit 0\n");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = s
+        .cmd("railway", &["shims", "real"])
+        .arg("status")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(126), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Permission denied"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_later_executable_wins_over_a_non_executable_one() {
+    let s = Sandbox::new();
+    s.shim("railway");
+    let p = s.script("first", "railway", "#!/bin/sh\nexit 9\n");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    s.recorder("real", "railway");
+    let out = s
+        .cmd("railway", &["shims", "first", "real"])
+        .arg("status")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1);
+}
+
+#[test]
+fn two_shim_directories_on_path() {
+    let s = railway();
+    s.shim_in("shims2", "railway");
+    let out = s
+        .cmd("railway", &["shims", "shims2", "real"])
+        .arg("status")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1);
+}
+
+#[test]
+fn two_separate_installs_do_not_exec_each_other() {
+    let s = railway();
+    // A second copy of interlock, under a name that does not say "interlock": only the
+    // visited-identity hand-off can tell it apart.
+    for (dir, name) in [("install-a", "interlock"), ("install-b", "guard")] {
+        let bin = s.path(dir).join(name);
+        std::fs::create_dir_all(s.path(dir)).expect("mkdir");
+        std::fs::copy(BIN, &bin).expect("copy binary");
+        std::os::unix::fs::symlink(&bin, s.path(dir).join("railway")).expect("symlink");
+    }
+    for order in [["install-a", "install-b"], ["install-b", "install-a"]] {
+        let out = s
+            .cmd("railway", &[order[0], order[1], "real"])
+            .arg("status")
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(s.runs(), 2);
+    // and each of them still guards:
+    let out = s
+        .cmd("railway", &["install-b", "install-a", "real"])
+        .args(["volume", "delete", "--volume", "v"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(77));
+    assert_eq!(s.runs(), 2);
+}
+
+#[test]
+fn nested_calls_are_checked_every_time() {
+    let s = railway();
+    // A script that calls railway twice, the second time destructively.
+    s.script(
+        "work",
+        "deploy.sh",
+        "#!/bin/sh\nrailway status\nrailway volume delete --volume pgdata --yes\n",
+    );
+    let out = s
+        .cmd(s.path("work/deploy.sh"), &["shims", "real"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1, "only the benign call ran");
+}
+
+#[test]
+fn relative_and_empty_path_entries() {
+    let s = railway();
+    // Empty entry = current directory: put the real program in the working directory.
+    let sandbox_path = format!("{}::/usr/bin:/bin", s.path("shims").display());
+    let work = s.path("work");
+    std::fs::copy(recorder_binary(), work.join("railway")).expect("copy");
+    let out = s
+        .cmd(s.path("shims/railway"), &[])
+        .env("PATH", &sandbox_path)
+        .current_dir(&work)
+        .arg("status")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1);
+    // A relative entry: `../real` from the working directory (which also holds a railway,
+    // not on this PATH).
+    let out = s
+        .cmd(s.path("shims/railway"), &[])
+        .env("PATH", "../shims:../real:/bin")
+        .arg("status")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.runs(), 2);
+}
+
+#[test]
+fn shims_dir_reached_through_a_symlink() {
+    let s = railway();
+    std::os::unix::fs::symlink(s.path("shims"), s.path("linked-shims")).expect("symlink");
+    let out = s
+        .cmd(s.path("linked-shims/railway"), &["linked-shims", "real"])
+        .arg("status")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1);
+}
+
+#[test]
+fn unset_and_empty_path() {
+    let s = railway();
+    let shim = s.path("shims/railway");
+    let out = s
+        .cmd(&shim, &[])
+        .env_remove("PATH")
+        .arg("status")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(127));
+    assert!(
+        stderr(&out).contains("looked in: /bin, /usr/bin"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s
+        .cmd(&shim, &[])
+        .env("PATH", "")
+        .arg("status")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(127));
+    assert!(
+        stderr(&out).contains("command not found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn odd_program_names_and_unreadable_path_entries() {
+    let s = Sandbox::new();
+    let odd = s.shim("we ird\nname");
+    let out = s.cmd(&odd, &["shims"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(127));
+    assert!(
+        stderr(&out).starts_with("interlock: we ird\nname: command not found"),
+        "{}",
+        stderr(&out)
+    );
+
+    s.shim("railway");
+    s.recorder("real", "railway");
+    let locked = s.path("locked");
+    std::fs::create_dir_all(&locked).expect("mkdir");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let path = format!(
+        "{}:{}:/nonexistent:{}:{}",
+        locked.display(),
+        s.path("work/not-a-dir").display(),
+        s.path("shims").display(),
+        s.path("real").display()
+    );
+    std::fs::write(s.path("work/not-a-dir"), "").expect("write");
+    let out = s
+        .cmd(s.path("shims/railway"), &[])
+        .env("PATH", path)
+        .arg("status")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn blocked_without_a_terminal() {
+    let s = railway();
+    let out = run_railway(
+        &s,
+        &[
+            "volume".into(),
+            "delete".into(),
+            "--volume".into(),
+            "pgdata".into(),
+            "--yes".into(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(77));
+    let err = stderr(&out);
+    assert!(err.starts_with("interlock: blocked"), "{err}");
+    assert!(err.contains("do not retry"), "{err}");
+    assert_eq!(s.runs(), 0, "the real program must not run");
+    assert!(out.stdout.is_empty());
+}
