@@ -6,6 +6,10 @@
 //! in `Facts::unknown`; it never guesses "safe".
 
 pub mod argv;
+pub mod graphql;
+pub mod http;
+pub mod input;
+pub mod railway;
 
 use crate::facts::Facts;
 use crate::invocation::Invocation;
@@ -13,8 +17,13 @@ use crate::rules::model::ProgramSpec;
 
 /// The facts of `inv`. `spec` is the program's argv table, when a rule file has one.
 pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
-    let args = inv.args_lossy();
-    let mut facts = argv::analyze(&args, spec, &inv.env);
+    let mut facts = match inv.program.as_str() {
+        "curl" => http::curl(inv),
+        "wget" => http::wget(inv),
+        "http" | "https" | "xh" | "xhs" => http::httpie(inv),
+        "railway" => railway::analyze(inv, spec),
+        _ => argv::analyze(&inv.args_lossy(), spec, &inv.env),
+    };
     facts.notes.extend(inv.notes.iter().cloned());
     facts
 }
