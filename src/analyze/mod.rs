@@ -6,10 +6,12 @@
 //! in `Facts::unknown`; it never guesses "safe".
 
 pub mod argv;
+pub mod clients;
 pub mod graphql;
 pub mod http;
 pub mod input;
 pub mod railway;
+pub mod sql;
 
 use crate::facts::Facts;
 use crate::invocation::Invocation;
@@ -22,6 +24,11 @@ pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
         "wget" => http::wget(inv),
         "http" | "https" | "xh" | "xhs" => http::httpie(inv),
         "railway" => railway::analyze(inv, spec),
+        "psql" => clients::psql(inv, spec),
+        "mysql" | "mariadb" => clients::mysql(inv, spec),
+        "sqlite3" => clients::sqlite3(inv, spec),
+        "redis-cli" | "valkey-cli" => clients::redis_cli(inv, spec),
+        "mongosh" | "mongo" => clients::mongosh(inv, spec),
         _ => argv::analyze(&inv.args_lossy(), spec, &inv.env),
     };
     facts.notes.extend(inv.notes.iter().cloned());

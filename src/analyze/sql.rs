@@ -1,0 +1,1055 @@
+//! SQL scripts: which statements a client will send, and which of them destroy data.
+//!
+//! Two stages, as the design notes propose. A streaming scanner walks the bytes once,
+//! tracking only what changes meaning — quotes, `E''` escapes, dollar quotes, nested
+//! comments, psql `\` meta-commands, `COPY … FROM stdin` data, mysql/sqlite client commands —
+//! and keeps the text of *candidate* statements only (those starting with DROP, TRUNCATE,
+//! DELETE, UPDATE, ALTER, DO, …). Candidates are then tokenized with sqlparser's tokenizer
+//! and classified. Memory is bounded whatever the input size; comments, literals,
+//! dollar-quoted bodies and identifiers like `drop_reason` never trigger anything.
+
+use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::facts::Statement;
+
+/// The client whose script syntax applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Postgres,
+    MySql,
+    Sqlite,
+}
+
+/// Longest candidate statement kept for the tokenizer.
+const KEEP: usize = 1 << 20;
+/// Statements whose first word makes them worth keeping.
+const CANDIDATES: &[&str] = &[
+    "DROP", "TRUNCATE", "DELETE", "UPDATE", "ALTER", "DO", "COPY", "RESET", "SOURCE", "WITH",
+];
+
+/// Something a script asks the client to do besides sending SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Directive {
+    /// Read and run another file (`\i`, `\ir`, `source`, `.read`); `relative`: relative to
+    /// the including script (`\ir`).
+    Include { path: String, relative: bool },
+    /// Connect elsewhere (`\c db host`, `.open file`).
+    Connect(Vec<String>),
+}
+
+/// What a script holds.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// Destructive statements (anything classified other than `other`).
+    pub statements: Vec<Statement>,
+    pub directives: Vec<Directive>,
+    pub unknown: Vec<String>,
+    /// Statements seen in all.
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    Code,
+    /// After `-`: a `--` comment may start.
+    Dash,
+    /// After `/`: a `/*` comment may start.
+    Slash,
+    LineComment,
+    Block {
+        depth: u32,
+    },
+    /// In a block comment after `*` (may close) or `/` (may nest).
+    BlockStar {
+        depth: u32,
+    },
+    BlockSlash {
+        depth: u32,
+    },
+    Quote {
+        quote: u8,
+        escapes: bool,
+    },
+    /// After a closing quote: a doubled quote continues the string.
+    QuoteEnd {
+        quote: u8,
+        escapes: bool,
+    },
+    QuoteEscape {
+        quote: u8,
+    },
+    /// After `$` in code: a dollar-quote tag may follow.
+    DollarTag,
+    Dollar,
+    /// Matching the closing tag; `usize` bytes of `$tag$` matched so far.
+    DollarClose(usize),
+    /// A client command to the end of the line.
+    Meta,
+    /// `COPY … FROM stdin` data, at the start of a line.
+    CopyLineStart,
+    CopyLine,
+}
+
+/// The streaming scanner.
+pub struct Scanner {
+    dialect: Dialect,
+    state: State,
+    /// Candidate statement text (or the current client command).
+    text: Vec<u8>,
+    /// Whether `text` is being kept for this statement.
+    keep: bool,
+    /// The statement's first word so far (upper case), while it is being read.
+    first: Vec<u8>,
+    first_done: bool,
+    /// Any non-blank code seen in this statement.
+    started: bool,
+    /// At the start of a line (for `.read` and `source` commands).
+    line_start: bool,
+    tag: Vec<u8>,
+    after_copy: bool,
+    /// Whether the previous code byte was part of an identifier, and was a lone `E`.
+    ident: bool,
+    lone_e: bool,
+    out: Script,
+}
+
+impl Scanner {
+    pub fn new(dialect: Dialect) -> Scanner {
+        Scanner {
+            dialect,
+            state: State::Code,
+            text: Vec::new(),
+            keep: true,
+            first: Vec::new(),
+            first_done: false,
+            started: false,
+            line_start: true,
+            tag: Vec::new(),
+            after_copy: false,
+            ident: false,
+            lone_e: false,
+            out: Script::default(),
+        }
+    }
+
+    /// Scan a whole text.
+    pub fn scan(dialect: Dialect, text: &str) -> Script {
+        let mut s = Scanner::new(dialect);
+        s.feed(text.as_bytes());
+        s.finish()
+    }
+
+    fn push(&mut self, b: u8) {
+        if self.keep && self.text.len() < KEEP {
+            self.text.push(b);
+        }
+    }
+
+    fn push_slice(&mut self, bytes: &[u8]) {
+        if self.keep {
+            let room = KEEP.saturating_sub(self.text.len());
+            self.text.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        }
+    }
+
+    /// Feed the next chunk of input.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let mut i = 0;
+        while i < chunk.len() {
+            // Fast paths: skip runs that cannot change state.
+            match self.state {
+                State::Quote { quote, escapes } => {
+                    let rest = &chunk[i..];
+                    let hit = if escapes {
+                        memchr::memchr2(quote, b'\\', rest)
+                    } else {
+                        memchr::memchr(quote, rest)
+                    };
+                    let n = hit.unwrap_or(rest.len());
+                    self.push_slice(&rest[..n]);
+                    i += n;
+                    if hit.is_none() {
+                        continue;
+                    }
+                }
+                State::LineComment | State::CopyLine => {
+                    let rest = &chunk[i..];
+                    let n = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                    i += n;
+                    if n == rest.len() {
+                        continue;
+                    }
+                }
+                State::Dollar => {
+                    let rest = &chunk[i..];
+                    let hit = memchr::memchr(b'$', rest);
+                    let n = hit.unwrap_or(rest.len());
+                    self.push_slice(&rest[..n]);
+                    i += n;
+                    if hit.is_none() {
+                        continue;
+                    }
+                }
+                State::Block { .. } => {
+                    let rest = &chunk[i..];
+                    let n = memchr::memchr2(b'*', b'/', rest).unwrap_or(rest.len());
+                    i += n;
+                    if n == rest.len() {
+                        continue;
+                    }
+                }
+                State::Code if !self.keep && self.first_done => {
+                    let rest = &chunk[i..];
+                    let n = rest
+                        .iter()
+                        .position(|&b| {
+                            matches!(
+                                b,
+                                b'\''
+                                    | b'"'
+                                    | b'`'
+                                    | b'-'
+                                    | b'/'
+                                    | b'$'
+                                    | b';'
+                                    | b'\\'
+                                    | b'\n'
+                                    | b'#'
+                                    | b'E'
+                                    | b'e'
+                                    | b'W'
+                                    | b'w'
+                            )
+                        })
+                        .unwrap_or(rest.len());
+                    if n > 0 {
+                        self.ident = rest[n - 1].is_ascii_alphanumeric() || rest[n - 1] == b'_';
+                        self.lone_e = false;
+                    }
+                    i += n;
+                    if n == rest.len() {
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            let b = chunk[i];
+            i += 1;
+            self.byte(b);
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        match self.state.clone() {
+            State::Code => self.code(b),
+            State::Dash => {
+                if b == b'-' {
+                    self.text.pop();
+                    self.state = State::LineComment;
+                } else {
+                    self.state = State::Code;
+                    self.code(b);
+                }
+            }
+            State::Slash => {
+                if b == b'*' {
+                    self.text.pop();
+                    self.state = State::Block { depth: 1 };
+                } else {
+                    self.state = State::Code;
+                    self.code(b);
+                }
+            }
+            State::LineComment => {
+                if b == b'\n' {
+                    self.state = State::Code;
+                    self.code(b);
+                }
+            }
+            State::Block { depth } => match b {
+                b'*' => self.state = State::BlockStar { depth },
+                b'/' => self.state = State::BlockSlash { depth },
+                _ => {}
+            },
+            State::BlockStar { depth } => match b {
+                b'/' if depth <= 1 => {
+                    self.state = State::Code;
+                    self.push(b' ');
+                }
+                b'/' => self.state = State::Block { depth: depth - 1 },
+                b'*' => {}
+                _ => self.state = State::Block { depth },
+            },
+            State::BlockSlash { depth } => match b {
+                // PostgreSQL nests block comments; MySQL and SQLite do not.
+                b'*' if self.dialect == Dialect::Postgres => {
+                    self.state = State::Block { depth: depth + 1 }
+                }
+                b'/' => {}
+                _ => self.state = State::Block { depth },
+            },
+            State::Quote { quote, escapes } => {
+                self.push(b);
+                if escapes && b == b'\\' {
+                    self.state = State::QuoteEscape { quote };
+                } else if b == quote {
+                    self.state = State::QuoteEnd { quote, escapes };
+                }
+            }
+            State::QuoteEscape { quote } => {
+                self.push(b);
+                self.state = State::Quote {
+                    quote,
+                    escapes: true,
+                };
+            }
+            State::QuoteEnd { quote, escapes } => {
+                if b == quote {
+                    self.push(b);
+                    self.state = State::Quote { quote, escapes };
+                } else {
+                    self.state = State::Code;
+                    self.ident = false;
+                    self.code(b);
+                }
+            }
+            State::DollarTag => {
+                if b == b'$' {
+                    self.push(b);
+                    self.state = State::Dollar;
+                } else if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 {
+                    if self.tag.is_empty() && b.is_ascii_digit() {
+                        // `$1`: a parameter, not a quote.
+                        self.state = State::Code;
+                        self.code(b);
+                    } else {
+                        self.tag.push(b);
+                        self.push(b);
+                    }
+                } else {
+                    self.state = State::Code;
+                    self.tag.clear();
+                    self.code(b);
+                }
+            }
+            State::Dollar => {
+                self.push(b);
+                if b == b'$' {
+                    self.state = State::DollarClose(0);
+                }
+            }
+            State::DollarClose(matched) => {
+                self.push(b);
+                if matched == self.tag.len() {
+                    if b == b'$' {
+                        self.tag.clear();
+                        self.state = State::Code;
+                        self.ident = false;
+                    } else {
+                        self.state = if b == b'$' {
+                            State::DollarClose(0)
+                        } else {
+                            State::Dollar
+                        };
+                    }
+                } else if self.tag.get(matched) == Some(&b) {
+                    self.state = State::DollarClose(matched + 1);
+                } else {
+                    self.state = if b == b'$' {
+                        State::DollarClose(0)
+                    } else {
+                        State::Dollar
+                    };
+                }
+            }
+            State::Meta => {
+                if b == b'\n' {
+                    self.meta_done();
+                } else if self.text.len() < 4096 {
+                    self.text.push(b);
+                }
+            }
+            State::CopyLineStart => {
+                self.text.push(b);
+                if b == b'\n' {
+                    let line = std::mem::take(&mut self.text);
+                    if line
+                        .strip_suffix(b"\n")
+                        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+                        == Some(b"\\.")
+                    {
+                        self.state = State::Code;
+                        self.reset();
+                    }
+                } else if self.text.len() >= 3
+                    || !b"\\.\r".starts_with(&self.text[..self.text.len().min(2)])
+                {
+                    self.text.clear();
+                    self.state = State::CopyLine;
+                }
+            }
+            State::CopyLine => {
+                if b == b'\n' {
+                    self.state = State::CopyLineStart;
+                }
+            }
+        }
+    }
+
+    fn code(&mut self, b: u8) {
+        let was_line_start = self.line_start;
+        self.line_start = b == b'\n';
+        match b {
+            b';' => {
+                self.end_statement();
+                return;
+            }
+            b'\'' => {
+                let escapes = self.lone_e || self.dialect == Dialect::MySql;
+                self.state = State::Quote {
+                    quote: b'\'',
+                    escapes,
+                };
+            }
+            b'"' => {
+                self.state = State::Quote {
+                    quote: b'"',
+                    escapes: self.dialect == Dialect::MySql,
+                }
+            }
+            b'`' if self.dialect != Dialect::Postgres => {
+                self.state = State::Quote {
+                    quote: b'`',
+                    escapes: false,
+                }
+            }
+            b'-' => self.state = State::Dash,
+            b'/' => self.state = State::Slash,
+            b'#' if self.dialect == Dialect::MySql => {
+                self.state = State::LineComment;
+                return;
+            }
+            b'$' if self.dialect == Dialect::Postgres && !self.ident => {
+                self.tag.clear();
+                self.state = State::DollarTag;
+            }
+            b'\\' if self.dialect != Dialect::Sqlite => {
+                // psql meta-command (anywhere outside quotes) or mysql `\.`-style command:
+                // it ends the statement before it.
+                self.end_statement();
+                self.text.clear();
+                self.state = State::Meta;
+                return;
+            }
+            // sqlite3 dot-commands start at the left margin.
+            b'.' if self.dialect == Dialect::Sqlite && !self.started && was_line_start => {
+                self.text.clear();
+                self.state = State::Meta;
+                return;
+            }
+            _ => {}
+        }
+        let is_ident = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        if !self.first_done {
+            if is_ident {
+                self.first.push(b.to_ascii_uppercase());
+            } else if !self.first.is_empty() {
+                self.first_word_done();
+            }
+        }
+        if is_ident || !b.is_ascii_whitespace() {
+            self.started = true;
+        }
+        self.lone_e = (b == b'E' || b == b'e') && !self.ident;
+        self.ident = is_ident;
+        self.push(b);
+        if !self.first_done && !self.first.is_empty() && self.first.len() > 16 {
+            self.first_word_done();
+        }
+    }
+
+    fn first_word_done(&mut self) {
+        self.first_done = true;
+        let word = String::from_utf8_lossy(&self.first).into_owned();
+        if self.dialect == Dialect::MySql && word == "SOURCE" {
+            // `source file` is a client command to the end of the line.
+            self.text.clear();
+            self.text.extend_from_slice(b"source ");
+            self.state = State::Meta;
+            return;
+        }
+        if self.dialect == Dialect::MySql && word == "DELIMITER" {
+            self.text.clear();
+            self.state = State::Meta;
+            return;
+        }
+        self.keep = CANDIDATES.contains(&word.as_str());
+        if !self.keep {
+            self.text.clear();
+        }
+    }
+
+    fn reset(&mut self) {
+        self.text.clear();
+        self.keep = true;
+        self.first.clear();
+        self.first_done = false;
+        self.started = false;
+        self.ident = false;
+        self.lone_e = false;
+    }
+
+    fn end_statement(&mut self) {
+        if !self.first_done && !self.first.is_empty() {
+            self.first_word_done();
+            if self.state == State::Meta {
+                return;
+            }
+        }
+        if self.started {
+            self.out.count += 1;
+        }
+        if self.keep && self.started && self.first_done {
+            let text = String::from_utf8_lossy(&self.text).into_owned();
+            let truncated = self.text.len() >= KEEP;
+            let classified = classify(self.dialect, &text, truncated);
+            self.after_copy = classified.copy_from_stdin;
+            self.out.statements.extend(classified.statements);
+            self.out.unknown.extend(classified.unknown);
+        }
+        self.reset();
+        self.state = State::Code;
+        if std::mem::take(&mut self.after_copy) && self.dialect == Dialect::Postgres {
+            self.state = State::CopyLineStart;
+        }
+    }
+
+    fn meta_done(&mut self) {
+        let line = String::from_utf8_lossy(&std::mem::take(&mut self.text)).into_owned();
+        self.reset();
+        self.state = State::Code;
+        self.line_start = true;
+        self.meta(line.trim());
+    }
+
+    /// A client command: psql `\…`, mysql `source`/`\.`, sqlite `.…`.
+    fn meta(&mut self, line: &str) {
+        let words = shell_words::split(line)
+            .unwrap_or_else(|_| line.split_whitespace().map(String::from).collect());
+        let Some(cmd) = words.first().map(String::as_str) else {
+            return;
+        };
+        let arg = words.get(1).cloned().unwrap_or_default();
+        match (self.dialect, cmd) {
+            (Dialect::Postgres, "i" | "include") | (Dialect::MySql, "source" | ".") | (Dialect::Sqlite, "read") => {
+                self.out.directives.push(Directive::Include { path: arg, relative: false })
+            }
+            (Dialect::Postgres, "ir" | "include_relative") => self.out.directives.push(Directive::Include { path: arg, relative: true }),
+            (Dialect::Postgres, "gexec") => self
+                .out
+                .unknown
+                .push("`\\gexec` runs the results of a query as SQL; what it runs cannot be known in advance".into()),
+            (Dialect::Postgres, "!") | (Dialect::Sqlite, "shell" | "system") => {
+                self.out.unknown.push(format!("the script runs a shell command: {}", line.chars().take(120).collect::<String>()))
+            }
+            (Dialect::Postgres, "c" | "connect") | (Dialect::Sqlite, "open") => self.out.directives.push(Directive::Connect(words[1..].to_vec())),
+            (Dialect::Sqlite, "restore") => self.out.statements.push(Statement {
+                kind: "restore".into(),
+                object: words.last().cloned(),
+                text: excerpt(&format!(".{line}")),
+            }),
+            _ => {}
+        }
+    }
+
+    /// End of input.
+    pub fn finish(mut self) -> Script {
+        match self.state {
+            State::Quote { .. } | State::QuoteEscape { .. } => self
+                .out
+                .unknown
+                .push("the SQL ends inside an unterminated quoted string".into()),
+            State::Dollar | State::DollarClose(_) => self
+                .out
+                .unknown
+                .push("the SQL ends inside an unterminated dollar-quoted string".into()),
+            State::Block { .. } | State::BlockStar { .. } | State::BlockSlash { .. } => {}
+            State::Meta => self.meta_done(),
+            _ => {}
+        }
+        if matches!(
+            self.state,
+            State::Code
+                | State::Dash
+                | State::Slash
+                | State::QuoteEnd { .. }
+                | State::DollarTag
+                | State::LineComment
+        ) {
+            self.end_statement();
+        }
+        self.out
+    }
+}
+
+/// A statement shortened for humans.
+fn excerpt(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 160 {
+        format!("{}…", one_line.chars().take(160).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+struct Classified {
+    statements: Vec<Statement>,
+    unknown: Vec<String>,
+    copy_from_stdin: bool,
+}
+
+/// Classify one candidate statement with sqlparser's tokenizer.
+fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
+    let mut out = Classified {
+        statements: Vec::new(),
+        unknown: Vec::new(),
+        copy_from_stdin: false,
+    };
+    let d: Box<dyn SqlDialect> = match dialect {
+        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
+        Dialect::MySql => Box::new(MySqlDialect {}),
+        Dialect::Sqlite => Box::new(SQLiteDialect {}),
+    };
+    let tokens = match Tokenizer::new(d.as_ref(), text).tokenize() {
+        Ok(t) => t,
+        Err(e) => {
+            // The scanner found a candidate it cannot tokenize: judge by its words.
+            out.unknown.push(format!(
+                "a statement could not be read ({e}): {}",
+                excerpt(text)
+            ));
+            return out;
+        }
+    };
+    let words: Vec<Tok> = tokens
+        .iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(Tok::Word(
+                w.value.to_ascii_uppercase(),
+                w.quote_style.is_some(),
+                w.value.clone(),
+            )),
+            Token::Whitespace(_) => None,
+            Token::DollarQuotedString(s) => Some(Tok::Body(s.value.clone())),
+            Token::SingleQuotedString(s) => Some(Tok::Str(s.clone())),
+            Token::Number(n, _) => Some(Tok::Other(n.clone())),
+            other => Some(Tok::Other(other.to_string())),
+        })
+        .collect();
+    let kw = |i: usize| match words.get(i) {
+        Some(Tok::Word(w, false, _)) => w.as_str(),
+        _ => "",
+    };
+    let has_kw = |k: &str| {
+        words
+            .iter()
+            .any(|t| matches!(t, Tok::Word(w, false, _) if w == k))
+    };
+    let name_at = |i: usize| -> Option<String> {
+        let mut j = i;
+        while matches!(
+            kw(j),
+            "IF" | "EXISTS" | "ONLY" | "TABLE" | "FROM" | "CONCURRENTLY"
+        ) {
+            j += 1;
+        }
+        let mut name = match words.get(j)? {
+            Tok::Word(_, _, raw) => raw.clone(),
+            _ => return None,
+        };
+        // schema.table
+        while let (Some(Tok::Other(dot)), Some(Tok::Word(_, _, part))) =
+            (words.get(j + 1), words.get(j + 2))
+        {
+            if dot != "." {
+                break;
+            }
+            name = format!("{name}.{part}");
+            j += 2;
+        }
+        Some(name)
+    };
+    let push = |out: &mut Classified, kind: &str, object: Option<String>| {
+        out.statements.push(Statement {
+            kind: kind.into(),
+            object,
+            text: excerpt(text),
+        });
+    };
+    match kw(0) {
+        "DROP" => {
+            let cascade = has_kw("CASCADE");
+            match kw(1) {
+                "DATABASE" => push(&mut out, "drop_database", name_at(2)),
+                "TABLE" | "SCHEMA" => push(&mut out, "drop", name_at(2)),
+                "MATERIALIZED" => push(
+                    &mut out,
+                    if cascade { "drop" } else { "drop_other" },
+                    name_at(3),
+                ),
+                "OWNED" => push(&mut out, "drop", name_at(3)),
+                _ if cascade => push(&mut out, "drop", name_at(2)),
+                _ => push(&mut out, "drop_other", name_at(2)),
+            }
+        }
+        "TRUNCATE" => push(&mut out, "truncate", name_at(1)),
+        "DELETE" => {
+            if where_is_trivial(&words) {
+                push(&mut out, "delete_all", name_at(1));
+            } else if truncated {
+                out.unknown.push(format!(
+                    "a DELETE statement is too long to read whole: {}",
+                    excerpt(text)
+                ));
+            }
+        }
+        "UPDATE" => {
+            if where_is_trivial(&words) {
+                push(&mut out, "update_all", name_at(1));
+            } else if truncated {
+                out.unknown.push(format!(
+                    "an UPDATE statement is too long to read whole: {}",
+                    excerpt(text)
+                ));
+            }
+        }
+        "ALTER" if kw(1) == "TABLE" => {
+            let drops_data = words.windows(2).any(|w| {
+                matches!(&w[0], Tok::Word(k, false, _) if k == "DROP")
+                    && !matches!(&w[1], Tok::Word(k, false, _) if matches!(k.as_str(), "CONSTRAINT" | "DEFAULT" | "NOT" | "IDENTITY" | "EXPRESSION" | "INDEX" | "PRIMARY" | "FOREIGN" | "KEY" | "CHECK" | "PARTITION"))
+            });
+            if drops_data {
+                push(&mut out, "alter_drop", name_at(2));
+            }
+        }
+        "DO" => {
+            for t in &words {
+                if let Tok::Body(body) | Tok::Str(body) = t {
+                    plpgsql(body, &mut out);
+                }
+            }
+        }
+        "COPY" => out.copy_from_stdin = has_kw("STDIN") && has_kw("FROM"),
+        "RESET" if matches!(kw(1), "MASTER" | "BINARY") => push(&mut out, "reset", None),
+        "WITH" => {
+            // A data-modifying CTE: `WITH x AS (DELETE FROM t RETURNING *) …`.
+            for (i, t) in words.iter().enumerate() {
+                if matches!(t, Tok::Word(k, false, _) if k == "DELETE" || k == "UPDATE")
+                    && matches!(words.get(i.wrapping_sub(1)), Some(Tok::Other(p)) if p == "(")
+                {
+                    let inner = &words[i..];
+                    let trivially_all = !inner
+                        .iter()
+                        .take_while(|t| !matches!(t, Tok::Other(p) if p == ")"))
+                        .any(|t| matches!(t, Tok::Word(k, false, _) if k == "WHERE"));
+                    if trivially_all {
+                        push(
+                            &mut out,
+                            if matches!(t, Tok::Word(k, _, _) if k == "DELETE") {
+                                "delete_all"
+                            } else {
+                                "update_all"
+                            },
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+#[derive(Debug)]
+enum Tok {
+    /// Upper-cased value, quoted?, raw value.
+    Word(String, bool, String),
+    Body(String),
+    Str(String),
+    Other(String),
+}
+
+/// No WHERE, or a WHERE that is always true (`WHERE true`, `WHERE 1=1`).
+fn where_is_trivial(words: &[Tok]) -> bool {
+    let Some(i) = words
+        .iter()
+        .position(|t| matches!(t, Tok::Word(k, false, _) if k == "WHERE"))
+    else {
+        return true;
+    };
+    let rest: Vec<String> = words[i + 1..]
+        .iter()
+        .take(4)
+        .map(|t| match t {
+            Tok::Word(k, _, _) => k.clone(),
+            Tok::Other(o) => o.clone(),
+            Tok::Str(s) => format!("'{s}'"),
+            Tok::Body(_) => "$$".into(),
+        })
+        .collect();
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    matches!(
+        rest.as_slice(),
+        ["TRUE"]
+            | ["TRUE", ";"]
+            | ["1", "=", "1"]
+            | ["1", "=", "1", ";"]
+            | ["'1'", "=", "'1'"]
+            | ["1"]
+    )
+}
+
+/// PL/pgSQL words that end one statement and start the next without a semicolon.
+const PLPGSQL_BREAKS: &[&str] = &[
+    "BEGIN",
+    "DECLARE",
+    "THEN",
+    "ELSE",
+    "ELSIF",
+    "LOOP",
+    "EXCEPTION",
+    "END",
+];
+
+/// A PL/pgSQL body run by `DO`: its statements run, and `EXECUTE` runs SQL built at run time.
+fn plpgsql(body: &str, out: &mut Classified) {
+    match Tokenizer::new(&PostgreSqlDialect {}, body).tokenize() {
+        Ok(tokens) => {
+            // Split at semicolons and block keywords, then classify each piece as a statement.
+            let mut piece = String::new();
+            let flush = |piece: &mut String, out: &mut Classified| {
+                if !piece.trim().is_empty() {
+                    let inner = Scanner::scan(Dialect::Postgres, piece);
+                    out.statements.extend(inner.statements);
+                    out.unknown.extend(inner.unknown);
+                }
+                piece.clear();
+            };
+            for t in &tokens {
+                let breaks = match t {
+                    Token::SemiColon => true,
+                    Token::Word(w) => {
+                        w.quote_style.is_none()
+                            && PLPGSQL_BREAKS.contains(&w.value.to_ascii_uppercase().as_str())
+                    }
+                    _ => false,
+                };
+                if breaks {
+                    flush(&mut piece, out);
+                } else {
+                    piece.push_str(&t.to_string());
+                }
+            }
+            flush(&mut piece, out);
+        }
+        Err(_) => {
+            let inner = Scanner::scan(Dialect::Postgres, body);
+            out.statements.extend(inner.statements);
+            out.unknown.extend(inner.unknown);
+        }
+    }
+    let upper = body.to_ascii_uppercase();
+    let executes = upper.match_indices("EXECUTE").any(|(i, _)| {
+        let before = upper[..i].chars().next_back();
+        let after = upper[i + 7..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    if executes {
+        out.unknown.push(
+            "a DO block runs dynamic SQL with EXECUTE; what it runs cannot be known in advance"
+                .into(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(dialect: Dialect, text: &str) -> Vec<String> {
+        Scanner::scan(dialect, text)
+            .statements
+            .iter()
+            .map(|s| s.kind.clone())
+            .collect()
+    }
+
+    fn pg(text: &str) -> Vec<String> {
+        kinds(Dialect::Postgres, text)
+    }
+
+    #[test]
+    fn destructive_statements() {
+        assert_eq!(pg("DROP TABLE users;"), ["drop"]);
+        assert_eq!(pg("drop table if exists public.users cascade"), ["drop"]);
+        assert_eq!(pg("DROP DATABASE shop"), ["drop_database"]);
+        assert_eq!(
+            pg("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"),
+            ["drop"]
+        );
+        assert_eq!(pg("TRUNCATE orders"), ["truncate"]);
+        assert_eq!(pg("DELETE FROM users"), ["delete_all"]);
+        assert_eq!(pg("DELETE FROM users WHERE 1=1"), ["delete_all"]);
+        assert_eq!(pg("UPDATE users SET admin = true"), ["update_all"]);
+        assert_eq!(pg("ALTER TABLE users DROP COLUMN email"), ["alter_drop"]);
+        assert_eq!(pg("ALTER TABLE users DROP email"), ["alter_drop"]);
+        assert_eq!(pg("DROP OWNED BY app"), ["drop"]);
+        assert_eq!(
+            pg("WITH gone AS (DELETE FROM t RETURNING *) SELECT count(*) FROM gone"),
+            ["delete_all"]
+        );
+    }
+
+    #[test]
+    fn harmless_look_alikes() {
+        for text in [
+            "SELECT drop_reason FROM orders",
+            "DELETE FROM users WHERE id = 3",
+            "UPDATE users SET name = 'x' WHERE id = 1",
+            "-- DROP TABLE users;\nSELECT 1",
+            "/* DROP TABLE users; /* nested */ still comment */ SELECT 1",
+            "SELECT 'DROP TABLE users; --'",
+            "SELECT $$DROP TABLE users$$",
+            "SELECT $fn$ DROP TABLE x; $fn$",
+            "CREATE FUNCTION f() RETURNS void AS $$ BEGIN DROP TABLE x; END $$ LANGUAGE plpgsql",
+            "INSERT INTO log(msg) VALUES ('truncate orders')",
+            "ALTER TABLE users DROP CONSTRAINT users_pkey",
+            "SELECT E'it\\'s; DROP TABLE x'",
+            "DROP INDEX users_email_idx",
+            "SELECT $1, $2 FROM t",
+        ] {
+            assert!(
+                pg(text).iter().all(|k| k == "drop_other"),
+                "{text}: {:?}",
+                pg(text)
+            );
+        }
+    }
+
+    #[test]
+    fn do_blocks_and_meta_commands() {
+        assert_eq!(pg("DO $$ BEGIN TRUNCATE audit; END $$;"), ["truncate"]);
+        let s = Scanner::scan(
+            Dialect::Postgres,
+            "DO $$ BEGIN EXECUTE 'DROP TABLE ' || t; END $$;",
+        );
+        assert!(!s.unknown.is_empty());
+        let s = Scanner::scan(
+            Dialect::Postgres,
+            "SELECT format('DROP TABLE %I', tablename) FROM pg_tables \\gexec\n",
+        );
+        assert!(!s.unknown.is_empty());
+        let s = Scanner::scan(
+            Dialect::Postgres,
+            "\\i drop.sql\n\\ir ./more.sql\nSELECT 1;",
+        );
+        assert_eq!(
+            s.directives,
+            [
+                Directive::Include {
+                    path: "drop.sql".into(),
+                    relative: false
+                },
+                Directive::Include {
+                    path: "./more.sql".into(),
+                    relative: true
+                }
+            ]
+        );
+        let s = Scanner::scan(Dialect::Postgres, "\\c prod-db\nDROP TABLE x;");
+        assert_eq!(s.directives, [Directive::Connect(vec!["prod-db".into()])]);
+        assert_eq!(s.statements.len(), 1);
+    }
+
+    #[test]
+    fn copy_data_is_not_sql() {
+        let dump = "COPY public.t (a) FROM stdin;\nDROP TABLE x;\n\\.\nSELECT 1;\n";
+        assert!(pg(dump).is_empty(), "{:?}", pg(dump));
+        assert_eq!(pg("COPY t FROM stdin;\n1\n\\.\nDROP TABLE t;"), ["drop"]);
+    }
+
+    #[test]
+    fn unterminated_is_unknown() {
+        assert!(
+            !Scanner::scan(Dialect::Postgres, "SELECT 'oops; DROP TABLE x")
+                .unknown
+                .is_empty()
+        );
+        assert!(
+            !Scanner::scan(Dialect::Postgres, "SELECT $$ never closed")
+                .unknown
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn chunk_boundaries_do_not_matter() {
+        let text = "SELECT '--'; /* a */ DO $tag$ BEGIN DELETE FROM t; END $tag$; -- x\nDROP TABLE y; SELECT $$;$$;";
+        let whole = Scanner::scan(Dialect::Postgres, text);
+        for size in 1..8 {
+            let mut s = Scanner::new(Dialect::Postgres);
+            for chunk in text.as_bytes().chunks(size) {
+                s.feed(chunk);
+            }
+            assert_eq!(s.finish(), whole, "chunk size {size}");
+        }
+        assert_eq!(
+            whole
+                .statements
+                .iter()
+                .map(|s| s.kind.as_str())
+                .collect::<Vec<_>>(),
+            ["delete_all", "drop"]
+        );
+    }
+
+    #[test]
+    fn mysql_and_sqlite() {
+        assert_eq!(
+            kinds(Dialect::MySql, "# DROP TABLE x\nDROP DATABASE shop;"),
+            ["drop_database"]
+        );
+        assert_eq!(
+            kinds(Dialect::MySql, "SELECT 'a\\'; DROP TABLE x'"),
+            Vec::<String>::new()
+        );
+        let s = Scanner::scan(Dialect::MySql, "source /tmp/reset.sql\nSELECT 1;");
+        assert_eq!(
+            s.directives,
+            [Directive::Include {
+                path: "/tmp/reset.sql".into(),
+                relative: false
+            }]
+        );
+        let s = Scanner::scan(Dialect::Sqlite, ".read wipe.sql\nDELETE FROM t;");
+        assert_eq!(
+            s.directives,
+            [Directive::Include {
+                path: "wipe.sql".into(),
+                relative: false
+            }]
+        );
+        assert_eq!(s.statements[0].kind, "delete_all");
+        assert_eq!(
+            kinds(Dialect::Sqlite, "SELECT 1.5; .restore main backup.db\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            kinds(Dialect::Sqlite, ".restore main backup.db\n"),
+            ["restore"]
+        );
+    }
+}
