@@ -439,9 +439,7 @@ fn mongo_script(js: &str, out: &mut Vec<Statement>) {
     let code = strip_js_comments(js);
     for (re, kind) in PATTERNS.iter() {
         if let Some(m) = re.find(&code) {
-            let start = code[..m.start()]
-                .rfind(|c: char| c == ';' || c == '\n')
-                .map_or(0, |i| i + 1);
+            let start = code[..m.start()].rfind([';', '\n']).map_or(0, |i| i + 1);
             let end = code[m.end()..]
                 .find([';', '\n'])
                 .map_or(code.len(), |i| m.end() + i);
