@@ -12,7 +12,16 @@ use crate::rules::model::ProgramSpec;
 /// Read `args` (argv without argv[0]).
 pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts {
     let mut facts = Facts::default();
-    let takes_value = |flag: &str| spec.is_some_and(|s| s.value_flags.iter().any(|f| f == flag));
+    let takes_value = |flag: &str, command: &[String]| {
+        spec.is_some_and(|s| {
+            s.value_flags.iter().any(|f| f == flag)
+                || command
+                    .first()
+                    .and_then(|c| s.subcommand_value_flags.get(c))
+                    .is_some_and(|v| v.iter().any(|f| f == flag))
+        })
+    };
+    let skip = |word: &str| spec.is_some_and(|s| s.skip_words.iter().any(|w| w == word));
     let clusters = spec.is_none_or(|s| s.clusters);
     let mut i = 0;
     let mut only_operands = false;
@@ -20,7 +29,9 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
         let arg = &args[i];
         i += 1;
         if only_operands || arg == "-" || !arg.starts_with('-') {
-            facts.command.push(arg.clone());
+            if !(facts.command.is_empty() && skip(arg)) {
+                facts.command.push(arg.clone());
+            }
             continue;
         }
         if arg == "--" {
@@ -35,8 +46,9 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
             record(&mut facts, spec, flag, value);
             continue;
         }
-        if arg.starts_with("--") || !clusters || arg.len() == 2 || takes_value(arg) {
-            if takes_value(arg) {
+        if arg.starts_with("--") || !clusters || arg.len() == 2 || takes_value(arg, &facts.command)
+        {
+            if takes_value(arg, &facts.command) {
                 let value = args.get(i).cloned().unwrap_or_default();
                 i += 1;
                 record(&mut facts, spec, arg, &value);
@@ -50,7 +62,7 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
         let letters = &arg[1..];
         for (pos, c) in letters.char_indices() {
             let flag = format!("-{c}");
-            if takes_value(&flag) {
+            if takes_value(&flag, &facts.command) {
                 let rest = &letters[pos + c.len_utf8()..];
                 let value = if rest.is_empty() {
                     i += 1;
@@ -97,6 +109,7 @@ mod tests {
             target_flags: vec!["-e".into(), "--environment".into()],
             clusters: true,
             target_env: vec!["RAILWAY_ENVIRONMENT".into()],
+            ..ProgramSpec::default()
         }
     }
 

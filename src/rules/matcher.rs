@@ -30,6 +30,7 @@ pub struct Hit {
 pub struct Compiled {
     arg: Option<Regex>,
     not_arg: Option<Regex>,
+    flag_value: Option<Regex>,
     host: Option<Regex>,
     not_host: Option<Regex>,
     path: Option<Regex>,
@@ -56,6 +57,7 @@ impl Compiled {
         Ok(Compiled {
             arg: compile("arg", &spec.arg)?,
             not_arg: compile("not_arg", &spec.not_arg)?,
+            flag_value: compile("flag_value", &spec.flag_value)?,
             host: compile("host", &spec.host)?,
             not_host: compile("not_host", &spec.not_host)?,
             path: compile("path", &spec.path)?,
@@ -85,6 +87,14 @@ impl Compiled {
             return None;
         }
         if spec.not_flag.iter().any(|f| facts.has_flag(f)) {
+            return None;
+        }
+        if let Some(re) = &self.flag_value
+            && !facts
+                .flag_values
+                .iter()
+                .any(|(f, v)| re.is_match(&format!("{f}={v}")))
+        {
             return None;
         }
         if self.arg.is_some() || self.not_arg.is_some() {

@@ -37,6 +37,12 @@ pub struct ProgramSpec {
     /// Environment variables whose value names the target (`KUBECONTEXT`, `RAILWAY_ENVIRONMENT`).
     #[serde(default)]
     pub target_env: Vec<String>,
+    /// Options that take a value only under one subcommand: `{ compose = ["-f", "-p"] }`.
+    #[serde(default)]
+    pub subcommand_value_flags: std::collections::BTreeMap<String, Vec<String>>,
+    /// Words that do not count as part of the subcommand path (`gcloud beta …`).
+    #[serde(default)]
+    pub skip_words: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -136,6 +142,9 @@ pub struct RuleSpec {
     /// Regex that no operand after the `command` prefix matches (e.g. build directories).
     #[serde(default)]
     pub not_arg: Option<String>,
+    /// Regex over `flag=value` of the options that took a value (`^(-X|--method)=(?i)delete$`).
+    #[serde(default)]
+    pub flag_value: Option<String>,
 
     /// HTTP: some request has one of these methods (and, when given, the host and path).
     #[serde(default)]
