@@ -420,3 +420,54 @@ fn blocked_without_a_terminal() {
     assert_eq!(s.runs(), 0, "the real program must not run");
     assert!(out.stdout.is_empty());
 }
+
+/// SQL on stdin is read for analysis and still reaches psql byte for byte, from a pipe
+/// (spooled, beyond the in-memory limit) and from a regular file (rewound).
+#[test]
+fn analyzed_stdin_is_handed_over_intact() {
+    let s = Sandbox::new();
+    s.shim("psql");
+    s.recorder("real", "psql");
+    let mut sql = String::new();
+    for i in 0..150_000 {
+        sql.push_str(&format!(
+            "INSERT INTO t VALUES ({i}, 'drop table; it''s $$ fine', E'\\\\x');\n"
+        ));
+    }
+    assert!(sql.len() > 9 << 20);
+    let mut child = s
+        .cmd("psql", &["shims", "real"])
+        .arg("app")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = sql.clone().into_bytes();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &data));
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer").expect("write");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.recorded_stdin(), sql.as_bytes());
+
+    let file = s.path("work/dump.sql");
+    std::fs::write(&file, &sql).expect("write");
+    let out = s
+        .cmd("psql", &["shims", "real"])
+        .arg("app")
+        .stdin(std::fs::File::open(&file).expect("open"))
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.recorded_stdin(), sql.as_bytes());
+
+    // The same dump with a DROP at the very end is blocked, and psql never runs.
+    std::fs::write(&file, format!("{sql}DROP TABLE t;\n")).expect("write");
+    let out = s
+        .cmd("psql", &["shims", "real"])
+        .arg("app")
+        .stdin(std::fs::File::open(&file).expect("open"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert_eq!(s.runs(), 2);
+}

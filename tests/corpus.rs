@@ -1,0 +1,264 @@
+//! A table of realistic invocations — destructive ones in the spellings agents and people
+//! use, and benign look-alikes — classified in-process exactly as `interlock check` does.
+
+use interlock::engine;
+use interlock::rules::RuleSet;
+use interlock::verdict::Decision;
+
+const DESTRUCTIVE: &[&str] = &[
+    // the incident, and its disguises
+    r#"curl -X POST https://backboard.railway.com/graphql/v2 -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"query":"mutation { volumeDelete(volumeId: \"3d2c4a1e-8a0b-4d5e-9f00-112233445566\") }"}'"#,
+    r#"curl https://backboard.railway.app/graphql/v2 -H 'Content-Type: application/json' --data-raw '{"query":"mutation volumeDelete($id: String!) { volumeDelete(volumeId: $id) }","variables":{"id":"abc"}}'"#,
+    r#"curl -sS -XPOST https://backboard.railway.com/graphql/v2 -d '{"query":"mutation{v:volume\u0044elete(volumeId:\"x\")}"}'"#,
+    r#"curl -s --json '{"query":"mutation { serviceDelete(id: \"s1\") }"}' https://backboard.railway.com/graphql/v2"#,
+    r#"curl -X POST -H 'Project-Access-Token: t' https://backboard.railway.com/graphql/v2 -d '{"query":"mutation { environmentDelete(id: \"e1\") }"}'"#,
+    r#"curl https://backboard.railway.com/graphql/v2 -d '{"query":"mutation { variableCollectionUpsert(input: { projectId: \"p\", environmentId: \"e\", serviceId: \"s\", variables: {}, replace: true }) }"}'"#,
+    r#"curl -X DELETE https://api.github.com/repos/acme/shop -H "Authorization: token x""#,
+    r#"curl -X DELETE "https://api.cloudflare.com/client/v4/zones/z/dns_records/r""#,
+    r#"curl --request DELETE --url https://api.heroku.com/apps/shop"#,
+    r#"curl -XDELETE localhost.example.com:9200/logs-*"#,
+    r#"curl -X DELETE http://es.internal:9200/orders"#,
+    r#"wget --method=DELETE -O- https://api.example.com/v1/projects/1"#,
+    r#"http DELETE api.example.com/v1/users/42 "Authorization: Bearer x""#,
+    r#"curl -X POST https://api.linear.app/graphql -d '{"query":"mutation { issueDelete(id: \"i\") { success } }"}'"#,
+    // railway CLI
+    "railway volume delete --volume pgdata --yes",
+    "railway volume rm -v pgdata -y",
+    "railway -e production volume delete --volume pg",
+    "railway down --yes",
+    "railway delete -y",
+    "railway environment delete staging -y",
+    "railway service delete --service api --yes",
+    "railway variables delete DATABASE_URL",
+    "railway api 'mutation { volumeDelete(volumeId: \"v\") }'",
+    // SQL
+    "psql -c 'DROP TABLE users'",
+    "psql \"$DATABASE_URL\" -c 'drop table users cascade;'",
+    "psql postgres://app:pw@db.example.com:5432/shop -c 'TRUNCATE orders'",
+    "psql -h localhost -U postgres -d shop -c 'DELETE FROM orders'",
+    "psql -c 'drop schema public cascade; create schema public;'",
+    "psql -d shop -v ON_ERROR_STOP=1 -c 'DROP DATABASE shop_test'",
+    "psql -X -q -c 'UPDATE users SET password_hash = NULL'",
+    "psql -c 'ALTER TABLE orders DROP COLUMN total'",
+    "mysql -uroot -e 'DROP DATABASE shop'",
+    "mysql -h db -u app shop -e 'truncate table sessions'",
+    "mariadb -e 'DELETE FROM logs'",
+    "sqlite3 db.sqlite3 'DROP TABLE django_migrations'",
+    "sqlite3 app.db 'delete from users;'",
+    "redis-cli FLUSHALL",
+    "redis-cli -h cache.internal -p 6380 -n 3 FLUSHDB",
+    "redis-cli -u redis://default:pw@cache.example.com:6379 flushall async",
+    "mongosh mongodb://localhost/shop --eval 'db.dropDatabase()'",
+    "mongosh --quiet --eval 'db.orders.deleteMany({})' shop",
+    "dropdb shop",
+    "dropdb -h db.example.com -U postgres --if-exists shop_prod",
+    "pg_restore --clean --if-exists -d shop latest.dump",
+    // git
+    "git push --force",
+    "git push -f origin main",
+    "git push origin +main",
+    "git push --force-with-lease origin HEAD",
+    "git push origin --delete feature/x",
+    "git push origin :feature/x",
+    "git reset --hard origin/main",
+    "git clean -fdx",
+    "git clean -ffd",
+    "git branch -D feature/x",
+    "git checkout -- .",
+    "git -C /srv/app reset --hard",
+    "gh repo delete acme/shop --yes",
+    "gh api -X DELETE repos/acme/shop/releases/1",
+    // files
+    "rm -rf src",
+    "rm -rf ~/",
+    "rm -rf /",
+    "rm -rf .",
+    "rm -r docs",
+    "rm -rf ./data",
+    "rm --recursive --force migrations",
+    // containers & clusters
+    "docker volume rm shop_pgdata",
+    "docker volume prune -af",
+    "docker system prune -a --volumes -f",
+    "docker compose down -v",
+    "docker-compose down --volumes",
+    "kubectl delete namespace production",
+    "kubectl delete ns staging",
+    "kubectl -n db delete pvc data-postgres-0",
+    "kubectl delete pvc --all -n db",
+    "kubectl delete deployment api -n prod",
+    "kubectl delete -f k8s/",
+    "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data",
+    "helm uninstall shop -n prod",
+    "terraform destroy -auto-approve",
+    "terraform apply -destroy -auto-approve",
+    "tofu destroy",
+    // hosting & cloud
+    "fly apps destroy shop -y",
+    "flyctl volumes destroy vol_abc -y",
+    "fly postgres destroy shop-db",
+    "heroku apps:destroy shop --confirm shop",
+    "heroku pg:reset DATABASE_URL --confirm shop",
+    "heroku addons:destroy heroku-redis -a shop",
+    "vercel remove shop --yes",
+    "vercel project rm shop",
+    "supabase db reset --linked",
+    "supabase projects delete abcdefghij",
+    "neonctl branches delete dev",
+    "neonctl projects delete shop",
+    "pscale database delete shop --force",
+    "pscale branch delete shop dev --force",
+    "aws s3 rb s3://shop --force",
+    "aws s3 rm s3://shop/ --recursive",
+    "aws rds delete-db-instance --db-instance-identifier shop --skip-final-snapshot",
+    "aws dynamodb delete-table --table-name orders",
+    "aws ec2 terminate-instances --instance-ids i-0abc",
+    "gcloud sql instances delete shop-db --quiet",
+    "gcloud projects delete shop-prod",
+    "gcloud compute instances delete vm-1 --zone us-central1-a",
+];
+
+const BENIGN: &[&str] = &[
+    "curl https://backboard.railway.com/graphql/v2 -d '{\"query\":\"query { me { id email } }\"}'",
+    "curl -s https://api.github.com/repos/acme/shop",
+    "curl -fsSL https://sh.rustup.rs",
+    "curl -o /tmp/x.tar.gz https://example.com/x.tar.gz",
+    "curl -X POST https://api.example.com/v1/items -d '{\"name\":\"delete me\"}'",
+    "curl -X PUT https://api.example.com/v1/items/1 -d '{\"deleted\":false}'",
+    "curl -X DELETE http://localhost:3000/api/items/1",
+    "curl -X DELETE http://127.0.0.1:8080/cache",
+    "curl https://example.com/graphql -d '{\"query\":\"mutation { createUser(name: \\\"x\\\") { id } }\"}'",
+    "curl https://example.com/graphql -d '{\"query\":\"query { deletedUsers { id } }\"}'",
+    "curl -I https://example.com",
+    "wget https://example.com/file.zip",
+    "http GET api.example.com/users",
+    "railway status",
+    "railway logs --deployment",
+    "railway up --detach",
+    "railway variables",
+    "railway link -p shop",
+    "railway run npm start",
+    "railway volume list",
+    "railway api 'query { me { name } }'",
+    "psql -c 'SELECT count(*) FROM users'",
+    "psql -c 'SELECT drop_reason, truncate_at FROM orders'",
+    "psql -c 'DELETE FROM sessions WHERE expires_at < now()'",
+    "psql -c \"UPDATE users SET name = 'x' WHERE id = 1\"",
+    "psql -c 'CREATE TABLE deleted_items (id int)'",
+    "psql -c 'DROP INDEX IF EXISTS idx_users_email'",
+    "psql -l",
+    "psql --version",
+    "psql -c \"INSERT INTO audit (action) VALUES ('DROP TABLE users')\"",
+    "mysql -e 'SHOW DATABASES'",
+    "sqlite3 app.db '.tables'",
+    "sqlite3 app.db 'SELECT * FROM users LIMIT 5'",
+    "redis-cli PING",
+    "redis-cli GET session:1",
+    "redis-cli DEL session:1",
+    "redis-cli INFO keyspace",
+    "mongosh --eval 'db.users.find().limit(5)'",
+    "mongosh --eval 'db.users.deleteOne({ _id: 1 })'",
+    "pg_restore -d shop latest.dump",
+    "pg_dump shop",
+    "git push",
+    "git push origin main",
+    "git push -u origin feature/x",
+    "git pull --rebase",
+    "git reset HEAD~1",
+    "git reset --soft HEAD~1",
+    "git clean -n",
+    "git branch -d merged-branch",
+    "git checkout main",
+    "git checkout -b feature/delete-button",
+    "git commit -m 'drop table support; delete old code'",
+    "git log --oneline",
+    "git stash pop",
+    "gh pr create --fill",
+    "gh api repos/acme/shop",
+    "rm file.txt",
+    "rm -f build.log",
+    "rm -rf node_modules",
+    "rm -rf target",
+    "rm -rf dist build .next",
+    "rm -rf /tmp/test-123",
+    "docker ps",
+    "docker compose down",
+    "docker compose up -d",
+    "docker volume ls",
+    "docker rm -f web",
+    "docker system prune -f",
+    "kubectl get pods -A",
+    "kubectl delete pod web-7d9f-abc",
+    "kubectl apply -f k8s/",
+    "kubectl rollout restart deployment/api",
+    "kubectl logs -f deploy/api",
+    "helm upgrade --install shop ./chart",
+    "terraform plan",
+    "terraform apply -auto-approve",
+    "terraform plan -destroy",
+    "fly deploy",
+    "fly status -a shop",
+    "fly volumes list",
+    "heroku logs --tail -a shop",
+    "heroku pg:info",
+    "vercel deploy --prod",
+    "vercel env ls",
+    "supabase db reset",
+    "supabase db push",
+    "supabase start",
+    "neonctl branches list",
+    "pscale branch list shop",
+    "aws s3 ls s3://shop",
+    "aws s3 cp backup.sql s3://shop/backups/",
+    "aws s3 sync ./dist s3://site --delete",
+    "aws rds describe-db-instances",
+    "gcloud sql instances list",
+    "gcloud compute instances list",
+];
+
+fn decide(line: &str) -> (Decision, String) {
+    let cwd = std::env::temp_dir();
+    let mut inv = engine::example_invocation(line, None, &cwd).expect("example splits");
+    let rules = RuleSet::for_program(&inv.program);
+    let eval = engine::evaluate(&mut inv, &rules);
+    let why = eval
+        .verdict
+        .matches
+        .iter()
+        .map(|m| m.rule.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    (eval.verdict.decision, why)
+}
+
+#[test]
+fn destructive_calls_need_a_human() {
+    let missed: Vec<&str> = DESTRUCTIVE
+        .iter()
+        .copied()
+        .filter(|l| decide(l).0 == Decision::Allow)
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "allowed {} destructive calls:\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
+}
+
+#[test]
+fn benign_calls_pass() {
+    let alarms: Vec<String> = BENIGN
+        .iter()
+        .filter_map(|l| {
+            let (d, why) = decide(l);
+            (d != Decision::Allow).then(|| format!("{l}   <- {why}"))
+        })
+        .collect();
+    assert!(
+        alarms.is_empty(),
+        "{} false alarms:\n{}",
+        alarms.len(),
+        alarms.join("\n")
+    );
+}
