@@ -16,9 +16,7 @@ fn main() {
     files.sort();
 
     let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut out = String::from(
-        "/// Built-in rule files: (name, text).\npub static FILES: &[(&str, &str)] = &[\n",
-    );
+    let mut out = String::from("/// Built-in rule files: (name, text).\npub static FILES: &[(&str, &str)] = &[\n");
     for (i, path) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(path).expect("readable rule file");
@@ -34,15 +32,12 @@ fn main() {
         }
         let abs = std::fs::canonicalize(path).expect("canonical path");
         let name = Path::new("rules").join(path.file_name().expect("file name"));
-        writeln!(
-            out,
-            "    ({:?}, include_str!({:?})),",
-            name.display().to_string(),
-            abs.display().to_string()
-        )
-        .expect("write to string");
+        writeln!(out, "    ({:?}, include_str!({:?})),", name.display().to_string(), abs.display().to_string())
+            .expect("write to string");
     }
-    out.push_str("];\n\n/// Program name → indexes into FILES, sorted by name.\npub static PROGRAMS: &[(&str, &[usize])] = &[\n");
+    out.push_str(
+        "];\n\n/// Program name → indexes into FILES, sorted by name.\npub static PROGRAMS: &[(&str, &[usize])] = &[\n",
+    );
     for (name, idx) in &index {
         writeln!(out, "    ({name:?}, &{idx:?}),").expect("write to string");
     }
@@ -68,9 +63,7 @@ fn programs(file: &toml::Table) -> Vec<String> {
     for t in tables("rule") {
         match t.get("program") {
             Some(toml::Value::String(s)) => names.push(s.clone()),
-            Some(toml::Value::Array(a)) => {
-                names.extend(a.iter().filter_map(|v| v.as_str()).map(String::from))
-            }
+            Some(toml::Value::Array(a)) => names.extend(a.iter().filter_map(|v| v.as_str()).map(String::from)),
             _ => {}
         }
     }

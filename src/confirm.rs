@@ -1,4 +1,5 @@
-//! Asking a human: the terminal conversation, and the explanation when there is no one to ask.
+//! Asking a human: the terminal conversation, approvals, and the explanation when there is
+//! no one to ask.
 //!
 //! The only module that talks to the terminal. The question goes to the controlling terminal
 //! (`/dev/tty`), never to stdin (which may be the SQL or the request body) or stderr (which
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 
+use crate::approval;
 use crate::engine::Evaluation;
 use crate::facts::looks_like_production;
 use crate::invocation::Invocation;
@@ -24,38 +26,115 @@ use crate::verdict::{Decision, Severity};
 /// How long the question waits for an answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// What the human (or the absence of one) decided.
+/// How a call the engine did not allow was settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Run,
+pub enum Outcome {
+    /// A human typed the confirmation at the terminal.
+    Confirmed,
+    /// A human approved this exact call earlier with `interlock approve`.
+    Approved,
+    /// The human at the terminal did not confirm.
+    Declined,
+    /// No human terminal to ask on.
     Blocked,
+    /// A rule forbids it.
+    Denied,
 }
 
-/// Decide a call the engine did not allow: refuse a deny, ask about a confirm.
-pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Answer {
+impl Outcome {
+    /// Whether the real program runs.
+    pub fn runs(self) -> bool {
+        matches!(self, Outcome::Confirmed | Outcome::Approved)
+    }
+}
+
+/// Settle a call the engine did not allow: refuse a deny; for a confirm, spend an approval
+/// a human gave, or ask the human at the terminal, or block with an approval code.
+pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Outcome {
     let args = inv.args_lossy();
     if eval.verdict.decision == Decision::Deny {
-        eprint!("{}", block_message(&inv.program, &args, eval, Why::Denied));
-        return Answer::Blocked;
+        eprint!("{}", block_message(&inv.program, &args, eval, &Why::Denied));
+        return Outcome::Denied;
     }
-    let Some(mut tty) = open_tty() else {
-        eprint!(
-            "{}",
-            block_message(&inv.program, &args, eval, Why::NoTerminal)
-        );
-        return Answer::Blocked;
-    };
+    let store = approval::Store::open().ok();
+    let fingerprint = store.as_ref().map(|s| s.fingerprint(&inv.argv, &inv.cwd));
+    if let (Some(store), Some(fp)) = (&store, &fingerprint)
+        && store.take(fp).is_some()
+    {
+        return Outcome::Approved;
+    }
     let word = confirmation_word(eval);
-    let shown = describe(&inv.program, real, &args, eval);
-    if ask(&mut tty, &shown, &word, timeout()) {
-        Answer::Run
-    } else {
-        eprint!(
-            "{}",
-            block_message(&inv.program, &args, eval, Why::Declined)
-        );
-        Answer::Blocked
+    let terminal = match crate::agent::detect() {
+        Some(agent) => Err(format!("this process runs under an AI agent — {agent} — so its terminal is not a human's")),
+        None => open_tty().ok_or_else(|| "there is no terminal here to ask on".to_string()),
+    };
+    match terminal {
+        Ok(mut tty) => {
+            let shown = describe(&inv.program, real, &args, eval);
+            if ask(&mut tty, &shown, &word, timeout()) {
+                Outcome::Confirmed
+            } else {
+                eprint!("{}", block_message(&inv.program, &args, eval, &Why::Declined));
+                Outcome::Declined
+            }
+        }
+        Err(why) => {
+            let code = match (&store, fingerprint) {
+                (Some(store), Some(fingerprint)) => {
+                    store.request(approval_request(inv, &args, eval, fingerprint, word)).ok()
+                }
+                _ => None,
+            };
+            eprint!("{}", block_message(&inv.program, &args, eval, &Why::NoTerminal { why, code }));
+            Outcome::Blocked
+        }
     }
+}
+
+fn approval_request(
+    inv: &Invocation,
+    args: &[String],
+    eval: &Evaluation,
+    fingerprint: String,
+    word: String,
+) -> approval::Request {
+    let mut full = vec![inv.program.clone()];
+    full.extend(args.iter().cloned());
+    approval::Request {
+        code: String::new(),
+        fingerprint,
+        program: inv.program.clone(),
+        command: redact::command_line(&full),
+        cwd: redact::escape(&inv.cwd.display().to_string()),
+        reasons: eval
+            .verdict
+            .matches
+            .iter()
+            .map(|m| format!("{} ({}): {}", m.rule, m.severity.as_str(), redact::text(&m.reason)))
+            .collect(),
+        what: eval.verdict.primary().and_then(|m| m.what.as_deref()).map(|w| redact::escape(&redact::text(w))),
+        confirm_word: word,
+        created: 0,
+        approved_until: None,
+    }
+}
+
+/// The conversation of `interlock approve`: show the stored request, ask for its word.
+pub fn approve_conversation(tty: &mut File, req: &approval::Request) -> bool {
+    let mut shown = String::from("\ninterlock: approve this blocked command to run once?\n");
+    shown.push_str(&format!("  command:  {}\n", req.command));
+    shown.push_str(&format!("  in:       {}\n", req.cwd));
+    if let Some(what) = &req.what {
+        shown.push_str(&format!("  action:   {what}\n"));
+    }
+    for r in &req.reasons {
+        shown.push_str(&format!("  rule:     {}\n", redact::escape(r)));
+    }
+    shown.push_str(&format!(
+        "  If you approve, exactly this command may run once, in this directory, within {} minutes.\n",
+        approval::APPROVAL_WINDOW_SECS / 60
+    ));
+    ask(tty, &shown, &req.confirm_word, timeout())
 }
 
 fn timeout() -> Duration {
@@ -84,12 +163,7 @@ pub fn confirmation_word(eval: &Evaluation) -> String {
     let critical = eval.verdict.severity() == Some(Severity::Critical);
     let object = eval.verdict.primary().and_then(|m| m.object.clone());
     match object {
-        Some(o)
-            if critical
-                && !o.is_empty()
-                && o.len() <= 64
-                && !o.chars().any(char::is_whitespace) =>
-        {
+        Some(o) if critical && !o.is_empty() && o.len() <= 64 && !o.chars().any(char::is_whitespace) => {
             redact::escape(&o)
         }
         _ => "yes".into(),
@@ -101,34 +175,16 @@ pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) 
     let mut out = String::new();
     let primary = eval.verdict.primary();
     out.push_str("\ninterlock: this call can destroy data and needs your confirmation\n");
-    out.push_str(&format!(
-        "  program:  {program} ({})\n",
-        redact::escape(&real.display().to_string())
-    ));
+    out.push_str(&format!("  program:  {program} ({})\n", redact::escape(&real.display().to_string())));
     if let Some(what) = primary.and_then(|m| m.what.as_deref()) {
-        out.push_str(&format!(
-            "  action:   {}\n",
-            redact::escape(&redact::text(what))
-        ));
+        out.push_str(&format!("  action:   {}\n", redact::escape(&redact::text(what))));
     }
     for target in &eval.facts.targets {
-        let flag = if looks_like_production(target) {
-            "   <-- looks like PRODUCTION"
-        } else {
-            ""
-        };
-        out.push_str(&format!(
-            "  target:   {}{flag}\n",
-            redact::escape(&redact::text(target))
-        ));
+        let flag = if looks_like_production(target) { "   <-- looks like PRODUCTION" } else { "" };
+        out.push_str(&format!("  target:   {}{flag}\n", redact::escape(&redact::text(target))));
     }
     for m in &eval.verdict.matches {
-        out.push_str(&format!(
-            "  rule:     {} ({}): {}\n",
-            m.rule,
-            m.severity.as_str(),
-            redact::escape(&m.reason)
-        ));
+        out.push_str(&format!("  rule:     {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
     }
     for note in &eval.facts.notes {
         out.push_str(&format!("  note:     {}\n", redact::escape(note)));
@@ -137,6 +193,11 @@ pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) 
     full.extend(args.iter().cloned());
     out.push_str(&format!("  command:  {}\n", redact::command_line(&full)));
     out
+}
+
+/// Show `shown`, then ask for `yes`.
+pub fn ask_yes(tty: &mut File, shown: &str) -> bool {
+    ask(tty, shown, "yes", timeout())
 }
 
 /// Show `shown`, then ask for `word` on `tty`. True only when exactly `word` was typed.
@@ -148,22 +209,12 @@ fn ask(tty: &mut File, shown: &str, word: &str, timeout: Duration) -> bool {
     // Typeahead is not an answer: drop whatever was typed before the question appears.
     let _ = nix::sys::termios::tcflush(tty.as_fd(), nix::sys::termios::FlushArg::TCIFLUSH);
     let question = format!("Type `{word}` to run it (anything else cancels): ");
-    if tty
-        .write_all(question.as_bytes())
-        .and_then(|_| tty.flush())
-        .is_err()
-    {
+    if tty.write_all(question.as_bytes()).and_then(|_| tty.flush()).is_err() {
         return false;
     }
     let answer = read_line(tty, timeout);
-    let yes = answer
-        .as_deref()
-        .is_some_and(|a| a.trim_end_matches(['\r', '\n']).trim() == word);
-    let _ = tty.write_all(if yes {
-        b"interlock: confirmed, running it.\n"
-    } else {
-        b"\ninterlock: not confirmed.\n"
-    });
+    let yes = answer.as_deref().is_some_and(|a| a.trim_end_matches(['\r', '\n']).trim() == word);
+    let _ = tty.write_all(if yes { b"interlock: confirmed, running it.\n" } else { b"\ninterlock: not confirmed.\n" });
     yes
 }
 
@@ -204,11 +255,7 @@ extern "C" fn on_interrupt(_: nix::libc::c_int) {}
 
 impl InterruptGuard {
     fn install() -> InterruptGuard {
-        let action = SigAction::new(
-            SigHandler::Handler(on_interrupt),
-            SaFlags::empty(),
-            SigSet::empty(),
-        );
+        let action = SigAction::new(SigHandler::Handler(on_interrupt), SaFlags::empty(), SigSet::empty());
         // SAFETY: the handler does nothing, which is async-signal-safe.
         let old = unsafe { sigaction(Signal::SIGINT, &action) }.ok();
         InterruptGuard { old }
@@ -225,52 +272,54 @@ impl Drop for InterruptGuard {
 }
 
 /// Why a call did not run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {
-    NoTerminal,
+    /// No human terminal (and why), with the approval code a human can use.
+    NoTerminal {
+        why: String,
+        code: Option<String>,
+    },
     Declined,
     Denied,
 }
 
 /// The explanation on stderr. First line `interlock: blocked …`; written to be read by an
 /// agent as much as by a human.
-pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: Why) -> String {
+pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: &Why) -> String {
     let mut full = vec![program.to_string()];
     full.extend(args.iter().cloned());
-    let what = eval
-        .verdict
-        .primary()
-        .and_then(|m| m.what.clone())
-        .unwrap_or_else(|| program.to_string());
-    let mut out = format!(
-        "interlock: blocked: {}\n",
-        redact::escape(&redact::text(&what))
-    );
+    let what = eval.verdict.primary().and_then(|m| m.what.clone()).unwrap_or_else(|| program.to_string());
+    let mut out = format!("interlock: blocked: {}\n", redact::escape(&redact::text(&what)));
     out.push_str(&format!("  command: {}\n", redact::command_line(&full)));
     for m in &eval.verdict.matches {
-        out.push_str(&format!(
-            "  rule: {} ({}): {}\n",
-            m.rule,
-            m.severity.as_str(),
-            redact::escape(&m.reason)
-        ));
+        out.push_str(&format!("  rule: {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
     }
     for note in &eval.facts.notes {
         out.push_str(&format!("  note: {}\n", redact::escape(note)));
     }
-    out.push_str(match why {
-        Why::NoTerminal => "This command can destroy data and needs a human's confirmation, and there is no terminal here to ask on, so it did not run.\n",
-        Why::Declined => "The human at the terminal did not confirm it, so it did not run.\n",
-        Why::Denied => "A rule forbids this command outright, so it did not run.\n",
-    });
+    match why {
+        Why::NoTerminal { why, .. } => out.push_str(&format!(
+            "This command can destroy data and needs a human's confirmation; {why}, so it did not run.\n"
+        )),
+        Why::Declined => out.push_str("The human at the terminal did not confirm it, so it did not run.\n"),
+        Why::Denied => out.push_str("A rule forbids this command outright, so it did not run.\n"),
+    }
     out.push_str(
         "If you are an AI agent: do not retry this command, rephrase it, or look for another way to do the same thing \
          (another tool, a direct API call, a different token or credentials). Stop, and tell the user what you were \
          about to run and why.\n",
     );
-    out.push_str(match why {
-        Why::Denied => "To allow it, a human must change the rule that forbids it (see `interlock explain -- …`).\n",
-        _ => "To allow it, a human can run the command themselves in their own terminal, where interlock will ask them to confirm it.\n",
-    });
+    match why {
+        Why::Denied => out.push_str("To allow it, a human must change the rule that forbids it (see `interlock explain -- …`).\n"),
+        Why::NoTerminal { code: Some(code), .. } => out.push_str(&format!(
+            "To allow it once, a human can run `interlock approve {code}` in their own terminal (not through an agent), \
+             then run this exact command again in the same directory within {} minutes; or run the command themselves \
+             in their own terminal, where interlock will ask them.\n",
+            approval::APPROVAL_WINDOW_SECS / 60
+        )),
+        _ => out.push_str(
+            "To allow it, a human can run the command themselves in their own terminal, where interlock will ask them to confirm it.\n",
+        ),
+    }
     out
 }

@@ -21,8 +21,12 @@ pub const CANNOT_SEE: &str = "interlock.cannot-see";
 
 /// Analyze `inv` and match `rules` against what it does.
 pub fn evaluate(inv: &mut Invocation, rules: &RuleSet) -> Evaluation {
-    let facts = analyze::analyze(inv, rules.program(&inv.program));
-    let verdict = judge(&inv.program, &inv.args_lossy(), &facts, rules);
+    let mut facts = analyze::analyze(inv, rules.program(&inv.program));
+    let args = inv.args_lossy();
+    let verdict = judge(&inv.program, &args, &facts, rules);
+    if verdict.decision != Decision::Allow {
+        facts.notes.extend(ignored_loosening(&inv.program, &args, &facts, rules));
+    }
     Evaluation { facts, verdict }
 }
 
@@ -52,24 +56,41 @@ pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> 
             })
         })
         .collect();
+    // A loosening rule a human accepted: its match turns confirmations into allow (a deny
+    // stays). One nobody accepted is only mentioned.
+    let compiled_match = |rule: &crate::rules::Rule| {
+        rule.applies_to(program) && rule.compiled().ok().and_then(|c| c.matches(&rule.spec, facts, args)).is_some()
+    };
+    if rules.allows.iter().any(compiled_match) {
+        matches.retain(|m| m.action == Decision::Deny);
+    }
     if !facts.unknown.is_empty() {
         matches.push(Match {
             rule: CANNOT_SEE.into(),
             action: Decision::Confirm,
-            severity: if production.is_some() {
-                Severity::Critical
-            } else {
-                Severity::High
-            },
-            reason: format!(
-                "interlock cannot see what this call will do: {}",
-                facts.unknown.join("; ")
-            ),
+            severity: if production.is_some() { Severity::Critical } else { Severity::High },
+            reason: format!("interlock cannot see what this call will do: {}", facts.unknown.join("; ")),
             what: None,
             object: None,
         });
     }
     Verdict::from_matches(matches)
+}
+
+/// Loosening rules that would allow this call but are not in force, for the human to see.
+pub fn ignored_loosening(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> Vec<String> {
+    rules
+        .ignored
+        .iter()
+        .filter(|r| r.applies_to(program) && r.compiled().ok().and_then(|c| c.matches(&r.spec, facts, args)).is_some())
+        .map(|r| {
+            format!(
+                "rule {} ({}) would allow this, but it loosens protection and no human has accepted it (`interlock rules accept`)",
+                r.spec.id,
+                r.location()
+            )
+        })
+        .collect()
 }
 
 /// A rule example that did not behave as its rule says.
@@ -83,28 +104,18 @@ pub struct ExampleFailure {
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: rule {}: {}: {}",
-            self.location, self.rule, self.problem, self.example
-        )
+        write!(f, "{}: rule {}: {}: {}", self.location, self.rule, self.problem, self.example)
     }
 }
 
 /// Build the invocation an example stands for: a shell-quoted line whose leading
 /// `NAME=value` words set the environment, run in `cwd`.
-pub fn example_invocation(
-    line: &str,
-    stdin: Option<&str>,
-    cwd: &std::path::Path,
-) -> Result<Invocation, String> {
+pub fn example_invocation(line: &str, stdin: Option<&str>, cwd: &std::path::Path) -> Result<Invocation, String> {
     let words = shell_words::split(line).map_err(|e| format!("cannot split example: {e}"))?;
     let mut env = crate::invocation::Env::default();
     let mut words = words.into_iter().peekable();
-    while let Some((name, value)) = words
-        .peek()
-        .and_then(|w| w.split_once('='))
-        .map(|(n, v)| (n.to_string(), v.to_string()))
+    while let Some((name, value)) =
+        words.peek().and_then(|w| w.split_once('=')).map(|(n, v)| (n.to_string(), v.to_string()))
     {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             break;
@@ -127,12 +138,8 @@ pub fn example_invocation(
 pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for rule in &rules.rules {
-        let cases = rule
-            .spec
-            .must_match
-            .iter()
-            .map(|e| (e, true))
-            .chain(rule.spec.not_match.iter().map(|e| (e, false)));
+        let cases =
+            rule.spec.must_match.iter().map(|e| (e, true)).chain(rule.spec.not_match.iter().map(|e| (e, false)));
         for (example, expected) in cases {
             let fail = |problem: String| ExampleFailure {
                 rule: rule.spec.id.clone(),
@@ -148,10 +155,7 @@ pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailu
                 }
             };
             if !rule.applies_to(&inv.program) {
-                failures.push(fail(format!(
-                    "example runs `{}`, which the rule does not name",
-                    inv.program
-                )));
+                failures.push(fail(format!("example runs `{}`, which the rule does not name", inv.program)));
                 continue;
             }
             let eval = evaluate(&mut inv, rules);
@@ -176,11 +180,7 @@ mod tests {
     fn every_builtin_rule_example_holds() {
         let rules = RuleSet::builtin();
         assert!(rules.errors.is_empty(), "{:?}", rules.errors);
-        assert!(
-            rules.compile_errors().is_empty(),
-            "{:?}",
-            rules.compile_errors()
-        );
+        assert!(rules.compile_errors().is_empty(), "{:?}", rules.compile_errors());
         let failures = test_examples(&rules, std::path::Path::new("."));
         let text: Vec<String> = failures.iter().map(ToString::to_string).collect();
         assert!(failures.is_empty(), "{}", text.join("\n"));
@@ -188,12 +188,7 @@ mod tests {
 
     #[test]
     fn example_environment_prefix() {
-        let inv = example_invocation(
-            "PGHOST=prod-db psql -c 'DROP TABLE x'",
-            None,
-            std::path::Path::new("/"),
-        )
-        .unwrap();
+        let inv = example_invocation("PGHOST=prod-db psql -c 'DROP TABLE x'", None, std::path::Path::new("/")).unwrap();
         assert_eq!(inv.program, "psql");
         assert_eq!(inv.env.get("PGHOST").as_deref(), Some("prod-db"));
         assert_eq!(inv.args_lossy(), ["-c", "DROP TABLE x"]);

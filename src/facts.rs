@@ -125,10 +125,7 @@ impl Facts {
 
     /// The first target that looks like production, if any.
     pub fn production_target(&self) -> Option<&str> {
-        self.targets
-            .iter()
-            .map(String::as_str)
-            .find(|t| looks_like_production(t))
+        self.targets.iter().map(String::as_str).find(|t| looks_like_production(t))
     }
 }
 
@@ -137,12 +134,7 @@ impl Facts {
 pub fn looks_like_production(name: &str) -> bool {
     name.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| {
-            matches!(
-                w,
-                "prod" | "production" | "prd" | "live" | "prod1" | "prod2"
-            )
-        })
+        .any(|w| matches!(w, "prod" | "production" | "prd" | "live" | "prod1" | "prod2"))
 }
 
 #[cfg(test)]
@@ -151,23 +143,10 @@ mod tests {
 
     #[test]
     fn production_names() {
-        for name in [
-            "prod",
-            "prod-db.internal",
-            "api_production",
-            "eu.live.example.com",
-            "PRD",
-        ] {
+        for name in ["prod", "prod-db.internal", "api_production", "eu.live.example.com", "PRD"] {
             assert!(looks_like_production(name), "{name}");
         }
-        for name in [
-            "staging",
-            "product-api",
-            "localhost",
-            "deliver",
-            "produce",
-            "olive",
-        ] {
+        for name in ["staging", "product-api", "localhost", "deliver", "produce", "olive"] {
             assert!(!looks_like_production(name), "{name}");
         }
     }

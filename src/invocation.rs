@@ -19,9 +19,7 @@ pub struct Env {
 impl Env {
     /// This process' environment.
     pub fn from_process() -> Env {
-        Env {
-            vars: std::env::vars_os().collect(),
-        }
+        Env { vars: std::env::vars_os().collect() }
     }
 
     pub fn from_pairs<I, K, V>(pairs: I) -> Env
@@ -30,12 +28,7 @@ impl Env {
         K: Into<OsString>,
         V: Into<OsString>,
     {
-        Env {
-            vars: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
+        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
     }
 
     /// The value of `name`, as text (lossy), if set.
@@ -45,11 +38,7 @@ impl Env {
 
     pub fn get_os(&self, name: &str) -> Option<&OsStr> {
         // The last assignment wins, as with `env A=1 A=2`.
-        self.vars
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_os_str())
+        self.vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_os_str())
     }
 
     /// Set (or override) a variable, as a `NAME=value` prefix in a shell does.
@@ -60,9 +49,7 @@ impl Env {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&OsStr, &OsStr)> {
-        self.vars
-            .iter()
-            .map(|(k, v)| (k.as_os_str(), v.as_os_str()))
+        self.vars.iter().map(|(k, v)| (k.as_os_str(), v.as_os_str()))
     }
 }
 
@@ -116,24 +103,13 @@ impl Invocation {
     /// An invocation of `argv` in `cwd` with `env`, the program named after argv[0].
     pub fn new(argv: Vec<OsString>, cwd: PathBuf, env: Env, stdin: Stdin) -> Invocation {
         let program = argv.first().map(|a| program_name(a)).unwrap_or_default();
-        Invocation {
-            program,
-            argv,
-            cwd,
-            env,
-            stdin,
-            notes: Vec::new(),
-        }
+        Invocation { program, argv, cwd, env, stdin, notes: Vec::new() }
     }
 
     /// The arguments after argv[0], as text (lossy: analyzers reason about text; the real
     /// program still receives the original bytes).
     pub fn args_lossy(&self) -> Vec<String> {
-        self.argv
-            .iter()
-            .skip(1)
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect()
+        self.argv.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect()
     }
 
     /// A path named in the arguments, resolved against the invocation's cwd.
@@ -144,11 +120,7 @@ impl Invocation {
         {
             return Path::new(home).join(rest);
         }
-        if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.cwd.join(path)
-        }
+        if path.is_absolute() { path.to_path_buf() } else { self.cwd.join(path) }
     }
 }
 
@@ -169,10 +141,7 @@ mod tests {
     #[test]
     fn program_name_is_the_basename() {
         assert_eq!(program_name(OsStr::new("curl")), "curl");
-        assert_eq!(
-            program_name(OsStr::new("/home/me/.local/share/interlock/shims/psql")),
-            "psql"
-        );
+        assert_eq!(program_name(OsStr::new("/home/me/.local/share/interlock/shims/psql")), "psql");
         assert_eq!(program_name(OsStr::new("./railway")), "railway");
         assert_eq!(program_name(OsStr::new("dir/")), "");
     }

@@ -4,7 +4,10 @@
 //! classifies the call and either execs the real program untouched or asks a human first.
 //! Invoked as `interlock`, it is the command-line tool (`check`, `shims`, `doctor`, …).
 
+pub mod agent;
 pub mod analyze;
+pub mod approval;
+pub mod audit;
 mod cli;
 pub mod confirm;
 pub mod engine;
@@ -27,10 +30,7 @@ pub const SELF_NAME: &str = "interlock";
 
 /// Dispatch on argv[0]: `interlock` is the CLI, any other name is a shim for that program.
 pub fn run(argv: Vec<OsString>) -> ExitCode {
-    let name = argv
-        .first()
-        .map(|a| invocation::program_name(a))
-        .unwrap_or_default();
+    let name = argv.first().map(|a| invocation::program_name(a)).unwrap_or_default();
     if name == SELF_NAME || name.starts_with("interlock.") || argv.is_empty() {
         cli::run(argv)
     } else {

@@ -30,10 +30,7 @@ const SECRET_HEADERS: &[&str] = &[
 
 /// `secret…` → `secr…[redacted]`.
 pub fn mask(secret: &str) -> String {
-    let keep: String = secret
-        .chars()
-        .take(if secret.chars().count() > 8 { KEEP } else { 0 })
-        .collect();
+    let keep: String = secret.chars().take(if secret.chars().count() > 8 { KEEP } else { 0 }).collect();
     format!("{keep}…[redacted]")
 }
 
@@ -55,8 +52,7 @@ pub fn header(line: &str) -> String {
         let value = value.trim();
         let shown = match value.split_once(' ') {
             Some((scheme, cred))
-                if ["bearer", "basic", "token", "bot"]
-                    .contains(&scheme.to_ascii_lowercase().as_str()) =>
+                if ["bearer", "basic", "token", "bot"].contains(&scheme.to_ascii_lowercase().as_str()) =>
             {
                 format!("{scheme} {}", mask(cred))
             }
@@ -71,15 +67,14 @@ pub fn header(line: &str) -> String {
 /// `NAME=value` assignments with secret names, bearer tokens, conninfo passwords and
 /// well-known token formats.
 pub fn text(input: &str) -> String {
-    static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):([^@\s/]+)@").expect("static regex")
-    });
+    static USERINFO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):([^@\s/]+)@").expect("static regex"));
     static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(^|[\s?&;,'"{(])(-{0,2}[a-z0-9_.-]+"?)(\s*[=:]\s*)("?)([^\s&;,'"})/][^\s&;,'"})]*)"#).expect("static regex")
+        Regex::new(r#"(?i)(^|[\s?&;,'"{(])(-{0,2}[a-z0-9_.-]+"?)(\s*[=:]\s*)("?)([^\s&;,'"})/][^\s&;,'"})]*)"#)
+            .expect("static regex")
     });
-    static BEARER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})").expect("static regex")
-    });
+    static BEARER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})").expect("static regex"));
     static FORMATS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
             r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}",
@@ -89,12 +84,8 @@ pub fn text(input: &str) -> String {
         ))
         .expect("static regex")
     });
-    let step = USERINFO.replace_all(input, |c: &regex::Captures| {
-        format!("{}:{}@", &c[1], mask(&c[2]))
-    });
-    let step = BEARER.replace_all(&step, |c: &regex::Captures| {
-        format!("{} {}", &c[1], mask(&c[2]))
-    });
+    let step = USERINFO.replace_all(input, |c: &regex::Captures| format!("{}:{}@", &c[1], mask(&c[2])));
+    let step = BEARER.replace_all(&step, |c: &regex::Captures| format!("{} {}", &c[1], mask(&c[2])));
     let step = ASSIGN.replace_all(&step, |c: &regex::Captures| {
         let name = c[2].trim_start_matches('-').trim_end_matches('"');
         if is_secret_name(name) && !c[5].contains("…[redacted]") {
@@ -104,13 +95,7 @@ pub fn text(input: &str) -> String {
         }
     });
     FORMATS
-        .replace_all(&step, |c: &regex::Captures| {
-            if looks_like_uuid(&c[1]) {
-                c[1].to_string()
-            } else {
-                mask(&c[1])
-            }
-        })
+        .replace_all(&step, |c: &regex::Captures| if looks_like_uuid(&c[1]) { c[1].to_string() } else { mask(&c[1]) })
         .into_owned()
 }
 
@@ -212,67 +197,34 @@ mod tests {
     #[test]
     fn headers() {
         for (line, secret) in [
-            (
-                "Authorization: Bearer abcdef0123456789SECRET",
-                "0123456789SECRET",
-            ),
-            (
-                "authorization: Basic dXNlcjpwYXNzd29yZA==",
-                "dXNlcjpwYXNzd29yZA==",
-            ),
+            ("Authorization: Bearer abcdef0123456789SECRET", "0123456789SECRET"),
+            ("authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),
             ("Proxy-Authorization: Basic Zm9vOmJhcg==", "Zm9vOmJhcg=="),
             ("Cookie: session=SECRETSESSIONVALUE", "SECRETSESSIONVALUE"),
             ("X-API-Key: k_live_SECRET123456", "SECRET123456"),
-            (
-                "Project-Access-Token: 4f2a9c1e-SECRET-TOKEN",
-                "SECRET-TOKEN",
-            ),
+            ("Project-Access-Token: 4f2a9c1e-SECRET-TOKEN", "SECRET-TOKEN"),
             ("X-Custom-Token: SECRETCUSTOMVALUE", "SECRETCUSTOMVALUE"),
         ] {
             no_secret(&header(line), secret);
         }
-        assert_eq!(
-            header("Content-Type: application/json"),
-            "Content-Type: application/json"
-        );
+        assert_eq!(header("Content-Type: application/json"), "Content-Type: application/json");
     }
 
     #[test]
     fn free_text() {
         for (t, secret) in [
-            (
-                "postgres://admin:hunter2secret@db.prod:5432/app",
-                "hunter2secret",
-            ),
-            (
-                "https://api.example.com/x?access_token=SECRETQUERY1&page=2",
-                "SECRETQUERY1",
-            ),
+            ("postgres://admin:hunter2secret@db.prod:5432/app", "hunter2secret"),
+            ("https://api.example.com/x?access_token=SECRETQUERY1&page=2", "SECRETQUERY1"),
             ("https://x.test/?api_key=SECRETQUERY2", "SECRETQUERY2"),
             ("https://x.test/?sig=SECRETSIGNATURE", "SECRETSIGNATURE"),
-            (
-                "host=db.prod dbname=app password=SECRETPASSWORD1",
-                "SECRETPASSWORD1",
-            ),
-            (
-                "RAILWAY_TOKEN=SECRETRAILWAYTOKEN psql",
-                "SECRETRAILWAYTOKEN",
-            ),
+            ("host=db.prod dbname=app password=SECRETPASSWORD1", "SECRETPASSWORD1"),
+            ("RAILWAY_TOKEN=SECRETRAILWAYTOKEN psql", "SECRETRAILWAYTOKEN"),
             ("PGPASSWORD=SECRETPGPASSWORD psql", "SECRETPGPASSWORD"),
             ("Bearer SECRETBEARERTOKEN", "SECRETBEARERTOKEN"),
-            (
-                "token ghp_abcdefghijklmnopqrstuvwxyz0123",
-                "ghp_abcdefghijklmnopqrstuvwxyz0123",
-            ),
-            (
-                "use sk-live0123456789abcdefSECRET",
-                "0123456789abcdefSECRET",
-            ),
+            ("token ghp_abcdefghijklmnopqrstuvwxyz0123", "ghp_abcdefghijklmnopqrstuvwxyz0123"),
+            ("use sk-live0123456789abcdefSECRET", "0123456789abcdefSECRET"),
             ("AKIAIOSFODNN7EXAMPLE is the key", "AKIAIOSFODNN7EXAMPLE"),
-            (
-                "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SECRETSIGNATUREPART",
-                "SECRETSIGNATUREPART",
-            ),
+            ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SECRETSIGNATUREPART", "SECRETSIGNATUREPART"),
         ] {
             no_secret(&text(t), secret);
         }
@@ -307,13 +259,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let out = argv(&args).join(" ");
-        for s in [
-            "SECRETA123456",
-            "SECRETB123",
-            "SECRETC123456",
-            "SECRETD123456",
-            "SECRETE123456",
-        ] {
+        for s in ["SECRETA123456", "SECRETB123", "SECRETC123456", "SECRETD123456", "SECRETE123456"] {
             assert!(!out.contains(s), "{s} leaked: {out}");
         }
         assert!(out.starts_with("curl -H"));

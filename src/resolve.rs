@@ -30,15 +30,9 @@ pub struct SelfId {
 impl SelfId {
     /// This process' binary, plus the installs recorded in `INTERLOCK_VISITED` for this pid.
     pub fn current() -> SelfId {
-        let exe = std::env::current_exe()
-            .ok()
-            .and_then(|p| std::fs::canonicalize(p).ok());
-        let mut ids: Vec<FileId> = exe
-            .as_deref()
-            .and_then(|p| std::fs::metadata(p).ok())
-            .map(|m| (m.dev(), m.ino()))
-            .into_iter()
-            .collect();
+        let exe = std::env::current_exe().ok().and_then(|p| std::fs::canonicalize(p).ok());
+        let mut ids: Vec<FileId> =
+            exe.as_deref().and_then(|p| std::fs::metadata(p).ok()).map(|m| (m.dev(), m.ino())).into_iter().collect();
         if let Some(v) = std::env::var_os(VISITED_VAR) {
             ids.extend(parse_visited(&v, std::process::id()));
         }
@@ -58,8 +52,7 @@ impl SelfId {
         let Some(canonical) = canonical else {
             return false;
         };
-        self.exe.as_deref() == Some(canonical)
-            || canonical.file_name() == Some(OsStr::new("interlock"))
+        self.exe.as_deref() == Some(canonical) || canonical.file_name() == Some(OsStr::new("interlock"))
     }
 }
 
@@ -85,10 +78,7 @@ fn parse_visited(value: &OsStr, pid: u32) -> Vec<FileId> {
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
     #[error("{program}: command not found (looked in: {})", display_dirs(.searched))]
-    NotFound {
-        program: String,
-        searched: Vec<PathBuf>,
-    },
+    NotFound { program: String, searched: Vec<PathBuf> },
     #[error("{}: Permission denied", .path.display())]
     NotExecutable { path: PathBuf },
 }
@@ -107,42 +97,28 @@ fn display_dirs(dirs: &[PathBuf]) -> String {
     if dirs.is_empty() {
         return "nowhere: PATH names no directory".into();
     }
-    dirs.iter()
-        .map(|d| d.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// The directories `execvp` searches: PATH split on `:`, empty entries meaning the current
 /// directory, the default path when PATH is unset.
 pub fn search_dirs(path_var: Option<&OsStr>) -> Vec<PathBuf> {
-    let value = path_var
-        .map(OsStr::as_bytes)
-        .unwrap_or(DEFAULT_PATH.as_bytes());
+    let value = path_var.map(OsStr::as_bytes).unwrap_or(DEFAULT_PATH.as_bytes());
     value
         .split(|&b| b == b':')
-        .map(|entry| {
-            if entry.is_empty() {
-                PathBuf::from(".")
-            } else {
-                PathBuf::from(OsString::from_vec(entry.to_vec()))
-            }
-        })
+        .map(
+            |entry| {
+                if entry.is_empty() { PathBuf::from(".") } else { PathBuf::from(OsString::from_vec(entry.to_vec())) }
+            },
+        )
         .collect()
 }
 
 /// The first executable named `program` on `path_var` that is not interlock.
-pub fn find_real(
-    program: &str,
-    path_var: Option<&OsStr>,
-    me: &SelfId,
-) -> Result<PathBuf, ResolveError> {
+pub fn find_real(program: &str, path_var: Option<&OsStr>, me: &SelfId) -> Result<PathBuf, ResolveError> {
     let dirs = search_dirs(path_var);
     if program.is_empty() || program == "." || program == ".." {
-        return Err(ResolveError::NotFound {
-            program: program.into(),
-            searched: dirs,
-        });
+        return Err(ResolveError::NotFound { program: program.into(), searched: dirs });
     }
     let mut denied: Option<PathBuf> = None;
     for dir in &dirs {
@@ -164,10 +140,7 @@ pub fn find_real(
     }
     match denied {
         Some(path) => Err(ResolveError::NotExecutable { path }),
-        None => Err(ResolveError::NotFound {
-            program: program.into(),
-            searched: dirs,
-        }),
+        None => Err(ResolveError::NotFound { program: program.into(), searched: dirs }),
     }
 }
 

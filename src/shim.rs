@@ -10,7 +10,8 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::confirm;
+use crate::audit::{self, Record};
+use crate::confirm::{self, Outcome};
 use crate::engine;
 use crate::exit;
 use crate::invocation::{Env, Invocation, Stdin, program_name};
@@ -30,51 +31,47 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         }
     };
     let rules = RuleSet::for_program(&program);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     if rules.rules.is_empty() && rules.errors.is_empty() {
         // Nothing can match: skip analysis entirely.
+        let args: Vec<String> = argv.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+        audit::record(&Record::new("allow", &program, Some(&real), &args, &cwd, None));
         return exec(&real, &argv, &me, None);
     }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
     let eval = engine::evaluate(&mut inv, &rules);
     let spool = match std::mem::replace(&mut inv.stdin, Stdin::Empty) {
         Stdin::Process(spool) => Some(spool),
         _ => None,
     };
-    match eval.verdict.decision {
-        Decision::Allow => exec(&real, &inv.argv, &me, spool),
-        Decision::Confirm | Decision::Deny => match confirm::decide(&inv, &real, &eval) {
-            confirm::Answer::Run => exec(&real, &inv.argv, &me, spool),
-            confirm::Answer::Blocked => ExitCode::from(exit::BLOCKED),
-        },
+    let args = inv.args_lossy();
+    if eval.verdict.decision == Decision::Allow {
+        audit::record(&Record::new("allow", &program, Some(&real), &args, &inv.cwd, Some(&eval)));
+        return exec(&real, &inv.argv, &me, spool);
     }
+    let outcome = confirm::decide(&inv, &real, &eval);
+    let decision = match outcome {
+        Outcome::Confirmed => "confirmed",
+        Outcome::Approved => "approved",
+        Outcome::Declined => "declined",
+        Outcome::Blocked => "blocked",
+        Outcome::Denied => "denied",
+    };
+    audit::record(&Record::new(decision, &program, Some(&real), &args, &inv.cwd, Some(&eval)));
+    if outcome.runs() { exec(&real, &inv.argv, &me, spool) } else { ExitCode::from(exit::BLOCKED) }
 }
 
 /// Replace this process with `real`, argv byte for byte. Returns only on failure.
-fn exec(
-    real: &Path,
-    argv: &[OsString],
-    me: &SelfId,
-    spool: Option<crate::stdin::Spool>,
-) -> ExitCode {
+fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin::Spool>) -> ExitCode {
     if let Some(spool) = spool
         && let Err(e) = spool.restore()
     {
-        eprintln!(
-            "interlock: cannot hand standard input to {}: {e}",
-            real.display()
-        );
+        eprintln!("interlock: cannot hand standard input to {}: {e}", real.display());
         return ExitCode::from(exit::ERROR);
     }
-    let (Some(path), Some(args), Some(env)) = (
-        cstring(real.as_os_str().as_bytes()),
-        cstrings(argv),
-        environment(me),
-    ) else {
-        eprintln!(
-            "interlock: {}: an argument contains a NUL byte",
-            real.display()
-        );
+    let (Some(path), Some(args), Some(env)) = (cstring(real.as_os_str().as_bytes()), cstrings(argv), environment(me))
+    else {
+        eprintln!("interlock: {}: an argument contains a NUL byte", real.display());
         return ExitCode::from(exit::ERROR);
     };
     let Err(err) = nix::unistd::execve(&path, &args, &env);
@@ -87,11 +84,7 @@ fn exec(
         return ExitCode::from(126);
     }
     eprintln!("interlock: {}: {}", real.display(), err.desc());
-    ExitCode::from(if err == nix::errno::Errno::ENOENT {
-        127
-    } else {
-        126
-    })
+    ExitCode::from(if err == nix::errno::Errno::ENOENT { 127 } else { 126 })
 }
 
 fn cstring(bytes: &[u8]) -> Option<CString> {

@@ -45,10 +45,7 @@ impl Default for Spool {
 
 impl Spool {
     pub fn new() -> Spool {
-        Spool {
-            state: State::Untouched,
-            len: 0,
-        }
+        Spool { state: State::Untouched, len: 0 }
     }
 
     /// Whether the spool has been read.

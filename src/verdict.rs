@@ -7,9 +7,7 @@
 use serde::Serialize;
 
 /// Allow, ask a human, or refuse. Ordered: `Allow < Confirm < Deny`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     Allow,
@@ -81,20 +79,13 @@ pub struct Verdict {
 
 impl Verdict {
     pub fn allow() -> Verdict {
-        Verdict {
-            decision: Decision::Allow,
-            matches: Vec::new(),
-        }
+        Verdict { decision: Decision::Allow, matches: Vec::new() }
     }
 
     /// Build a verdict from matches: the strictest action wins; no match means allow.
     pub fn from_matches(mut matches: Vec<Match>) -> Verdict {
         matches.sort_by(|a, b| b.action.cmp(&a.action).then(b.severity.cmp(&a.severity)));
-        let decision = matches
-            .iter()
-            .map(|m| m.action)
-            .max()
-            .unwrap_or(Decision::Allow);
+        let decision = matches.iter().map(|m| m.action).max().unwrap_or(Decision::Allow);
         Verdict { decision, matches }
     }
 
@@ -114,14 +105,7 @@ mod tests {
     use super::*;
 
     fn m(rule: &str, action: Decision, severity: Severity) -> Match {
-        Match {
-            rule: rule.into(),
-            action,
-            severity,
-            reason: "r".into(),
-            what: None,
-            object: None,
-        }
+        Match { rule: rule.into(), action, severity, reason: "r".into(), what: None, object: None }
     }
 
     #[test]

@@ -14,33 +14,17 @@ fn check_allows_benign_and_flags_destructive() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "allow\n");
 
-    let out = s.interlock(&[
-        "check", "--", "railway", "volume", "delete", "--volume", "pgdata", "--yes",
-    ]);
+    let out = s.interlock(&["check", "--", "railway", "volume", "delete", "--volume", "pgdata", "--yes"]);
     assert_eq!(out.status.code(), Some(1));
     let line = stdout(&out);
-    assert!(
-        line.starts_with("confirm: railway.volume.delete (critical): "),
-        "{line}"
-    );
+    assert!(line.starts_with("confirm: railway.volume.delete (critical): "), "{line}");
     assert_eq!(line.lines().count(), 1);
 }
 
 #[test]
 fn check_json_contract() {
     let s = Sandbox::new();
-    let out = s.interlock(&[
-        "check",
-        "--json",
-        "--",
-        "railway",
-        "-e",
-        "production",
-        "volume",
-        "rm",
-        "-v",
-        "pgdata",
-    ]);
+    let out = s.interlock(&["check", "--json", "--", "railway", "-e", "production", "volume", "rm", "-v", "pgdata"]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(v["decision"], "confirm");
@@ -59,11 +43,7 @@ fn check_json_contract() {
 #[test]
 fn check_usage_errors_exit_2() {
     let s = Sandbox::new();
-    for args in [
-        &["check"][..],
-        &["check", "--bogus", "--", "x"][..],
-        &["no-such-command"][..],
-    ] {
+    for args in [&["check"][..], &["check", "--bogus", "--", "x"][..], &["no-such-command"][..]] {
         let out = s.interlock(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
@@ -76,24 +56,13 @@ fn check_never_runs_or_logs() {
     let out = s.interlock(&["check", "--", "railway", "status"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(s.runs(), 0);
-    assert!(
-        !s.home().join(".local/state/interlock").exists(),
-        "check wrote state"
-    );
+    assert!(!s.home().join(".local/state/interlock").exists(), "check wrote state");
 }
 
 #[test]
 fn check_uses_the_basename_of_a_path() {
     let s = Sandbox::new();
-    let out = s.interlock(&[
-        "check",
-        "--",
-        "/usr/local/bin/railway",
-        "volume",
-        "delete",
-        "--volume",
-        "x",
-    ]);
+    let out = s.interlock(&["check", "--", "/usr/local/bin/railway", "volume", "delete", "--volume", "x"]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -114,15 +83,8 @@ fn shims_install_is_idempotent_and_careful() {
 
     let out = s.interlock(&["shims", "install", "--dir", d]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("not created by interlock"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.join("railway")).expect("read"),
-        "not ours"
-    );
+    assert!(stderr(&out).contains("not created by interlock"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.join("railway")).expect("read"), "not ours");
 
     std::fs::remove_file(dir.join("railway")).expect("rm");
     let out = s.interlock(&["shims", "install", "--dir", d]);
@@ -159,10 +121,7 @@ fn shims_install_is_idempotent_and_careful() {
     let out = s.interlock(&["shims", "remove", "--dir", d]);
     assert!(out.status.success());
     assert!(!dir.join("railway").exists());
-    assert!(
-        std::fs::symlink_metadata(dir.join("foreign")).is_ok(),
-        "foreign file removed"
-    );
+    assert!(std::fs::symlink_metadata(dir.join("foreign")).is_ok(), "foreign file removed");
 }
 
 #[test]
@@ -172,11 +131,7 @@ fn shims_refuse_shared_bin_directories() {
     std::fs::create_dir_all(&bin).expect("mkdir");
     let out = s.interlock(&["shims", "install", "--dir", bin.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("every shell uses"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("every shell uses"), "{}", stderr(&out));
     assert_eq!(std::fs::read_dir(&bin).expect("dir").count(), 0);
 }
 
@@ -195,39 +150,18 @@ fn default_shims_dir_and_doctor() {
 
     // First on PATH: active.
     s.recorder("real", "railway");
-    let path = format!(
-        "{}:{}:/usr/bin:/bin",
-        shims.display(),
-        s.path("real").display()
-    );
-    let out = s
-        .cmd(BIN, &[])
-        .env("PATH", &path)
-        .arg("doctor")
-        .output()
-        .expect("doctor");
+    let path = format!("{}:{}:/usr/bin:/bin", shims.display(), s.path("real").display());
+    let out = s.cmd(BIN, &[]).env("PATH", &path).arg("doctor").output().expect("doctor");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains(&format!(
-            "railway      -> {}",
-            s.path("real/railway").display()
-        )),
+        stdout(&out).contains(&format!("railway      -> {}", s.path("real/railway").display())),
         "{}",
         stdout(&out)
     );
 
     // A real railway before the shims: unguarded.
-    let path = format!(
-        "{}:{}:/usr/bin:/bin",
-        s.path("real").display(),
-        shims.display()
-    );
-    let out = s
-        .cmd(BIN, &[])
-        .env("PATH", &path)
-        .arg("doctor")
-        .output()
-        .expect("doctor");
+    let path = format!("{}:{}:/usr/bin:/bin", s.path("real").display(), shims.display());
+    let out = s.cmd(BIN, &[]).env("PATH", &path).arg("doctor").output().expect("doctor");
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("UNGUARDED"), "{}", stdout(&out));
 }
@@ -241,22 +175,13 @@ fn rules_test_passes_for_builtins_and_reports_bad_files() {
 
     let rules_dir = s.home().join(".config/interlock/rules");
     std::fs::create_dir_all(&rules_dir).expect("mkdir");
-    std::fs::write(
-        rules_dir.join("mine.toml"),
-        "[[rule]]\nid = \"x\"\nprogram = \"railway\"\npatern = 1\n",
-    )
-    .expect("write");
+    std::fs::write(rules_dir.join("mine.toml"), "[[rule]]\nid = \"x\"\nprogram = \"railway\"\npatern = 1\n")
+        .expect("write");
     let out = s.interlock(&["rules", "test"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("mine.toml:4:1: unknown field `patern`"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).contains("mine.toml:4:1: unknown field `patern`"), "{}", stdout(&out));
     // the built-in rules still apply
-    let out = s.interlock(&[
-        "check", "--", "railway", "volume", "delete", "--volume", "x",
-    ]);
+    let out = s.interlock(&["check", "--", "railway", "volume", "delete", "--volume", "x"]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -282,11 +207,7 @@ not_match = ["railway up"]
     .expect("write");
     let out = s.interlock(&["check", "--", "railway", "redeploy", "-y"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).starts_with("deny: me.railway.redeploy"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).starts_with("deny: me.railway.redeploy"), "{}", stdout(&out));
     let out = s.interlock(&["rules", "test"]);
     assert!(out.status.success(), "{}", stdout(&out));
 }
@@ -319,28 +240,17 @@ fn install_sh_twice_then_uninstall() {
     // Activation puts the shims first, once.
     let out = Command::new("sh")
         .arg("-c")
-        .arg(format!(
-            ". {}/activate.sh; . {}/activate.sh; echo \"$PATH\"",
-            data.display(),
-            data.display()
-        ))
+        .arg(format!(". {}/activate.sh; . {}/activate.sh; echo \"$PATH\"", data.display(), data.display()))
         .env("HOME", s.home())
         .env_remove("XDG_DATA_HOME")
         .env("PATH", "/usr/bin:/bin")
         .output()
         .expect("sh");
-    assert_eq!(
-        stdout(&out).trim(),
-        format!("{}:/usr/bin:/bin", data.join("shims").display())
-    );
+    assert_eq!(stdout(&out).trim(), format!("{}:/usr/bin:/bin", data.join("shims").display()));
 
     let out = run(Some("--uninstall"));
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(!bin_dir.join("interlock").exists());
-    assert!(
-        !data.exists(),
-        "left behind: {:?}",
-        std::fs::read_dir(&data).map(|d| d.count())
-    );
+    assert!(!data.exists(), "left behind: {:?}", std::fs::read_dir(&data).map(|d| d.count()));
     assert!(bin_dir.exists(), "removed a directory it did not create");
 }

@@ -221,29 +221,14 @@ fn decide(line: &str) -> (Decision, String) {
     let mut inv = engine::example_invocation(line, None, &cwd).expect("example splits");
     let rules = RuleSet::for_program(&inv.program);
     let eval = engine::evaluate(&mut inv, &rules);
-    let why = eval
-        .verdict
-        .matches
-        .iter()
-        .map(|m| m.rule.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let why = eval.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
     (eval.verdict.decision, why)
 }
 
 #[test]
 fn destructive_calls_need_a_human() {
-    let missed: Vec<&str> = DESTRUCTIVE
-        .iter()
-        .copied()
-        .filter(|l| decide(l).0 == Decision::Allow)
-        .collect();
-    assert!(
-        missed.is_empty(),
-        "allowed {} destructive calls:\n{}",
-        missed.len(),
-        missed.join("\n")
-    );
+    let missed: Vec<&str> = DESTRUCTIVE.iter().copied().filter(|l| decide(l).0 == Decision::Allow).collect();
+    assert!(missed.is_empty(), "allowed {} destructive calls:\n{}", missed.len(), missed.join("\n"));
 }
 
 #[test]
@@ -255,10 +240,5 @@ fn benign_calls_pass() {
             (d != Decision::Allow).then(|| format!("{l}   <- {why}"))
         })
         .collect();
-    assert!(
-        alarms.is_empty(),
-        "{} false alarms:\n{}",
-        alarms.len(),
-        alarms.join("\n")
-    );
+    assert!(alarms.is_empty(), "{} false alarms:\n{}", alarms.len(), alarms.join("\n"));
 }

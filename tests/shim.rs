@@ -19,10 +19,7 @@ fn railway() -> Sandbox {
 }
 
 fn run_railway(s: &Sandbox, args: &[OsString]) -> std::process::Output {
-    s.cmd("railway", &["shims", "real"])
-        .args(args)
-        .output()
-        .expect("run shim")
+    s.cmd("railway", &["shims", "real"]).args(args).output().expect("run shim")
 }
 
 #[test]
@@ -39,11 +36,7 @@ fn argv_is_byte_identical() {
     ];
     let out = run_railway(&s, &args);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        out.stderr.is_empty(),
-        "interlock printed on an allowed call: {}",
-        stderr(&out)
-    );
+    assert!(out.stderr.is_empty(), "interlock printed on an allowed call: {}", stderr(&out));
     let mut expected = vec![b"railway".to_vec()];
     expected.extend(args.iter().map(|a| a.as_bytes().to_vec()));
     assert_eq!(s.recorded_argv(), expected);
@@ -52,9 +45,7 @@ fn argv_is_byte_identical() {
 #[test]
 fn ten_thousand_arguments() {
     let s = railway();
-    let args: Vec<OsString> = (0..10_000)
-        .map(|i| OsString::from(format!("arg-{i}")))
-        .collect();
+    let args: Vec<OsString> = (0..10_000).map(|i| OsString::from(format!("arg-{i}"))).collect();
     let out = run_railway(&s, &args);
     assert!(out.status.success(), "{}", stderr(&out));
     let got = s.recorded_argv();
@@ -66,26 +57,13 @@ fn ten_thousand_arguments() {
 fn argv0_is_passed_as_given() {
     let s = railway();
     let shim = s.path("shims/railway");
-    let out = s
-        .cmd(&shim, &["shims", "real"])
-        .arg0("custom-zero")
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd(&shim, &["shims", "real"]).arg0("custom-zero").arg("status").output().expect("run");
     // argv[0] names no shim, so the program is taken from... argv[0]: no such program.
     assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
 
-    let out = s
-        .cmd(&shim, &["shims", "real"])
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd(&shim, &["shims", "real"]).arg("status").output().expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        s.recorded_argv()[0],
-        shim.as_os_str().as_bytes(),
-        "argv[0] with a directory part is kept"
-    );
+    assert_eq!(s.recorded_argv()[0], shim.as_os_str().as_bytes(), "argv[0] with a directory part is kept");
 }
 
 #[test]
@@ -96,11 +74,7 @@ fn environment_and_stdio_are_the_callers() {
     let out = c.output().expect("run");
     assert!(out.status.success());
     assert_eq!(stdout(&out), "real program ran\n");
-    let env: Vec<Vec<u8>> = s
-        .recorded_env()
-        .into_iter()
-        .filter(|v| !v.starts_with(b"INTERLOCK_"))
-        .collect();
+    let env: Vec<Vec<u8>> = s.recorded_env().into_iter().filter(|v| !v.starts_with(b"INTERLOCK_")).collect();
     let mut expected: Vec<Vec<u8>> = [
         format!("HOME={}", s.home().display()),
         format!("XDG_CONFIG_HOME={}", s.home().join(".config").display()),
@@ -121,15 +95,8 @@ fn environment_and_stdio_are_the_callers() {
 #[test]
 fn binary_stdin_reaches_the_program_unchanged() {
     let s = railway();
-    let data: Vec<u8> = (0..(1 << 20))
-        .map(|i: u32| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
-    let mut child = s
-        .cmd("railway", &["shims", "real"])
-        .arg("status")
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let data: Vec<u8> = (0..(1 << 20)).map(|i: u32| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let mut child = s.cmd("railway", &["shims", "real"]).arg("status").stdin(Stdio::piped()).spawn().expect("spawn");
     let mut stdin = child.stdin.take().expect("stdin");
     let writer = {
         let data = data.clone();
@@ -144,11 +111,7 @@ fn binary_stdin_reaches_the_program_unchanged() {
 #[test]
 fn same_pid_proves_exec() {
     let s = railway();
-    let child = s
-        .cmd("railway", &["shims", "real"])
-        .arg("status")
-        .spawn()
-        .expect("spawn");
+    let child = s.cmd("railway", &["shims", "real"]).arg("status").spawn().expect("spawn");
     let pid = child.id();
     let out = child.wait_with_output().expect("wait");
     assert!(out.status.success());
@@ -161,11 +124,7 @@ fn exit_codes_are_the_programs_own() {
     s.shim("railway");
     s.script("real", "railway", "#!/bin/sh\nexit \"$1\"\n");
     for code in 0..=255 {
-        let out = s
-            .cmd("railway", &["shims", "real"])
-            .arg(code.to_string())
-            .output()
-            .expect("run");
+        let out = s.cmd("railway", &["shims", "real"]).arg(code.to_string()).output().expect("run");
         assert_eq!(out.status.code(), Some(code), "exit {code}");
     }
 }
@@ -173,12 +132,7 @@ fn exit_codes_are_the_programs_own() {
 #[test]
 fn death_by_signal_is_the_programs_own() {
     let s = railway();
-    let out = s
-        .cmd("railway", &["shims", "real"])
-        .env("FAKE_SIGNAL", "15")
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd("railway", &["shims", "real"]).env("FAKE_SIGNAL", "15").arg("status").output().expect("run");
     assert_eq!(out.status.signal(), Some(15));
 }
 
@@ -186,17 +140,9 @@ fn death_by_signal_is_the_programs_own() {
 fn missing_program_is_127() {
     let s = Sandbox::new();
     s.shim("railway");
-    let out = s
-        .cmd("railway", &["shims"])
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd("railway", &["shims"]).arg("status").output().expect("run");
     assert_eq!(out.status.code(), Some(127));
-    assert!(
-        stderr(&out).starts_with("interlock: railway: command not found"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("interlock: railway: command not found"), "{}", stderr(&out));
 }
 
 #[test]
@@ -205,17 +151,9 @@ fn non_executable_program_is_126() {
     s.shim("railway");
     let p = s.script("real", "railway", "#!/bin/sh\nexit 0\n");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    let out = s
-        .cmd("railway", &["shims", "real"])
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd("railway", &["shims", "real"]).arg("status").output().expect("run");
     assert_eq!(out.status.code(), Some(126), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("Permission denied"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("Permission denied"), "{}", stderr(&out));
 }
 
 #[test]
@@ -225,11 +163,7 @@ fn a_later_executable_wins_over_a_non_executable_one() {
     let p = s.script("first", "railway", "#!/bin/sh\nexit 9\n");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     s.recorder("real", "railway");
-    let out = s
-        .cmd("railway", &["shims", "first", "real"])
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd("railway", &["shims", "first", "real"]).arg("status").output().expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(s.runs(), 1);
 }
@@ -238,11 +172,7 @@ fn a_later_executable_wins_over_a_non_executable_one() {
 fn two_shim_directories_on_path() {
     let s = railway();
     s.shim_in("shims2", "railway");
-    let out = s
-        .cmd("railway", &["shims", "shims2", "real"])
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd("railway", &["shims", "shims2", "real"]).arg("status").output().expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(s.runs(), 1);
 }
@@ -259,11 +189,7 @@ fn two_separate_installs_do_not_exec_each_other() {
         std::os::unix::fs::symlink(&bin, s.path(dir).join("railway")).expect("symlink");
     }
     for order in [["install-a", "install-b"], ["install-b", "install-a"]] {
-        let out = s
-            .cmd("railway", &[order[0], order[1], "real"])
-            .arg("status")
-            .output()
-            .expect("run");
+        let out = s.cmd("railway", &[order[0], order[1], "real"]).arg("status").output().expect("run");
         assert!(out.status.success(), "{}", stderr(&out));
     }
     assert_eq!(s.runs(), 2);
@@ -281,15 +207,8 @@ fn two_separate_installs_do_not_exec_each_other() {
 fn nested_calls_are_checked_every_time() {
     let s = railway();
     // A script that calls railway twice, the second time destructively.
-    s.script(
-        "work",
-        "deploy.sh",
-        "#!/bin/sh\nrailway status\nrailway volume delete --volume pgdata --yes\n",
-    );
-    let out = s
-        .cmd(s.path("work/deploy.sh"), &["shims", "real"])
-        .output()
-        .expect("run");
+    s.script("work", "deploy.sh", "#!/bin/sh\nrailway status\nrailway volume delete --volume pgdata --yes\n");
+    let out = s.cmd(s.path("work/deploy.sh"), &["shims", "real"]).output().expect("run");
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
     assert_eq!(s.runs(), 1, "only the benign call ran");
 }
@@ -312,12 +231,8 @@ fn relative_and_empty_path_entries() {
     assert_eq!(s.runs(), 1);
     // A relative entry: `../real` from the working directory (which also holds a railway,
     // not on this PATH).
-    let out = s
-        .cmd(s.path("shims/railway"), &[])
-        .env("PATH", "../shims:../real:/bin")
-        .arg("status")
-        .output()
-        .expect("run");
+    let out =
+        s.cmd(s.path("shims/railway"), &[]).env("PATH", "../shims:../real:/bin").arg("status").output().expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(s.runs(), 2);
 }
@@ -326,11 +241,7 @@ fn relative_and_empty_path_entries() {
 fn shims_dir_reached_through_a_symlink() {
     let s = railway();
     std::os::unix::fs::symlink(s.path("shims"), s.path("linked-shims")).expect("symlink");
-    let out = s
-        .cmd(s.path("linked-shims/railway"), &["linked-shims", "real"])
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd(s.path("linked-shims/railway"), &["linked-shims", "real"]).arg("status").output().expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(s.runs(), 1);
 }
@@ -339,30 +250,12 @@ fn shims_dir_reached_through_a_symlink() {
 fn unset_and_empty_path() {
     let s = railway();
     let shim = s.path("shims/railway");
-    let out = s
-        .cmd(&shim, &[])
-        .env_remove("PATH")
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd(&shim, &[]).env_remove("PATH").arg("status").output().expect("run");
     assert_eq!(out.status.code(), Some(127));
-    assert!(
-        stderr(&out).contains("looked in: /bin, /usr/bin"),
-        "{}",
-        stderr(&out)
-    );
-    let out = s
-        .cmd(&shim, &[])
-        .env("PATH", "")
-        .arg("status")
-        .output()
-        .expect("run");
+    assert!(stderr(&out).contains("looked in: /bin, /usr/bin"), "{}", stderr(&out));
+    let out = s.cmd(&shim, &[]).env("PATH", "").arg("status").output().expect("run");
     assert_eq!(out.status.code(), Some(127));
-    assert!(
-        stderr(&out).contains("command not found"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("command not found"), "{}", stderr(&out));
 }
 
 #[test]
@@ -371,11 +264,7 @@ fn odd_program_names_and_unreadable_path_entries() {
     let odd = s.shim("we ird\nname");
     let out = s.cmd(&odd, &["shims"]).output().expect("run");
     assert_eq!(out.status.code(), Some(127));
-    assert!(
-        stderr(&out).starts_with("interlock: we ird\nname: command not found"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("interlock: we ird\nname: command not found"), "{}", stderr(&out));
 
     s.shim("railway");
     s.recorder("real", "railway");
@@ -390,12 +279,7 @@ fn odd_program_names_and_unreadable_path_entries() {
         s.path("real").display()
     );
     std::fs::write(s.path("work/not-a-dir"), "").expect("write");
-    let out = s
-        .cmd(s.path("shims/railway"), &[])
-        .env("PATH", path)
-        .arg("status")
-        .output()
-        .expect("run");
+    let out = s.cmd(s.path("shims/railway"), &[]).env("PATH", path).arg("status").output().expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
@@ -403,16 +287,7 @@ fn odd_program_names_and_unreadable_path_entries() {
 #[test]
 fn blocked_without_a_terminal() {
     let s = railway();
-    let out = run_railway(
-        &s,
-        &[
-            "volume".into(),
-            "delete".into(),
-            "--volume".into(),
-            "pgdata".into(),
-            "--yes".into(),
-        ],
-    );
+    let out = run_railway(&s, &["volume".into(), "delete".into(), "--volume".into(), "pgdata".into(), "--yes".into()]);
     assert_eq!(out.status.code(), Some(77));
     let err = stderr(&out);
     assert!(err.starts_with("interlock: blocked"), "{err}");
@@ -430,17 +305,10 @@ fn analyzed_stdin_is_handed_over_intact() {
     s.recorder("real", "psql");
     let mut sql = String::new();
     for i in 0..150_000 {
-        sql.push_str(&format!(
-            "INSERT INTO t VALUES ({i}, 'drop table; it''s $$ fine', E'\\\\x');\n"
-        ));
+        sql.push_str(&format!("INSERT INTO t VALUES ({i}, 'drop table; it''s $$ fine', E'\\\\x');\n"));
     }
     assert!(sql.len() > 9 << 20);
-    let mut child = s
-        .cmd("psql", &["shims", "real"])
-        .arg("app")
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = s.cmd("psql", &["shims", "real"]).arg("app").stdin(Stdio::piped()).spawn().expect("spawn");
     let mut stdin = child.stdin.take().expect("stdin");
     let data = sql.clone().into_bytes();
     let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &data));

@@ -39,15 +39,11 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
             facts.flags.push(arg.clone());
             continue;
         }
-        if let Some((flag, value)) = arg
-            .split_once('=')
-            .filter(|_| arg.starts_with("--") || !clusters)
-        {
+        if let Some((flag, value)) = arg.split_once('=').filter(|_| arg.starts_with("--") || !clusters) {
             record(&mut facts, spec, flag, value);
             continue;
         }
-        if arg.starts_with("--") || !clusters || arg.len() == 2 || takes_value(arg, &facts.command)
-        {
+        if arg.starts_with("--") || !clusters || arg.len() == 2 || takes_value(arg, &facts.command) {
             if takes_value(arg, &facts.command) {
                 let value = args.get(i).cloned().unwrap_or_default();
                 i += 1;
@@ -88,9 +84,7 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
 
 fn record(facts: &mut Facts, spec: Option<&ProgramSpec>, flag: &str, value: &str) {
     facts.flags.push(flag.to_string());
-    facts
-        .flag_values
-        .push((flag.to_string(), value.to_string()));
+    facts.flag_values.push((flag.to_string(), value.to_string()));
     if spec.is_some_and(|s| s.target_flags.iter().any(|f| f == flag)) {
         facts.add_target(value);
     }
@@ -103,9 +97,7 @@ mod tests {
     fn spec() -> ProgramSpec {
         ProgramSpec {
             name: "railway".into(),
-            value_flags: ["-s", "--service", "-e", "--environment", "-n", "--volume"]
-                .map(String::from)
-                .to_vec(),
+            value_flags: ["-s", "--service", "-e", "--environment", "-n", "--volume"].map(String::from).to_vec(),
             target_flags: vec!["-e".into(), "--environment".into()],
             clusters: true,
             target_env: vec!["RAILWAY_ENVIRONMENT".into()],

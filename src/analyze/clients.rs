@@ -38,10 +38,7 @@ fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, fa
             Source::File(name) if name == "-" => (scan_stdin(inv, dialect, facts), inv.cwd.clone()),
             Source::File(name) => {
                 let path = inv.resolve_path(&name);
-                let base = path
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| inv.cwd.clone());
+                let base = path.parent().map(Path::to_path_buf).unwrap_or_else(|| inv.cwd.clone());
                 match scan_file(&path, dialect) {
                     Ok(s) => (s, base),
                     Err(e) => {
@@ -65,14 +62,11 @@ fn scan_stdin(inv: &mut Invocation, dialect: Dialect, facts: &mut Facts) -> Scri
 }
 
 fn scan_file(path: &Path, dialect: Dialect) -> Result<Script, String> {
-    let mut f =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut scanner = Scanner::new(dialect);
     let mut buf = vec![0u8; 256 << 10];
     loop {
-        let n = f
-            .read(&mut buf)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let n = f.read(&mut buf).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if n == 0 {
             return Ok(scanner.finish());
         }
@@ -81,14 +75,7 @@ fn scan_file(path: &Path, dialect: Dialect) -> Result<Script, String> {
 }
 
 /// Record a script's findings and follow its includes.
-fn absorb(
-    inv: &mut Invocation,
-    dialect: Dialect,
-    script: Script,
-    base: &Path,
-    depth: usize,
-    facts: &mut Facts,
-) {
+fn absorb(inv: &mut Invocation, dialect: Dialect, script: Script, base: &Path, depth: usize, facts: &mut Facts) {
     facts.statements.extend(script.statements);
     facts.unknown.extend(script.unknown);
     for d in script.directives {
@@ -104,22 +91,13 @@ fn absorb(
             }
             Directive::Include { path, relative } => {
                 if depth >= MAX_INCLUDE_DEPTH {
-                    facts.unknown.push(format!(
-                        "scripts include each other more than {MAX_INCLUDE_DEPTH} levels deep"
-                    ));
+                    facts.unknown.push(format!("scripts include each other more than {MAX_INCLUDE_DEPTH} levels deep"));
                     continue;
                 }
-                let full: PathBuf = if relative {
-                    base.join(&path)
-                } else {
-                    inv.resolve_path(&path)
-                };
+                let full: PathBuf = if relative { base.join(&path) } else { inv.resolve_path(&path) };
                 match scan_file(&full, dialect) {
                     Ok(s) => {
-                        let next_base = full
-                            .parent()
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|| base.to_path_buf());
+                        let next_base = full.parent().map(Path::to_path_buf).unwrap_or_else(|| base.to_path_buf());
                         absorb(inv, dialect, s, &next_base, depth + 1, facts);
                     }
                     Err(e) => facts.unknown.push(format!("an included script {e}")),
@@ -130,25 +108,16 @@ fn absorb(
 }
 
 fn values<'a>(facts: &'a Facts, flags: &'a [&str]) -> impl Iterator<Item = &'a String> + 'a {
-    facts
-        .flag_values
-        .iter()
-        .filter(move |(f, _)| flags.contains(&f.as_str()))
-        .map(|(_, v)| v)
+    facts.flag_values.iter().filter(move |(f, _)| flags.contains(&f.as_str())).map(|(_, v)| v)
 }
 
 /// psql: `-c`/`-f` in order, else stdin; `~/.psqlrc` unless `-X`.
 pub fn psql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
-    let informational = ["-l", "--list", "-V", "--version", "-?", "--help"]
-        .iter()
-        .any(|f| facts.has_flag(f));
+    let informational = ["-l", "--list", "-V", "--version", "-?", "--help"].iter().any(|f| facts.has_flag(f));
     let mut sources = Vec::new();
     if !facts.has_flag("-X") && !facts.has_flag("--no-psqlrc") {
-        let rc = inv
-            .env
-            .get("PSQLRC")
-            .or_else(|| inv.env.get("HOME").map(|h| format!("{h}/.psqlrc")));
+        let rc = inv.env.get("PSQLRC").or_else(|| inv.env.get("HOME").map(|h| format!("{h}/.psqlrc")));
         if let Some(rc) = rc.filter(|p| Path::new(p).is_file()) {
             sources.push(Source::File(rc));
         }
@@ -160,17 +129,12 @@ pub fn psql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
             _ => {}
         }
     }
-    let has_commands = values(&facts, &["-c", "--command", "-f", "--file"])
-        .next()
-        .is_some();
+    let has_commands = values(&facts, &["-c", "--command", "-f", "--file"]).next().is_some();
     if !has_commands && !informational {
         sources.push(Source::Stdin);
     }
     // Targets: -h, -d / first operand (a name, conninfo or URI), then the environment.
-    for v in values(&facts, &["-h", "--host", "-d", "--dbname"])
-        .cloned()
-        .collect::<Vec<_>>()
-    {
+    for v in values(&facts, &["-h", "--host", "-d", "--dbname"]).cloned().collect::<Vec<_>>() {
         add_pg_target(&mut facts, &v);
     }
     if let Some(first) = facts.command.first().cloned() {
@@ -216,9 +180,7 @@ fn add_uri_target(facts: &mut Facts, uri: &str) {
                 facts.add_target(db.to_string());
             }
         }
-        Err(_) => facts
-            .unknown
-            .push("a connection URI could not be parsed".into()),
+        Err(_) => facts.unknown.push("a connection URI could not be parsed".into()),
     }
 }
 
@@ -230,8 +192,7 @@ fn conninfo(s: &str) -> Vec<(String, String)> {
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
         }
-        let key: String =
-            std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
+        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
         if key.is_empty() {
             return out;
         }
@@ -258,20 +219,12 @@ fn conninfo(s: &str) -> Vec<(String, String)> {
 /// mysql / mariadb: `-e` statements, else stdin.
 pub fn mysql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
-    let mut sources: Vec<Source> = values(&facts, &["-e", "--execute"])
-        .cloned()
-        .map(Source::Text)
-        .collect();
-    let informational = ["-V", "--version", "-?", "--help"]
-        .iter()
-        .any(|f| facts.has_flag(f));
+    let mut sources: Vec<Source> = values(&facts, &["-e", "--execute"]).cloned().map(Source::Text).collect();
+    let informational = ["-V", "--version", "-?", "--help"].iter().any(|f| facts.has_flag(f));
     if sources.is_empty() && !informational {
         sources.push(Source::Stdin);
     }
-    for v in values(&facts, &["-h", "--host", "-D", "--database"])
-        .cloned()
-        .collect::<Vec<_>>()
-    {
+    for v in values(&facts, &["-h", "--host", "-D", "--database"]).cloned().collect::<Vec<_>>() {
         facts.add_target(v);
     }
     if let Some(db) = facts.command.first().cloned() {
@@ -296,9 +249,7 @@ pub fn sqlite3(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
             _ => {}
         }
     }
-    let informational = ["-version", "--version", "-help", "--help"]
-        .iter()
-        .any(|f| facts.has_flag(f));
+    let informational = ["-version", "--version", "-help", "--help"].iter().any(|f| facts.has_flag(f));
     let sql_args: Vec<String> = facts.command.iter().skip(1).cloned().collect();
     if let Some(db) = facts.command.first().cloned() {
         facts.add_target(db);
@@ -325,17 +276,8 @@ pub fn redis_cli(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
             facts.add_target(v);
         }
     }
-    let informational = [
-        "-v",
-        "--version",
-        "--help",
-        "--stat",
-        "--latency",
-        "--bigkeys",
-        "--scan",
-    ]
-    .iter()
-    .any(|f| facts.has_flag(f));
+    let informational =
+        ["-v", "--version", "--help", "--stat", "--latency", "--bigkeys", "--scan"].iter().any(|f| facts.has_flag(f));
     if let Some(cmd) = facts.command.first().cloned() {
         let line = facts.command.join(" ");
         redis_command(&cmd, &line, &mut facts.statements);
@@ -354,9 +296,7 @@ pub fn redis_cli(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
                     }
                 }
                 if t.truncated {
-                    facts
-                        .unknown
-                        .push("the commands on standard input are too large to read whole".into());
+                    facts.unknown.push("the commands on standard input are too large to read whole".into());
                 }
             }
             Err(e) => facts.unknown.push(e),
@@ -372,11 +312,7 @@ fn redis_command(cmd: &str, line: &str, out: &mut Vec<Statement>) {
         _ => return,
     };
     if !out.iter().any(|s| s.kind == kind) {
-        out.push(Statement {
-            kind: kind.into(),
-            object: None,
-            text: line.trim().to_string(),
-        });
+        out.push(Statement { kind: kind.into(), object: None, text: line.trim().to_string() });
     }
 }
 
@@ -403,9 +339,7 @@ pub fn mongosh(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
             Err(e) => facts.unknown.push(e),
         }
     }
-    let informational = ["--version", "--help", "-h"]
-        .iter()
-        .any(|f| facts.has_flag(f));
+    let informational = ["--version", "--help", "-h"].iter().any(|f| facts.has_flag(f));
     if texts.is_empty() && files.is_empty() && !informational {
         match input::stdin_text(inv) {
             Ok(t) => texts.push(t.text),
@@ -425,10 +359,7 @@ fn mongo_script(js: &str, out: &mut Vec<Statement>) {
             (r"\.\s*dropDatabase\s*\(", "drop_database"),
             (r"\.\s*drop\s*\(\s*\)", "drop"),
             (r"\.\s*dropCollection\s*\(", "drop"),
-            (
-                r#"\.\s*(deleteMany|remove)\s*\(\s*(\{\s*\})?\s*[,)]"#,
-                "delete_all",
-            ),
+            (r#"\.\s*(deleteMany|remove)\s*\(\s*(\{\s*\})?\s*[,)]"#, "delete_all"),
             (r#"\.\s*updateMany\s*\(\s*\{\s*\}\s*,"#, "update_all"),
             (r"\.\s*dropAllUsers\s*\(", "drop_other"),
         ]
@@ -440,14 +371,8 @@ fn mongo_script(js: &str, out: &mut Vec<Statement>) {
     for (re, kind) in PATTERNS.iter() {
         if let Some(m) = re.find(&code) {
             let start = code[..m.start()].rfind([';', '\n']).map_or(0, |i| i + 1);
-            let end = code[m.end()..]
-                .find([';', '\n'])
-                .map_or(code.len(), |i| m.end() + i);
-            out.push(Statement {
-                kind: (*kind).into(),
-                object: None,
-                text: code[start..end].trim().to_string(),
-            });
+            let end = code[m.end()..].find([';', '\n']).map_or(code.len(), |i| m.end() + i);
+            out.push(Statement { kind: (*kind).into(), object: None, text: code[start..end].trim().to_string() });
         }
     }
 }
@@ -505,11 +430,7 @@ mod tests {
     fn conninfo_pairs() {
         assert_eq!(
             conninfo("host=prod-db dbname = 'my app' password=x"),
-            [
-                ("host".into(), "prod-db".into()),
-                ("dbname".into(), "my app".into()),
-                ("password".into(), "x".into())
-            ]
+            [("host".into(), "prod-db".into()), ("dbname".into(), "my app".into()), ("password".into(), "x".into())]
         );
     }
 

@@ -41,9 +41,7 @@ pub fn from_body(body: &str, path_says_graphql: bool, host: Option<&str>) -> Par
         }
         Err(_) => {
             if mentions_mutation(body) {
-                parsed.unknown.push(
-                    "the request body mentions a GraphQL mutation but is not valid JSON".into(),
-                );
+                parsed.unknown.push("the request body mentions a GraphQL mutation but is not valid JSON".into());
             }
         }
     }
@@ -52,10 +50,7 @@ pub fn from_body(body: &str, path_says_graphql: bool, host: Option<&str>) -> Par
 
 /// A GraphQL document given directly (`railway api '<GraphQL>'`), with optional variables.
 pub fn from_document(doc: &str, variables: Option<&Json>, host: Option<&str>) -> Parsed {
-    let mut parsed = Parsed {
-        is_graphql: true,
-        ..Parsed::default()
-    };
+    let mut parsed = Parsed { is_graphql: true, ..Parsed::default() };
     let empty = serde_json::Map::new();
     let vars = variables.and_then(Json::as_object).unwrap_or(&empty);
     document(doc, vars, host, &mut parsed);
@@ -68,16 +63,11 @@ fn from_request_object(obj: &Json, host: Option<&str>, parsed: &mut Parsed) {
     };
     parsed.is_graphql = true;
     let Some(query) = query.as_str() else {
-        parsed
-            .unknown
-            .push("the GraphQL `query` field is not a string".into());
+        parsed.unknown.push("the GraphQL `query` field is not a string".into());
         return;
     };
     let empty = serde_json::Map::new();
-    let vars = obj
-        .get("variables")
-        .and_then(Json::as_object)
-        .unwrap_or(&empty);
+    let vars = obj.get("variables").and_then(Json::as_object).unwrap_or(&empty);
     // With several operations `operationName` picks the one that runs; every operation's
     // fields are kept, so a choice can only narrow what is flagged, never hide a mutation.
     document(query, vars, host, parsed);
@@ -85,10 +75,7 @@ fn from_request_object(obj: &Json, host: Option<&str>, parsed: &mut Parsed) {
 
 fn looks_like_document(body: &str) -> bool {
     let t = body.trim_start();
-    t.starts_with('{')
-        || t.starts_with("query")
-        || t.starts_with("mutation")
-        || t.starts_with("subscription")
+    t.starts_with('{') || t.starts_with("query") || t.starts_with("mutation") || t.starts_with("subscription")
 }
 
 /// Whether text mentions the word `mutation` (any case).
@@ -101,50 +88,33 @@ pub fn mentions_mutation(text: &str) -> bool {
 }
 
 /// Parse one document, appending its root fields.
-fn document(
-    doc: &str,
-    vars: &serde_json::Map<String, Json>,
-    host: Option<&str>,
-    parsed: &mut Parsed,
-) {
+fn document(doc: &str, vars: &serde_json::Map<String, Json>, host: Option<&str>, parsed: &mut Parsed) {
     // apollo-parser is not expected to panic, but a panic here would be a hole: contain it.
     let result = std::panic::catch_unwind(|| walk(doc, vars, host));
     match result {
         Ok((fields, clean)) => {
-            let found_mutation = fields
-                .iter()
-                .any(|f| f.operation == OperationKind::Mutation);
+            let found_mutation = fields.iter().any(|f| f.operation == OperationKind::Mutation);
             parsed.fields.extend(fields);
             if !clean && mentions_mutation(doc) && !found_mutation {
+                parsed.unknown.push("a GraphQL document that mentions `mutation` could not be parsed".into());
+            } else if !clean && found_mutation {
                 parsed
                     .unknown
-                    .push("a GraphQL document that mentions `mutation` could not be parsed".into());
-            } else if !clean && found_mutation {
-                parsed.unknown.push("a GraphQL mutation document has syntax errors; what the server runs is uncertain".into());
+                    .push("a GraphQL mutation document has syntax errors; what the server runs is uncertain".into());
             }
         }
-        Err(_) => parsed
-            .unknown
-            .push("the GraphQL document could not be analyzed".into()),
+        Err(_) => parsed.unknown.push("the GraphQL document could not be analyzed".into()),
     }
 }
 
-fn walk(
-    doc: &str,
-    vars: &serde_json::Map<String, Json>,
-    host: Option<&str>,
-) -> (Vec<GraphqlField>, bool) {
-    let tree = apollo_parser::Parser::new(doc)
-        .recursion_limit(200)
-        .token_limit(200_000)
-        .parse();
+fn walk(doc: &str, vars: &serde_json::Map<String, Json>, host: Option<&str>) -> (Vec<GraphqlField>, bool) {
+    let tree = apollo_parser::Parser::new(doc).recursion_limit(200).token_limit(200_000).parse();
     let clean = tree.errors().len() == 0;
     let document = tree.document();
     let mut fragments: HashMap<String, cst::SelectionSet> = HashMap::new();
     for def in document.definitions() {
         if let cst::Definition::FragmentDefinition(f) = def
-            && let (Some(name), Some(set)) =
-                (f.fragment_name().and_then(|n| n.name()), f.selection_set())
+            && let (Some(name), Some(set)) = (f.fragment_name().and_then(|n| n.name()), f.selection_set())
         {
             fragments.insert(text(name.syntax()), set);
         }
@@ -200,10 +170,7 @@ fn root_fields(
                 });
             }
             cst::Selection::FragmentSpread(s) => {
-                let name = s
-                    .fragment_name()
-                    .and_then(|n| n.name())
-                    .map(|n| text(n.syntax()));
+                let name = s.fragment_name().and_then(|n| n.name()).map(|n| text(n.syntax()));
                 if let Some(set) = name.and_then(|n| fragments.get(&n)) {
                     root_fields(set, kind, vars, fragments, host, depth + 1, out);
                 }
@@ -219,12 +186,7 @@ fn root_fields(
 
 /// `name: value` → (`name`, text); input objects flattened as `input.field`; variables
 /// replaced by their JSON value when the request supplies it.
-fn flatten(
-    name: &str,
-    value: &cst::Value,
-    vars: &serde_json::Map<String, Json>,
-    out: &mut Vec<(String, String)>,
-) {
+fn flatten(name: &str, value: &cst::Value, vars: &serde_json::Map<String, Json>, out: &mut Vec<(String, String)>) {
     match value {
         cst::Value::ObjectValue(obj) => {
             for field in obj.object_fields() {
@@ -265,10 +227,7 @@ mod tests {
     use super::*;
 
     fn names(p: &Parsed) -> Vec<(OperationKind, String)> {
-        p.fields
-            .iter()
-            .map(|f| (f.operation, f.name.clone()))
-            .collect()
+        p.fields.iter().map(|f| (f.operation, f.name.clone())).collect()
     }
 
     #[test]
@@ -278,25 +237,15 @@ mod tests {
             true,
             Some("backboard.railway.com"),
         );
-        assert_eq!(
-            names(&p),
-            [(OperationKind::Mutation, "volumeDelete".to_string())]
-        );
-        assert_eq!(
-            p.fields[0].args,
-            [("volumeId".to_string(), "\"3d2c\"".to_string())]
-        );
+        assert_eq!(names(&p), [(OperationKind::Mutation, "volumeDelete".to_string())]);
+        assert_eq!(p.fields[0].args, [("volumeId".to_string(), "\"3d2c\"".to_string())]);
         assert_eq!(p.fields[0].object(), "3d2c");
         assert!(p.unknown.is_empty());
     }
 
     #[test]
     fn escapes_aliases_fragments_and_batches() {
-        let p = from_body(
-            r#"{"query":"mutation { x: volume\u0044elete(volumeId: \"v\") }"}"#,
-            false,
-            None,
-        );
+        let p = from_body(r#"{"query":"mutation { x: volume\u0044elete(volumeId: \"v\") }"}"#, false, None);
         assert_eq!(p.fields[0].name, "volumeDelete");
         assert_eq!(p.fields[0].alias.as_deref(), Some("x"));
 
@@ -307,10 +256,7 @@ mod tests {
         );
         assert_eq!(
             names(&p),
-            [
-                (OperationKind::Query, "me".to_string()),
-                (OperationKind::Mutation, "serviceDelete".to_string())
-            ]
+            [(OperationKind::Query, "me".to_string()), (OperationKind::Mutation, "serviceDelete".to_string())]
         );
     }
 
@@ -321,32 +267,14 @@ mod tests {
             false,
             None,
         );
-        assert!(
-            p.fields[0]
-                .args
-                .contains(&("input.replace".to_string(), "true".to_string())),
-            "{:?}",
-            p.fields
-        );
-        let p = from_document(
-            "mutation { variableCollectionUpsert(input: {replace: true}) }",
-            None,
-            None,
-        );
-        assert!(
-            p.fields[0]
-                .args
-                .contains(&("input.replace".to_string(), "true".to_string()))
-        );
+        assert!(p.fields[0].args.contains(&("input.replace".to_string(), "true".to_string())), "{:?}", p.fields);
+        let p = from_document("mutation { variableCollectionUpsert(input: {replace: true}) }", None, None);
+        assert!(p.fields[0].args.contains(&("input.replace".to_string(), "true".to_string())));
     }
 
     #[test]
     fn unparsable_mutation_is_unknown() {
-        let p = from_body(
-            r#"{"query":"mutation { volumeDelete(volumeId: "#,
-            false,
-            None,
-        );
+        let p = from_body(r#"{"query":"mutation { volumeDelete(volumeId: "#, false, None);
         assert!(!p.unknown.is_empty());
         let p = from_body("not json, but mutation { x }", false, None);
         assert!(!p.unknown.is_empty());

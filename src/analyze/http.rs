@@ -287,10 +287,7 @@ fn short_name(c: char) -> Option<&'static str> {
 }
 
 fn takes_value(long: &str) -> bool {
-    CURL_VALUE_OPTS.contains(&long)
-        || long
-            .strip_prefix("expand-")
-            .is_some_and(|o| CURL_VALUE_OPTS.contains(&o))
+    CURL_VALUE_OPTS.contains(&long) || long.strip_prefix("expand-").is_some_and(|o| CURL_VALUE_OPTS.contains(&o))
 }
 
 /// The canonical long name for `name` as typed: exact, `no-` negation, or an unambiguous
@@ -304,10 +301,7 @@ fn long_name(name: &str) -> Option<String> {
     {
         return Some(name.to_string());
     }
-    let mut hits = CURL_VALUE_OPTS
-        .iter()
-        .chain(CURL_FLAG_OPTS)
-        .filter(|o| o.starts_with(name));
+    let mut hits = CURL_VALUE_OPTS.iter().chain(CURL_FLAG_OPTS).filter(|o| o.starts_with(name));
     match (hits.next(), hits.next()) {
         (Some(one), None) => Some((*one).to_string()),
         _ => None,
@@ -361,9 +355,7 @@ pub fn curl(inv: &mut Invocation) -> Facts {
         config_depth: 0,
     };
     let disabled = args.first().is_some_and(|a| {
-        a == "-q"
-            || a == "--disable"
-            || (a.starts_with('-') && !a.starts_with("--") && a[1..].starts_with('q'))
+        a == "-q" || a == "--disable" || (a.starts_with('-') && !a.starts_with("--") && a[1..].starts_with('q'))
     });
     if !disabled && let Some(tokens) = p.default_curlrc() {
         p.options(&tokens, true);
@@ -395,10 +387,7 @@ impl Parser<'_> {
             env.get("XDG_CONFIG_HOME").map(|h| format!("{h}/curlrc")),
             env.get("HOME").map(|h| format!("{h}/.curlrc")),
         ];
-        let path = candidates
-            .into_iter()
-            .flatten()
-            .find(|p| std::path::Path::new(p).is_file())?;
+        let path = candidates.into_iter().flatten().find(|p| std::path::Path::new(p).is_file())?;
         match input::file(self.inv, &path) {
             Ok(t) => Some(config_tokens(&t.text)),
             Err(e) => {
@@ -426,9 +415,7 @@ impl Parser<'_> {
             }
             if let Some(long) = arg.strip_prefix("--") {
                 let (name, inline) = match long.split_once('=') {
-                    Some((n, v)) if long_name(n).is_some_and(|n| takes_value(&n)) => {
-                        (n, Some(v.to_string()))
-                    }
+                    Some((n, v)) if long_name(n).is_some_and(|n| takes_value(&n)) => (n, Some(v.to_string())),
                     _ => (long, None),
                 };
                 let Some(name) = long_name(name) else {
@@ -501,15 +488,10 @@ impl Parser<'_> {
     /// `-K FILE`: its options take effect where `-K` stands.
     fn config(&mut self, path: &str) {
         if self.config_depth > 4 {
-            self.unknown
-                .push("curl config files include each other too deeply".into());
+            self.unknown.push("curl config files include each other too deeply".into());
             return;
         }
-        let text = if path == "-" {
-            input::stdin_text(self.inv)
-        } else {
-            input::file(self.inv, path)
-        };
+        let text = if path == "-" { input::stdin_text(self.inv) } else { input::file(self.inv, path) };
         match text {
             Ok(t) => {
                 self.config_depth += 1;
@@ -532,9 +514,7 @@ impl Parser<'_> {
                 Some(v) => {
                     self.variables.insert(name.to_string(), v);
                 }
-                None => self
-                    .unknown
-                    .push(format!("curl variable %{name} is not set")),
+                None => self.unknown.push(format!("curl variable %{name} is not set")),
             }
             return;
         }
@@ -542,16 +522,11 @@ impl Parser<'_> {
         let at = spec.find('@');
         match (eq, at) {
             (Some(e), a) if a.is_none_or(|a| e < a) => {
-                self.variables
-                    .insert(spec[..e].to_string(), spec[e + 1..].to_string());
+                self.variables.insert(spec[..e].to_string(), spec[e + 1..].to_string());
             }
             (_, Some(a)) => {
                 let (name, file) = (&spec[..a], &spec[a + 1..]);
-                let text = if file == "-" {
-                    input::stdin_text(self.inv)
-                } else {
-                    input::file(self.inv, file)
-                };
+                let text = if file == "-" { input::stdin_text(self.inv) } else { input::file(self.inv, file) };
                 match text {
                     Ok(t) => {
                         self.variables.insert(name.to_string(), t.text);
@@ -582,23 +557,17 @@ impl Parser<'_> {
                     for f in parts {
                         v = match f {
                             "trim" => v.trim().to_string(),
-                            "json" => serde_json::to_string(&v)
-                                .map(|s| s[1..s.len() - 1].to_string())
-                                .unwrap_or(v),
+                            "json" => serde_json::to_string(&v).map(|s| s[1..s.len() - 1].to_string()).unwrap_or(v),
                             "url" => url::form_urlencoded::byte_serialize(v.as_bytes()).collect(),
                             _ => {
-                                self.unknown.push(format!(
-                                    "curl variable function `{f}` is not understood"
-                                ));
+                                self.unknown.push(format!("curl variable function `{f}` is not understood"));
                                 v
                             }
                         };
                     }
                     out.push_str(&v);
                 }
-                None => self
-                    .unknown
-                    .push(format!("curl variable `{name}` is not defined")),
+                None => self.unknown.push(format!("curl variable `{name}` is not defined")),
             }
             rest = &after[end + 2..];
         }
@@ -613,11 +582,7 @@ impl Parser<'_> {
             Data::Ascii(v) | Data::Binary(v) => match v.strip_prefix('@') {
                 Some(file) => {
                     let text = self.read(file);
-                    if matches!(d, Data::Ascii(_)) {
-                        text.replace(['\r', '\n'], "")
-                    } else {
-                        text
-                    }
+                    if matches!(d, Data::Ascii(_)) { text.replace(['\r', '\n'], "") } else { text }
                 }
                 None => v.clone(),
             },
@@ -627,35 +592,24 @@ impl Parser<'_> {
                     (_, Some(a)) => (&v[..a], self.read(&v[a + 1..])),
                     _ => ("", v.clone()),
                 };
-                let enc: String =
-                    url::form_urlencoded::byte_serialize(content.as_bytes()).collect();
-                if name.is_empty() {
-                    enc
-                } else {
-                    format!("{name}={enc}")
-                }
+                let enc: String = url::form_urlencoded::byte_serialize(content.as_bytes()).collect();
+                if name.is_empty() { enc } else { format!("{name}={enc}") }
             }
         }
     }
 
     /// A body file (`-` is stdin); unreadable means unknown.
     fn read(&mut self, file: &str) -> String {
-        let text = if file == "-" {
-            input::stdin_text(self.inv)
-        } else {
-            input::file(self.inv, file)
-        };
+        let text = if file == "-" { input::stdin_text(self.inv) } else { input::file(self.inv, file) };
         match text {
             Ok(t) => {
                 if t.truncated && graphql::mentions_mutation(&t.text) {
-                    self.unknown
-                        .push(format!("the body in {file} is too large to read whole"));
+                    self.unknown.push(format!("the body in {file} is too large to read whole"));
                 }
                 t.text
             }
             Err(e) => {
-                self.unknown
-                    .push(format!("the request body could not be read: {e}"));
+                self.unknown.push(format!("the request body could not be read: {e}"));
                 String::new()
             }
         }
@@ -718,22 +672,10 @@ impl Parser<'_> {
         let headers: Vec<(String, String)> = op
             .headers
             .iter()
-            .filter_map(|h| {
-                h.split_once(':')
-                    .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-            })
+            .filter_map(|h| h.split_once(':').map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string())))
             .collect();
-        let urls: Vec<String> = op
-            .urls
-            .iter()
-            .flat_map(|u| {
-                if self.globoff {
-                    vec![u.clone()]
-                } else {
-                    expand_globs(u)
-                }
-            })
-            .collect();
+        let urls: Vec<String> =
+            op.urls.iter().flat_map(|u| if self.globoff { vec![u.clone()] } else { expand_globs(u) }).collect();
         for raw in urls {
             let mut req = parse_url(&raw);
             if !query_extra.is_empty() {
@@ -747,9 +689,7 @@ impl Parser<'_> {
             req.headers = headers.clone();
             req.body = (!body.is_empty()).then(|| body.clone());
             let path_says = req.path.to_ascii_lowercase().contains("graphql")
-                || headers
-                    .iter()
-                    .any(|(n, v)| n == "content-type" && v.contains("graphql"));
+                || headers.iter().any(|(n, v)| n == "content-type" && v.contains("graphql"));
             let mut docs: Vec<String> = form_docs.clone();
             if !body.is_empty() {
                 docs.push(body.clone());
@@ -777,10 +717,7 @@ impl Parser<'_> {
 
 /// A `query=` parameter in a form-encoded string, as a JSON request object.
 fn graphql_in_form(form: &str) -> Option<String> {
-    if !form.contains("query=")
-        || form.trim_start().starts_with('{')
-        || form.trim_start().starts_with('[')
-    {
+    if !form.contains("query=") || form.trim_start().starts_with('{') || form.trim_start().starts_with('[') {
         return None;
     }
     let mut query = None;
@@ -798,31 +735,19 @@ fn graphql_in_form(form: &str) -> Option<String> {
 
 /// Parse a URL as curl would accept it (a missing scheme means http).
 pub fn parse_url(raw: &str) -> HttpRequest {
-    let with_scheme = if raw.contains("://") {
-        raw.to_string()
-    } else {
-        format!("http://{raw}")
-    };
+    let with_scheme = if raw.contains("://") { raw.to_string() } else { format!("http://{raw}") };
     match url::Url::parse(&with_scheme) {
         Ok(u) => HttpRequest {
             method: String::new(),
             url: raw.to_string(),
-            host: u.host_str().map(|h| {
-                h.trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .to_ascii_lowercase()
-            }),
+            host: u.host_str().map(|h| h.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase()),
             port: u.port_or_known_default(),
             path: u.path().to_string(),
             query: u.query().map(String::from),
             headers: Vec::new(),
             body: None,
         },
-        Err(_) => HttpRequest {
-            url: raw.to_string(),
-            path: String::new(),
-            ..HttpRequest::default()
-        },
+        Err(_) => HttpRequest { url: raw.to_string(), path: String::new(), ..HttpRequest::default() },
     }
 }
 
@@ -846,24 +771,13 @@ pub fn expand_globs(url: &str) -> Vec<String> {
             continue;
         };
         let inner = &bytes[i + 1..end];
-        let alts: Vec<String> = if c == '{' {
-            inner.split(',').map(String::from).collect()
-        } else {
-            range(inner)
-        };
+        let alts: Vec<String> = if c == '{' { inner.split(',').map(String::from).collect() } else { range(inner) };
         if alts.is_empty() || (c == '[' && inner.contains(':') && inner.contains('/')) {
             // an IPv6 literal such as http://[::1]/, not a range
             out.iter_mut().for_each(|o| o.push_str(&bytes[i..=end]));
         } else {
-            let keep: Vec<String> = if out.len() * alts.len() > 64 {
-                alts.into_iter().take(1).collect()
-            } else {
-                alts
-            };
-            out = out
-                .iter()
-                .flat_map(|o| keep.iter().map(move |a| format!("{o}{a}")))
-                .collect();
+            let keep: Vec<String> = if out.len() * alts.len() > 64 { alts.into_iter().take(1).collect() } else { alts };
+            out = out.iter().flat_map(|o| keep.iter().map(move |a| format!("{o}{a}"))).collect();
         }
         while chars.peek().is_some_and(|(j, _)| *j <= end) {
             chars.next();
@@ -882,11 +796,7 @@ fn range(inner: &str) -> Vec<String> {
     };
     if let (Ok(x), Ok(y)) = (a.parse::<u64>(), b.parse::<u64>()) {
         let width = if a.starts_with('0') { a.len() } else { 0 };
-        return (x..=y)
-            .step_by(step)
-            .take(65)
-            .map(|n| format!("{n:0width$}"))
-            .collect();
+        return (x..=y).step_by(step).take(65).map(|n| format!("{n:0width$}")).collect();
     }
     let (mut ca, mut cb) = (a.chars(), b.chars());
     match (ca.next(), ca.next(), cb.next(), cb.next()) {
@@ -906,19 +816,13 @@ pub fn config_tokens(text: &str) -> Vec<String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let name_end = line
-            .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
-            .unwrap_or(line.len());
+        let name_end = line.find(|c: char| c.is_whitespace() || c == '=' || c == ':').unwrap_or(line.len());
         let name = &line[..name_end];
         let mut rest = line[name_end..].trim_start();
         if let Some(r) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) {
             rest = r.trim_start();
         }
-        let opt = if name.starts_with('-') {
-            name.to_string()
-        } else {
-            format!("--{name}")
-        };
+        let opt = if name.starts_with('-') { name.to_string() } else { format!("--{name}") };
         tokens.push(opt);
         if rest.is_empty() {
             continue;
@@ -942,12 +846,7 @@ pub fn config_tokens(text: &str) -> Vec<String> {
             }
             tokens.push(v);
         } else {
-            tokens.push(
-                rest.split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            );
+            tokens.push(rest.split_whitespace().next().unwrap_or_default().to_string());
         }
     }
     tokens
@@ -1017,9 +916,7 @@ pub fn wget(inv: &mut Invocation) -> Facts {
                 "post-data" | "body-data" => body = Some(v),
                 "post-file" | "body-file" => {
                     body = Some(input::file(inv, &v).map(|t| t.text).unwrap_or_else(|e| {
-                        facts
-                            .unknown
-                            .push(format!("the request body could not be read: {e}"));
+                        facts.unknown.push(format!("the request body could not be read: {e}"));
                         String::new()
                     }))
                 }
@@ -1105,10 +1002,7 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
         positional.push(a.clone());
     }
     let is_method = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 10
-            && s.chars().all(|c| c.is_ascii_alphabetic())
-            && s == s.to_ascii_uppercase()
+        !s.is_empty() && s.len() <= 10 && s.chars().all(|c| c.is_ascii_alphabetic()) && s == s.to_ascii_uppercase()
     };
     let (method, rest) = match positional.first() {
         Some(m) if is_method(m) && positional.len() > 1 => (Some(m.clone()), &positional[1..]),
@@ -1124,16 +1018,11 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
                 Some(f) => input::file(inv, f).map(|t| t.text).unwrap_or_default(),
                 None => v.to_string(),
             };
-            body.insert(
-                k.to_string(),
-                serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value)),
-            );
+            body.insert(k.to_string(), serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value)));
         } else if item.contains("==") {
         } else if let Some((k, v)) = item.split_once("=@") {
             let text = input::file(inv, v).map(|t| t.text).unwrap_or_else(|e| {
-                facts
-                    .unknown
-                    .push(format!("the request body could not be read: {e}"));
+                facts.unknown.push(format!("the request body could not be read: {e}"));
                 String::new()
             });
             body.insert(k.to_string(), serde_json::Value::String(text));
@@ -1142,11 +1031,7 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
         }
     }
     let has_body = !body.is_empty() || raw_body.is_some();
-    let url = if url.starts_with(':') {
-        format!("localhost{url}")
-    } else {
-        url.clone()
-    };
+    let url = if url.starts_with(':') { format!("localhost{url}") } else { url.clone() };
     let url = if url.contains("://") {
         url
     } else if program == "https" {
@@ -1155,20 +1040,9 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
         url
     };
     let mut req = parse_url(&url);
-    req.method = method.unwrap_or_else(|| {
-        if has_body {
-            "POST".into()
-        } else {
-            "GET".into()
-        }
-    });
-    let text = raw_body.unwrap_or_else(|| {
-        if body.is_empty() {
-            String::new()
-        } else {
-            serde_json::Value::Object(body).to_string()
-        }
-    });
+    req.method = method.unwrap_or_else(|| if has_body { "POST".into() } else { "GET".into() });
+    let text = raw_body
+        .unwrap_or_else(|| if body.is_empty() { String::new() } else { serde_json::Value::Object(body).to_string() });
     if !text.is_empty() && !form {
         let parsed = graphql::from_body(&text, req.path.contains("graphql"), req.host.as_deref());
         facts.graphql.extend(parsed.fields);
@@ -1193,11 +1067,7 @@ mod tests {
     }
 
     fn run_in(line: &str, cwd: &std::path::Path, stdin: Stdin) -> Facts {
-        let argv: Vec<std::ffi::OsString> = shell_words::split(line)
-            .unwrap()
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let argv: Vec<std::ffi::OsString> = shell_words::split(line).unwrap().into_iter().map(Into::into).collect();
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), Env::default(), stdin);
         match inv.program.as_str() {
             "wget" => wget(&mut inv),
@@ -1246,9 +1116,7 @@ mod tests {
 
     #[test]
     fn short_clusters_eat_the_rest() {
-        let f = run(
-            r#"curl -sd'{"query":"mutation{projectDelete(id:\"p\")}"}' https://x.test/graphql"#,
-        );
+        let f = run(r#"curl -sd'{"query":"mutation{projectDelete(id:\"p\")}"}' https://x.test/graphql"#);
         assert_eq!(f.graphql[0].name, "projectDelete");
         let f = run("curl -sH 'X-A: b' -o /dev/null https://x.test");
         assert_eq!(f.requests.len(), 1, "{:?}", f.requests);
@@ -1256,8 +1124,7 @@ mod tests {
 
     #[test]
     fn next_operations_and_several_urls() {
-        let f =
-            run("curl https://a.test https://b.test --next -X DELETE https://c.test/v1/items/1");
+        let f = run("curl https://a.test https://b.test --next -X DELETE https://c.test/v1/items/1");
         assert_eq!(methods(&f), ["GET", "GET", "DELETE"]);
         assert_eq!(f.requests[2].path, "/v1/items/1");
         let f = run("curl --url https://d.test -X DELETE");
@@ -1268,12 +1135,7 @@ mod tests {
     fn globs() {
         assert_eq!(
             expand_globs("https://{a,b}.test/[1-2]"),
-            [
-                "https://a.test/1",
-                "https://a.test/2",
-                "https://b.test/1",
-                "https://b.test/2"
-            ]
+            ["https://a.test/1", "https://a.test/2", "https://b.test/1", "https://b.test/2"]
         );
         assert_eq!(expand_globs("http://[::1]:8080/x"), ["http://[::1]:8080/x"]);
         let f = run("curl -g 'https://x.test/{a,b}'");
@@ -1283,16 +1145,9 @@ mod tests {
     #[test]
     fn bodies_from_files_stdin_and_config() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("body.json"),
-            "{\"query\":\"mutation {\\n serviceDelete(id: \\\"s\\\") }\"}\n",
-        )
-        .unwrap();
-        let f = run_in(
-            "curl -d @body.json https://api.test/graphql",
-            dir.path(),
-            Stdin::Empty,
-        );
+        std::fs::write(dir.path().join("body.json"), "{\"query\":\"mutation {\\n serviceDelete(id: \\\"s\\\") }\"}\n")
+            .unwrap();
+        let f = run_in("curl -d @body.json https://api.test/graphql", dir.path(), Stdin::Empty);
         assert_eq!(f.graphql[0].name, "serviceDelete");
 
         let f = run_in(
@@ -1311,17 +1166,9 @@ mod tests {
         assert_eq!(methods(&f), ["DELETE"]);
         assert_eq!(f.requests[0].host.as_deref(), Some("cfg.test"));
 
-        let f = run_in(
-            "curl -d @missing.json https://api.test/graphql",
-            dir.path(),
-            Stdin::Empty,
-        );
+        let f = run_in("curl -d @missing.json https://api.test/graphql", dir.path(), Stdin::Empty);
         assert!(!f.unknown.is_empty());
-        let f = run_in(
-            "curl -d @- https://api.test/graphql",
-            dir.path(),
-            Stdin::Unseen,
-        );
+        let f = run_in("curl -d @- https://api.test/graphql", dir.path(), Stdin::Unseen);
         assert!(!f.unknown.is_empty());
     }
 
@@ -1330,11 +1177,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(".curlrc"), "request = DELETE\n").unwrap();
         let run_home = |line: &str| {
-            let argv: Vec<std::ffi::OsString> = shell_words::split(line)
-                .unwrap()
-                .into_iter()
-                .map(Into::into)
-                .collect();
+            let argv: Vec<std::ffi::OsString> = shell_words::split(line).unwrap().into_iter().map(Into::into).collect();
             let env = Env::from_pairs([("HOME", dir.path().to_str().unwrap())]);
             let mut inv = Invocation::new(argv, dir.path().to_path_buf(), env, Stdin::Empty);
             methods(&curl(&mut inv))
@@ -1356,12 +1199,7 @@ mod tests {
         .iter()
         .map(Into::into)
         .collect();
-        let mut inv = Invocation::new(
-            argv,
-            "/".into(),
-            Env::from_pairs([("VOL", "v9")]),
-            Stdin::Empty,
-        );
+        let mut inv = Invocation::new(argv, "/".into(), Env::from_pairs([("VOL", "v9")]), Stdin::Empty);
         let f = curl(&mut inv);
         assert_eq!(f.graphql[0].object(), "v9");
         let f = run("curl --expand-url 'https://{{host}}/x' -X DELETE");
@@ -1370,9 +1208,7 @@ mod tests {
 
     #[test]
     fn graphql_in_forms_and_queries() {
-        let f = run(
-            "curl --data-urlencode 'query=mutation { tcpProxyDelete(id: \"t\") }' https://x.test/graphql",
-        );
+        let f = run("curl --data-urlencode 'query=mutation { tcpProxyDelete(id: \"t\") }' https://x.test/graphql");
         assert_eq!(f.graphql[0].name, "tcpProxyDelete");
         let f = run("curl -G --data-urlencode 'query={ me { id } }' https://x.test/graphql");
         assert_eq!(f.graphql[0].operation, OperationKind::Query);
@@ -1382,9 +1218,7 @@ mod tests {
     fn wget_and_httpie() {
         let f = run("wget --method=DELETE https://api.test/v1/x");
         assert_eq!(methods(&f), ["DELETE"]);
-        let f = run(
-            "wget -q -O- --post-data='{\"query\":\"mutation{projectDelete(id:1)}\"}' https://api.test/graphql",
-        );
+        let f = run("wget -q -O- --post-data='{\"query\":\"mutation{projectDelete(id:1)}\"}' https://api.test/graphql");
         assert_eq!(f.graphql[0].name, "projectDelete");
         let f = run("http DELETE https://api.test/v1/items/3 Authorization:'Bearer x'");
         assert_eq!(methods(&f), ["DELETE"]);

@@ -23,18 +23,14 @@ pub struct Text {
 /// A file named in the arguments (`@body.json`, `-f drop.sql`), up to `ANALYZE_LIMIT`.
 pub fn file(inv: &Invocation, name: &str) -> Result<Text, String> {
     let path = inv.resolve_path(name);
-    let f =
-        std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let f = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut buf = Vec::new();
     f.take(ANALYZE_LIMIT as u64 + 1)
         .read_to_end(&mut buf)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let truncated = buf.len() > ANALYZE_LIMIT;
     buf.truncate(ANALYZE_LIMIT);
-    Ok(Text {
-        text: String::from_utf8_lossy(&buf).into_owned(),
-        truncated,
-    })
+    Ok(Text { text: String::from_utf8_lossy(&buf).into_owned(), truncated })
 }
 
 /// Feed all of standard input to `sink`. `Ok(false)` when stdin is a terminal (a human
@@ -47,31 +43,21 @@ pub fn stream_stdin(inv: &mut Invocation, sink: &mut dyn FnMut(&[u8])) -> Result
             Ok(true)
         }
         Stdin::File(p) => {
-            let path = if p.is_absolute() {
-                p.clone()
-            } else {
-                inv.cwd.join(&*p)
-            };
-            let mut f = std::fs::File::open(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let path = if p.is_absolute() { p.clone() } else { inv.cwd.join(&*p) };
+            let mut f = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let mut buf = vec![0u8; 256 << 10];
             loop {
-                let n = f
-                    .read(&mut buf)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let n = f.read(&mut buf).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 if n == 0 {
                     return Ok(true);
                 }
                 sink(&buf[..n]);
             }
         }
-        Stdin::Process(spool) => spool
-            .stream(sink)
-            .map(|_| true)
-            .map_err(|e| format!("cannot read standard input: {e}")),
-        Stdin::Unseen => {
-            Err("standard input comes from another command and cannot be seen in advance".into())
+        Stdin::Process(spool) => {
+            spool.stream(sink).map(|_| true).map_err(|e| format!("cannot read standard input: {e}"))
         }
+        Stdin::Unseen => Err("standard input comes from another command and cannot be seen in advance".into()),
     }
 }
 
@@ -86,8 +72,5 @@ pub fn stdin_text(inv: &mut Invocation) -> Result<Text, String> {
         }
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
     })?;
-    Ok(Text {
-        text: String::from_utf8_lossy(&buf).into_owned(),
-        truncated,
-    })
+    Ok(Text { text: String::from_utf8_lossy(&buf).into_owned(), truncated })
 }

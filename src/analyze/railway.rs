@@ -28,11 +28,7 @@ fn api(inv: &mut Invocation, facts: &mut Facts) {
         .iter()
         .find(|(f, _)| f == "--variables" || f == "-v")
         .and_then(|(_, v)| serde_json::from_str::<serde_json::Value>(v).ok());
-    let file = facts
-        .flag_values
-        .iter()
-        .find(|(f, _)| f == "--file" || f == "-f")
-        .map(|(_, v)| v.clone());
+    let file = facts.flag_values.iter().find(|(f, _)| f == "--file" || f == "-f").map(|(_, v)| v.clone());
     let doc = match (facts.command.get(1), file) {
         (Some(doc), _) if doc != "-" => Ok(doc.clone()),
         (_, Some(f)) if f != "-" => input::file(inv, &f).map(|t| t.text),
@@ -44,9 +40,7 @@ fn api(inv: &mut Invocation, facts: &mut Facts) {
             facts.graphql.extend(parsed.fields);
             facts.unknown.extend(parsed.unknown);
         }
-        Err(e) => facts.unknown.push(format!(
-            "the GraphQL document for `railway api` could not be read: {e}"
-        )),
+        Err(e) => facts.unknown.push(format!("the GraphQL document for `railway api` could not be read: {e}")),
     }
     facts.add_target(API_HOST);
 }

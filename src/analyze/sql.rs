@@ -24,9 +24,7 @@ pub enum Dialect {
 /// Longest candidate statement kept for the tokenizer.
 const KEEP: usize = 1 << 20;
 /// Statements whose first word makes them worth keeping.
-const CANDIDATES: &[&str] = &[
-    "DROP", "TRUNCATE", "DELETE", "UPDATE", "ALTER", "DO", "COPY", "RESET", "SOURCE", "WITH",
-];
+const CANDIDATES: &[&str] = &["DROP", "TRUNCATE", "DELETE", "UPDATE", "ALTER", "DO", "COPY", "RESET", "SOURCE", "WITH"];
 
 /// Something a script asks the client to do besides sending SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,11 +159,7 @@ impl Scanner {
             match self.state {
                 State::Quote { quote, escapes } => {
                     let rest = &chunk[i..];
-                    let hit = if escapes {
-                        memchr::memchr2(quote, b'\\', rest)
-                    } else {
-                        memchr::memchr(quote, rest)
-                    };
+                    let hit = if escapes { memchr::memchr2(quote, b'\\', rest) } else { memchr::memchr(quote, rest) };
                     let n = hit.unwrap_or(rest.len());
                     self.push_slice(&rest[..n]);
                     i += n;
@@ -283,9 +277,7 @@ impl Scanner {
             },
             State::BlockSlash { depth } => match b {
                 // PostgreSQL nests block comments; MySQL and SQLite do not.
-                b'*' if self.dialect == Dialect::Postgres => {
-                    self.state = State::Block { depth: depth + 1 }
-                }
+                b'*' if self.dialect == Dialect::Postgres => self.state = State::Block { depth: depth + 1 },
                 b'/' => {}
                 _ => self.state = State::Block { depth },
             },
@@ -299,10 +291,7 @@ impl Scanner {
             }
             State::QuoteEscape { quote } => {
                 self.push(b);
-                self.state = State::Quote {
-                    quote,
-                    escapes: true,
-                };
+                self.state = State::Quote { quote, escapes: true };
             }
             State::QuoteEnd { quote, escapes } => {
                 if b == quote {
@@ -347,20 +336,12 @@ impl Scanner {
                         self.state = State::Code;
                         self.ident = false;
                     } else {
-                        self.state = if b == b'$' {
-                            State::DollarClose(0)
-                        } else {
-                            State::Dollar
-                        };
+                        self.state = if b == b'$' { State::DollarClose(0) } else { State::Dollar };
                     }
                 } else if self.tag.get(matched) == Some(&b) {
                     self.state = State::DollarClose(matched + 1);
                 } else {
-                    self.state = if b == b'$' {
-                        State::DollarClose(0)
-                    } else {
-                        State::Dollar
-                    };
+                    self.state = if b == b'$' { State::DollarClose(0) } else { State::Dollar };
                 }
             }
             State::Meta => {
@@ -374,17 +355,11 @@ impl Scanner {
                 self.text.push(b);
                 if b == b'\n' {
                     let line = std::mem::take(&mut self.text);
-                    if line
-                        .strip_suffix(b"\n")
-                        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-                        == Some(b"\\.")
-                    {
+                    if line.strip_suffix(b"\n").map(|l| l.strip_suffix(b"\r").unwrap_or(l)) == Some(b"\\.") {
                         self.state = State::Code;
                         self.reset();
                     }
-                } else if self.text.len() >= 3
-                    || !b"\\.\r".starts_with(&self.text[..self.text.len().min(2)])
-                {
+                } else if self.text.len() >= 3 || !b"\\.\r".starts_with(&self.text[..self.text.len().min(2)]) {
                     self.text.clear();
                     self.state = State::CopyLine;
                 }
@@ -407,23 +382,10 @@ impl Scanner {
             }
             b'\'' => {
                 let escapes = self.lone_e || self.dialect == Dialect::MySql;
-                self.state = State::Quote {
-                    quote: b'\'',
-                    escapes,
-                };
+                self.state = State::Quote { quote: b'\'', escapes };
             }
-            b'"' => {
-                self.state = State::Quote {
-                    quote: b'"',
-                    escapes: self.dialect == Dialect::MySql,
-                }
-            }
-            b'`' if self.dialect != Dialect::Postgres => {
-                self.state = State::Quote {
-                    quote: b'`',
-                    escapes: false,
-                }
-            }
+            b'"' => self.state = State::Quote { quote: b'"', escapes: self.dialect == Dialect::MySql },
+            b'`' if self.dialect != Dialect::Postgres => self.state = State::Quote { quote: b'`', escapes: false },
             b'-' => self.state = State::Dash,
             b'/' => self.state = State::Slash,
             b'#' if self.dialect == Dialect::MySql => {
@@ -535,8 +497,7 @@ impl Scanner {
 
     /// A client command: psql `\…`, mysql `source`/`\.`, sqlite `.…`.
     fn meta(&mut self, line: &str) {
-        let words = shell_words::split(line)
-            .unwrap_or_else(|_| line.split_whitespace().map(String::from).collect());
+        let words = shell_words::split(line).unwrap_or_else(|_| line.split_whitespace().map(String::from).collect());
         let Some(cmd) = words.first().map(String::as_str) else {
             return;
         };
@@ -545,15 +506,20 @@ impl Scanner {
             (Dialect::Postgres, "i" | "include") | (Dialect::MySql, "source" | ".") | (Dialect::Sqlite, "read") => {
                 self.out.directives.push(Directive::Include { path: arg, relative: false })
             }
-            (Dialect::Postgres, "ir" | "include_relative") => self.out.directives.push(Directive::Include { path: arg, relative: true }),
+            (Dialect::Postgres, "ir" | "include_relative") => {
+                self.out.directives.push(Directive::Include { path: arg, relative: true })
+            }
             (Dialect::Postgres, "gexec") => self
                 .out
                 .unknown
                 .push("`\\gexec` runs the results of a query as SQL; what it runs cannot be known in advance".into()),
-            (Dialect::Postgres, "!") | (Dialect::Sqlite, "shell" | "system") => {
-                self.out.unknown.push(format!("the script runs a shell command: {}", line.chars().take(120).collect::<String>()))
+            (Dialect::Postgres, "!") | (Dialect::Sqlite, "shell" | "system") => self
+                .out
+                .unknown
+                .push(format!("the script runs a shell command: {}", line.chars().take(120).collect::<String>())),
+            (Dialect::Postgres, "c" | "connect") | (Dialect::Sqlite, "open") => {
+                self.out.directives.push(Directive::Connect(words[1..].to_vec()))
             }
-            (Dialect::Postgres, "c" | "connect") | (Dialect::Sqlite, "open") => self.out.directives.push(Directive::Connect(words[1..].to_vec())),
             (Dialect::Sqlite, "restore") => self.out.statements.push(Statement {
                 kind: "restore".into(),
                 object: words.last().cloned(),
@@ -566,26 +532,19 @@ impl Scanner {
     /// End of input.
     pub fn finish(mut self) -> Script {
         match self.state {
-            State::Quote { .. } | State::QuoteEscape { .. } => self
-                .out
-                .unknown
-                .push("the SQL ends inside an unterminated quoted string".into()),
-            State::Dollar | State::DollarClose(_) => self
-                .out
-                .unknown
-                .push("the SQL ends inside an unterminated dollar-quoted string".into()),
+            State::Quote { .. } | State::QuoteEscape { .. } => {
+                self.out.unknown.push("the SQL ends inside an unterminated quoted string".into())
+            }
+            State::Dollar | State::DollarClose(_) => {
+                self.out.unknown.push("the SQL ends inside an unterminated dollar-quoted string".into())
+            }
             State::Block { .. } | State::BlockStar { .. } | State::BlockSlash { .. } => {}
             State::Meta => self.meta_done(),
             _ => {}
         }
         if matches!(
             self.state,
-            State::Code
-                | State::Dash
-                | State::Slash
-                | State::QuoteEnd { .. }
-                | State::DollarTag
-                | State::LineComment
+            State::Code | State::Dash | State::Slash | State::QuoteEnd { .. } | State::DollarTag | State::LineComment
         ) {
             self.end_statement();
         }
@@ -611,11 +570,7 @@ struct Classified {
 
 /// Classify one candidate statement with sqlparser's tokenizer.
 fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
-    let mut out = Classified {
-        statements: Vec::new(),
-        unknown: Vec::new(),
-        copy_from_stdin: false,
-    };
+    let mut out = Classified { statements: Vec::new(), unknown: Vec::new(), copy_from_stdin: false };
     let d: Box<dyn SqlDialect> = match dialect {
         Dialect::Postgres => Box::new(PostgreSqlDialect {}),
         Dialect::MySql => Box::new(MySqlDialect {}),
@@ -625,21 +580,14 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
         Ok(t) => t,
         Err(e) => {
             // The scanner found a candidate it cannot tokenize: judge by its words.
-            out.unknown.push(format!(
-                "a statement could not be read ({e}): {}",
-                excerpt(text)
-            ));
+            out.unknown.push(format!("a statement could not be read ({e}): {}", excerpt(text)));
             return out;
         }
     };
     let words: Vec<Tok> = tokens
         .iter()
         .filter_map(|t| match t {
-            Token::Word(w) => Some(Tok::Word(
-                w.value.to_ascii_uppercase(),
-                w.quote_style.is_some(),
-                w.value.clone(),
-            )),
+            Token::Word(w) => Some(Tok::Word(w.value.to_ascii_uppercase(), w.quote_style.is_some(), w.value.clone())),
             Token::Whitespace(_) => None,
             Token::DollarQuotedString(s) => Some(Tok::Body(s.value.clone())),
             Token::SingleQuotedString(s) => Some(Tok::Str(s.clone())),
@@ -651,17 +599,10 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
         Some(Tok::Word(w, false, _)) => w.as_str(),
         _ => "",
     };
-    let has_kw = |k: &str| {
-        words
-            .iter()
-            .any(|t| matches!(t, Tok::Word(w, false, _) if w == k))
-    };
+    let has_kw = |k: &str| words.iter().any(|t| matches!(t, Tok::Word(w, false, _) if w == k));
     let name_at = |i: usize| -> Option<String> {
         let mut j = i;
-        while matches!(
-            kw(j),
-            "IF" | "EXISTS" | "ONLY" | "TABLE" | "FROM" | "CONCURRENTLY"
-        ) {
+        while matches!(kw(j), "IF" | "EXISTS" | "ONLY" | "TABLE" | "FROM" | "CONCURRENTLY") {
             j += 1;
         }
         let mut name = match words.get(j)? {
@@ -669,9 +610,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
             _ => return None,
         };
         // schema.table
-        while let (Some(Tok::Other(dot)), Some(Tok::Word(_, _, part))) =
-            (words.get(j + 1), words.get(j + 2))
-        {
+        while let (Some(Tok::Other(dot)), Some(Tok::Word(_, _, part))) = (words.get(j + 1), words.get(j + 2)) {
             if dot != "." {
                 break;
             }
@@ -681,11 +620,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
         Some(name)
     };
     let push = |out: &mut Classified, kind: &str, object: Option<String>| {
-        out.statements.push(Statement {
-            kind: kind.into(),
-            object,
-            text: excerpt(text),
-        });
+        out.statements.push(Statement { kind: kind.into(), object, text: excerpt(text) });
     };
     match kw(0) {
         "DROP" => {
@@ -693,11 +628,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
             match kw(1) {
                 "DATABASE" => push(&mut out, "drop_database", name_at(2)),
                 "TABLE" | "SCHEMA" => push(&mut out, "drop", name_at(2)),
-                "MATERIALIZED" => push(
-                    &mut out,
-                    if cascade { "drop" } else { "drop_other" },
-                    name_at(3),
-                ),
+                "MATERIALIZED" => push(&mut out, if cascade { "drop" } else { "drop_other" }, name_at(3)),
                 "OWNED" => push(&mut out, "drop", name_at(3)),
                 _ if cascade => push(&mut out, "drop", name_at(2)),
                 _ => push(&mut out, "drop_other", name_at(2)),
@@ -708,20 +639,14 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
             if where_is_trivial(&words) {
                 push(&mut out, "delete_all", name_at(1));
             } else if truncated {
-                out.unknown.push(format!(
-                    "a DELETE statement is too long to read whole: {}",
-                    excerpt(text)
-                ));
+                out.unknown.push(format!("a DELETE statement is too long to read whole: {}", excerpt(text)));
             }
         }
         "UPDATE" => {
             if where_is_trivial(&words) {
                 push(&mut out, "update_all", name_at(1));
             } else if truncated {
-                out.unknown.push(format!(
-                    "an UPDATE statement is too long to read whole: {}",
-                    excerpt(text)
-                ));
+                out.unknown.push(format!("an UPDATE statement is too long to read whole: {}", excerpt(text)));
             }
         }
         "ALTER" if kw(1) == "TABLE" => {
@@ -756,11 +681,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
                     if trivially_all {
                         push(
                             &mut out,
-                            if matches!(t, Tok::Word(k, _, _) if k == "DELETE") {
-                                "delete_all"
-                            } else {
-                                "update_all"
-                            },
+                            if matches!(t, Tok::Word(k, _, _) if k == "DELETE") { "delete_all" } else { "update_all" },
                             None,
                         );
                     }
@@ -783,10 +704,7 @@ enum Tok {
 
 /// No WHERE, or a WHERE that is always true (`WHERE true`, `WHERE 1=1`).
 fn where_is_trivial(words: &[Tok]) -> bool {
-    let Some(i) = words
-        .iter()
-        .position(|t| matches!(t, Tok::Word(k, false, _) if k == "WHERE"))
-    else {
+    let Some(i) = words.iter().position(|t| matches!(t, Tok::Word(k, false, _) if k == "WHERE")) else {
         return true;
     };
     let rest: Vec<String> = words[i + 1..]
@@ -802,26 +720,12 @@ fn where_is_trivial(words: &[Tok]) -> bool {
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
     matches!(
         rest.as_slice(),
-        ["TRUE"]
-            | ["TRUE", ";"]
-            | ["1", "=", "1"]
-            | ["1", "=", "1", ";"]
-            | ["'1'", "=", "'1'"]
-            | ["1"]
+        ["TRUE"] | ["TRUE", ";"] | ["1", "=", "1"] | ["1", "=", "1", ";"] | ["'1'", "=", "'1'"] | ["1"]
     )
 }
 
 /// PL/pgSQL words that end one statement and start the next without a semicolon.
-const PLPGSQL_BREAKS: &[&str] = &[
-    "BEGIN",
-    "DECLARE",
-    "THEN",
-    "ELSE",
-    "ELSIF",
-    "LOOP",
-    "EXCEPTION",
-    "END",
-];
+const PLPGSQL_BREAKS: &[&str] = &["BEGIN", "DECLARE", "THEN", "ELSE", "ELSIF", "LOOP", "EXCEPTION", "END"];
 
 /// A PL/pgSQL body run by `DO`: its statements run, and `EXECUTE` runs SQL built at run time.
 fn plpgsql(body: &str, out: &mut Classified) {
@@ -841,8 +745,7 @@ fn plpgsql(body: &str, out: &mut Classified) {
                 let breaks = match t {
                     Token::SemiColon => true,
                     Token::Word(w) => {
-                        w.quote_style.is_none()
-                            && PLPGSQL_BREAKS.contains(&w.value.to_ascii_uppercase().as_str())
+                        w.quote_style.is_none() && PLPGSQL_BREAKS.contains(&w.value.to_ascii_uppercase().as_str())
                     }
                     _ => false,
                 };
@@ -868,10 +771,7 @@ fn plpgsql(body: &str, out: &mut Classified) {
             && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
     });
     if executes {
-        out.unknown.push(
-            "a DO block runs dynamic SQL with EXECUTE; what it runs cannot be known in advance"
-                .into(),
-        );
+        out.unknown.push("a DO block runs dynamic SQL with EXECUTE; what it runs cannot be known in advance".into());
     }
 }
 
@@ -880,11 +780,7 @@ mod tests {
     use super::*;
 
     fn kinds(dialect: Dialect, text: &str) -> Vec<String> {
-        Scanner::scan(dialect, text)
-            .statements
-            .iter()
-            .map(|s| s.kind.clone())
-            .collect()
+        Scanner::scan(dialect, text).statements.iter().map(|s| s.kind.clone()).collect()
     }
 
     fn pg(text: &str) -> Vec<String> {
@@ -896,10 +792,7 @@ mod tests {
         assert_eq!(pg("DROP TABLE users;"), ["drop"]);
         assert_eq!(pg("drop table if exists public.users cascade"), ["drop"]);
         assert_eq!(pg("DROP DATABASE shop"), ["drop_database"]);
-        assert_eq!(
-            pg("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"),
-            ["drop"]
-        );
+        assert_eq!(pg("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"), ["drop"]);
         assert_eq!(pg("TRUNCATE orders"), ["truncate"]);
         assert_eq!(pg("DELETE FROM users"), ["delete_all"]);
         assert_eq!(pg("DELETE FROM users WHERE 1=1"), ["delete_all"]);
@@ -907,10 +800,7 @@ mod tests {
         assert_eq!(pg("ALTER TABLE users DROP COLUMN email"), ["alter_drop"]);
         assert_eq!(pg("ALTER TABLE users DROP email"), ["alter_drop"]);
         assert_eq!(pg("DROP OWNED BY app"), ["drop"]);
-        assert_eq!(
-            pg("WITH gone AS (DELETE FROM t RETURNING *) SELECT count(*) FROM gone"),
-            ["delete_all"]
-        );
+        assert_eq!(pg("WITH gone AS (DELETE FROM t RETURNING *) SELECT count(*) FROM gone"), ["delete_all"]);
     }
 
     #[test]
@@ -931,42 +821,23 @@ mod tests {
             "DROP INDEX users_email_idx",
             "SELECT $1, $2 FROM t",
         ] {
-            assert!(
-                pg(text).iter().all(|k| k == "drop_other"),
-                "{text}: {:?}",
-                pg(text)
-            );
+            assert!(pg(text).iter().all(|k| k == "drop_other"), "{text}: {:?}", pg(text));
         }
     }
 
     #[test]
     fn do_blocks_and_meta_commands() {
         assert_eq!(pg("DO $$ BEGIN TRUNCATE audit; END $$;"), ["truncate"]);
-        let s = Scanner::scan(
-            Dialect::Postgres,
-            "DO $$ BEGIN EXECUTE 'DROP TABLE ' || t; END $$;",
-        );
+        let s = Scanner::scan(Dialect::Postgres, "DO $$ BEGIN EXECUTE 'DROP TABLE ' || t; END $$;");
         assert!(!s.unknown.is_empty());
-        let s = Scanner::scan(
-            Dialect::Postgres,
-            "SELECT format('DROP TABLE %I', tablename) FROM pg_tables \\gexec\n",
-        );
+        let s = Scanner::scan(Dialect::Postgres, "SELECT format('DROP TABLE %I', tablename) FROM pg_tables \\gexec\n");
         assert!(!s.unknown.is_empty());
-        let s = Scanner::scan(
-            Dialect::Postgres,
-            "\\i drop.sql\n\\ir ./more.sql\nSELECT 1;",
-        );
+        let s = Scanner::scan(Dialect::Postgres, "\\i drop.sql\n\\ir ./more.sql\nSELECT 1;");
         assert_eq!(
             s.directives,
             [
-                Directive::Include {
-                    path: "drop.sql".into(),
-                    relative: false
-                },
-                Directive::Include {
-                    path: "./more.sql".into(),
-                    relative: true
-                }
+                Directive::Include { path: "drop.sql".into(), relative: false },
+                Directive::Include { path: "./more.sql".into(), relative: true }
             ]
         );
         let s = Scanner::scan(Dialect::Postgres, "\\c prod-db\nDROP TABLE x;");
@@ -983,16 +854,8 @@ mod tests {
 
     #[test]
     fn unterminated_is_unknown() {
-        assert!(
-            !Scanner::scan(Dialect::Postgres, "SELECT 'oops; DROP TABLE x")
-                .unknown
-                .is_empty()
-        );
-        assert!(
-            !Scanner::scan(Dialect::Postgres, "SELECT $$ never closed")
-                .unknown
-                .is_empty()
-        );
+        assert!(!Scanner::scan(Dialect::Postgres, "SELECT 'oops; DROP TABLE x").unknown.is_empty());
+        assert!(!Scanner::scan(Dialect::Postgres, "SELECT $$ never closed").unknown.is_empty());
     }
 
     #[test]
@@ -1006,50 +869,19 @@ mod tests {
             }
             assert_eq!(s.finish(), whole, "chunk size {size}");
         }
-        assert_eq!(
-            whole
-                .statements
-                .iter()
-                .map(|s| s.kind.as_str())
-                .collect::<Vec<_>>(),
-            ["delete_all", "drop"]
-        );
+        assert_eq!(whole.statements.iter().map(|s| s.kind.as_str()).collect::<Vec<_>>(), ["delete_all", "drop"]);
     }
 
     #[test]
     fn mysql_and_sqlite() {
-        assert_eq!(
-            kinds(Dialect::MySql, "# DROP TABLE x\nDROP DATABASE shop;"),
-            ["drop_database"]
-        );
-        assert_eq!(
-            kinds(Dialect::MySql, "SELECT 'a\\'; DROP TABLE x'"),
-            Vec::<String>::new()
-        );
+        assert_eq!(kinds(Dialect::MySql, "# DROP TABLE x\nDROP DATABASE shop;"), ["drop_database"]);
+        assert_eq!(kinds(Dialect::MySql, "SELECT 'a\\'; DROP TABLE x'"), Vec::<String>::new());
         let s = Scanner::scan(Dialect::MySql, "source /tmp/reset.sql\nSELECT 1;");
-        assert_eq!(
-            s.directives,
-            [Directive::Include {
-                path: "/tmp/reset.sql".into(),
-                relative: false
-            }]
-        );
+        assert_eq!(s.directives, [Directive::Include { path: "/tmp/reset.sql".into(), relative: false }]);
         let s = Scanner::scan(Dialect::Sqlite, ".read wipe.sql\nDELETE FROM t;");
-        assert_eq!(
-            s.directives,
-            [Directive::Include {
-                path: "wipe.sql".into(),
-                relative: false
-            }]
-        );
+        assert_eq!(s.directives, [Directive::Include { path: "wipe.sql".into(), relative: false }]);
         assert_eq!(s.statements[0].kind, "delete_all");
-        assert_eq!(
-            kinds(Dialect::Sqlite, "SELECT 1.5; .restore main backup.db\n"),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            kinds(Dialect::Sqlite, ".restore main backup.db\n"),
-            ["restore"]
-        );
+        assert_eq!(kinds(Dialect::Sqlite, "SELECT 1.5; .restore main backup.db\n"), Vec::<String>::new());
+        assert_eq!(kinds(Dialect::Sqlite, ".restore main backup.db\n"), ["restore"]);
     }
 }

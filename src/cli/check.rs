@@ -18,9 +18,7 @@ fn evaluate(argv: Vec<OsString>) -> anyhow::Result<(Invocation, Evaluation)> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
     if inv.program.is_empty() {
-        bail!(
-            "no program to check: give one after `--`, e.g. `interlock check -- curl https://example.com`"
-        );
+        bail!("no program to check: give one after `--`, e.g. `interlock check -- curl https://example.com`");
     }
     let rules = RuleSet::for_program(&inv.program);
     let eval = engine::evaluate(&mut inv, &rules);
@@ -49,17 +47,9 @@ pub fn line(eval: &Evaluation) -> String {
         .matches
         .iter()
         .map(|m| {
-            let what = m
-                .what
-                .as_deref()
-                .map(|w| format!(" [{}]", redact::escape(&redact::text(w))))
-                .unwrap_or_default();
-            format!(
-                "{} ({}): {}{what}",
-                m.rule,
-                m.severity.as_str(),
-                redact::escape(&redact::text(&m.reason))
-            )
+            let what =
+                m.what.as_deref().map(|w| format!(" [{}]", redact::escape(&redact::text(w)))).unwrap_or_default();
+            format!("{} ({}): {}{what}", m.rule, m.severity.as_str(), redact::escape(&redact::text(&m.reason)))
         })
         .collect();
     format!("{decision}: {}", reasons.join("; "))
@@ -74,10 +64,7 @@ pub fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
             "matches": eval.verdict.matches.iter().map(public).collect::<Vec<_>>(),
             "unknown": eval.facts.unknown,
         });
-        println!(
-            "{}",
-            serde_json::to_string(&out).context("encoding the answer")?
-        );
+        println!("{}", serde_json::to_string(&out).context("encoding the answer")?);
     } else {
         println!("{}", line(&eval));
     }
@@ -93,20 +80,12 @@ pub fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
     shown.extend(inv.args_lossy());
     println!("command:  {}", redact::command_line(&shown));
     let facts = serde_json::to_string_pretty(&eval.facts).context("encoding the facts")?;
-    println!(
-        "facts:    {}",
-        redact::escape(&redact::text(&facts)).replace("\\n", "\n          ")
-    );
+    println!("facts:    {}", redact::escape(&redact::text(&facts)).replace("\\n", "\n          "));
     if eval.verdict.matches.is_empty() {
         println!("rules:    none matched");
     }
     for m in &eval.verdict.matches {
-        println!(
-            "rule:     {} -> {} ({})",
-            m.rule,
-            m.action.as_str(),
-            m.severity.as_str()
-        );
+        println!("rule:     {} -> {} ({})", m.rule, m.action.as_str(), m.severity.as_str());
         println!("          {}", redact::escape(&redact::text(&m.reason)));
         if let Some(what) = &m.what {
             println!("          matched: {}", redact::escape(&redact::text(what)));

@@ -17,27 +17,18 @@ pub fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let path_var = std::env::var_os("PATH");
     let dirs = resolve::search_dirs(path_var.as_deref());
     let canonical = std::fs::canonicalize(&dir).ok();
-    let position = dirs
-        .iter()
-        .position(|d| std::fs::canonicalize(d).ok() == canonical && canonical.is_some());
+    let position = dirs.iter().position(|d| std::fs::canonicalize(d).ok() == canonical && canonical.is_some());
 
     println!("shims directory: {}", dir.display());
-    let names: Vec<String> = std::fs::read_to_string(dir.join(MANIFEST))
-        .map(|t| t.lines().map(String::from).collect())
-        .unwrap_or_default();
+    let names: Vec<String> =
+        std::fs::read_to_string(dir.join(MANIFEST)).map(|t| t.lines().map(String::from).collect()).unwrap_or_default();
     if names.is_empty() {
-        problems.push(format!(
-            "no shims in {} (run `interlock shims install`)",
-            dir.display()
-        ));
+        problems.push(format!("no shims in {} (run `interlock shims install`)", dir.display()));
     }
     match position {
         Some(0) => println!("  on PATH: yes, first"),
         Some(i) => println!("  on PATH: yes, entry {} of {}", i + 1, dirs.len()),
-        None => problems.push(format!(
-            "{} is not on PATH: nothing is guarded in this shell",
-            dir.display()
-        )),
+        None => problems.push(format!("{} is not on PATH: nothing is guarded in this shell", dir.display())),
     }
 
     let me = SelfId::current();
@@ -47,22 +38,12 @@ pub fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
             Ok(p) => p.display().to_string(),
             Err(_) => "not installed".into(),
         };
-        let shadow = position.and_then(|pos| {
-            dirs[..pos]
-                .iter()
-                .map(|d| d.join(name))
-                .find(|p| p.is_file() && !is_shim(p, &me))
-        });
+        let shadow =
+            position.and_then(|pos| dirs[..pos].iter().map(|d| d.join(name)).find(|p| p.is_file() && !is_shim(p, &me)));
         match shadow {
             Some(s) => {
-                println!(
-                    "  {name:<12} -> {real}   UNGUARDED: {} comes first on PATH",
-                    s.display()
-                );
-                problems.push(format!(
-                    "{name}: {} comes before the shims on PATH",
-                    s.display()
-                ));
+                println!("  {name:<12} -> {real}   UNGUARDED: {} comes first on PATH", s.display());
+                problems.push(format!("{name}: {} comes before the shims on PATH", s.display()));
             }
             None => println!("  {name:<12} -> {real}"),
         }
@@ -81,11 +62,7 @@ pub fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
         println!("  error: {e}");
     }
     for r in &rules.ignored {
-        println!(
-            "  ignored: {} ({}) loosens protection and has not been accepted by a human",
-            r.spec.id,
-            r.location()
-        );
+        println!("  ignored: {} ({}) loosens protection and has not been accepted by a human", r.spec.id, r.location());
     }
     if let Some(d) = paths::config_dir() {
         println!("config: {}", d.display());
@@ -111,8 +88,5 @@ fn is_shim(path: &std::path::Path, me: &SelfId) -> bool {
     use std::os::unix::fs::MetadataExt;
     let canonical = std::fs::canonicalize(path).ok();
     std::fs::metadata(path).is_ok_and(|m| me.ids.contains(&(m.dev(), m.ino())))
-        || canonical
-            .as_deref()
-            .and_then(|c| c.file_name())
-            .is_some_and(|n| n == "interlock")
+        || canonical.as_deref().and_then(|c| c.file_name()).is_some_and(|n| n == "interlock")
 }

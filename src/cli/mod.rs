@@ -1,8 +1,10 @@
 //! The `interlock` command line. The clap structs stay in this module; each command gets
 //! resolved values.
 
+mod approve;
 mod check;
 mod doctor;
+mod log;
 mod rules_cmd;
 mod shims;
 
@@ -15,11 +17,7 @@ use clap::{Parser, Subcommand};
 use crate::exit;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "interlock",
-    version,
-    about = "A seatbelt between AI agents and irreversible commands."
-)]
+#[command(name = "interlock", version, about = "A seatbelt between AI agents and irreversible commands.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -33,20 +31,12 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// The program and its arguments, after `--`.
-        #[arg(
-            required = true,
-            trailing_var_arg = true,
-            value_name = "PROGRAM [ARGS]..."
-        )]
+        #[arg(required = true, trailing_var_arg = true, value_name = "PROGRAM [ARGS]...")]
         argv: Vec<OsString>,
     },
     /// Show the facts interlock sees in a call, the rules that matched, and why.
     Explain {
-        #[arg(
-            required = true,
-            trailing_var_arg = true,
-            value_name = "PROGRAM [ARGS]..."
-        )]
+        #[arg(required = true, trailing_var_arg = true, value_name = "PROGRAM [ARGS]...")]
         argv: Vec<OsString>,
     },
     /// Manage the directory of shims (symlinks named after the guarded programs).
@@ -59,6 +49,32 @@ enum Command {
         /// The shims directory to check (default: the standard one).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Show the audit log: every shim decision, newest last.
+    Log {
+        /// Only records since a time (RFC 3339) or a duration ago (30m, 2h, 7d).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this decision: allow, confirmed, declined, blocked, denied, approved.
+        #[arg(long)]
+        decision: Option<String>,
+        /// Only this program.
+        #[arg(long)]
+        program: Option<String>,
+        /// Only calls made under this agent (e.g. "Claude Code", "Cursor").
+        #[arg(long)]
+        agent: Option<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// Keep printing new records as they are written.
+        #[arg(long, short)]
+        follow: bool,
+    },
+    /// Approve one run of a blocked command (a human, in their own terminal).
+    Approve {
+        /// The code from the block message.
+        code: String,
     },
     /// List or test the rules in force.
     Rules {
@@ -92,6 +108,8 @@ enum RulesAction {
     List,
     /// Check every rule's examples (or only those of FILE).
     Test { file: Option<PathBuf> },
+    /// Put rule files that loosen protection in force (a human, in their own terminal).
+    Accept,
 }
 
 /// Run the CLI with `argv` (argv[0] included).
@@ -100,32 +118,26 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                exit::ERROR
-            } else {
-                exit::ALLOW
-            });
+            return ExitCode::from(if e.use_stderr() { exit::ERROR } else { exit::ALLOW });
         }
     };
     let result = match cli.command {
         Command::Check { json, argv } => check::check(argv, json),
         Command::Explain { argv } => check::explain(argv),
-        Command::Shims {
-            action: ShimsAction::Install { dir },
-        } => shims::install(dir),
-        Command::Shims {
-            action: ShimsAction::List { dir },
-        } => shims::list(dir),
-        Command::Shims {
-            action: ShimsAction::Remove { dir },
-        } => shims::remove(dir),
+        Command::Shims { action: ShimsAction::Install { dir } } => shims::install(dir),
+        Command::Shims { action: ShimsAction::List { dir } } => shims::list(dir),
+        Command::Shims { action: ShimsAction::Remove { dir } } => shims::remove(dir),
         Command::Doctor { dir } => doctor::doctor(dir),
-        Command::Rules {
-            action: RulesAction::List,
-        } => rules_cmd::list(),
-        Command::Rules {
-            action: RulesAction::Test { file },
-        } => rules_cmd::test(file),
+        Command::Rules { action: RulesAction::List } => rules_cmd::list(),
+        Command::Rules { action: RulesAction::Test { file } } => rules_cmd::test(file),
+        Command::Rules { action: RulesAction::Accept } => approve::accept(),
+        Command::Approve { code } => approve::approve(&code),
+        Command::Log { since, decision, program, agent, json, follow } => {
+            match since.as_deref().map(log::parse_since).transpose() {
+                Ok(since) => log::log(log::Filter { since, decision, program, agent }, json, follow),
+                Err(e) => Err(e),
+            }
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -28,11 +28,7 @@ pub fn list() -> anyhow::Result<u8> {
     for e in &rules.errors {
         eprintln!("interlock: {e} (file skipped)");
     }
-    Ok(if rules.errors.is_empty() {
-        exit::ALLOW
-    } else {
-        exit::NEEDS_HUMAN
-    })
+    Ok(if rules.errors.is_empty() { exit::ALLOW } else { exit::NEEDS_HUMAN })
 }
 
 pub fn test(file: Option<PathBuf>) -> anyhow::Result<u8> {
@@ -49,27 +45,11 @@ pub fn test(file: Option<PathBuf>) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut problems: Vec<String> = rules.errors.iter().map(ToString::to_string).collect();
     problems.extend(rules.compile_errors().iter().map(ToString::to_string));
-    problems.extend(
-        engine::test_examples(&rules, &cwd)
-            .iter()
-            .map(ToString::to_string),
-    );
-    let examples: usize = rules
-        .rules
-        .iter()
-        .map(|r| r.spec.must_match.len() + r.spec.not_match.len())
-        .sum();
+    problems.extend(engine::test_examples(&rules, &cwd).iter().map(ToString::to_string));
+    let examples: usize = rules.rules.iter().map(|r| r.spec.must_match.len() + r.spec.not_match.len()).sum();
     for p in &problems {
         println!("FAIL {p}");
     }
-    println!(
-        "{} rules, {examples} examples, {} problems",
-        rules.rules.len(),
-        problems.len()
-    );
-    Ok(if problems.is_empty() {
-        exit::ALLOW
-    } else {
-        exit::NEEDS_HUMAN
-    })
+    println!("{} rules, {examples} examples, {} problems", rules.rules.len(), problems.len());
+    Ok(if problems.is_empty() { exit::ALLOW } else { exit::NEEDS_HUMAN })
 }

@@ -27,38 +27,24 @@ pub fn shims_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 }
 
 fn read_manifest(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(dir.join(MANIFEST))
-        .map(|t| t.lines().map(String::from).collect())
-        .unwrap_or_default()
+    std::fs::read_to_string(dir.join(MANIFEST)).map(|t| t.lines().map(String::from).collect()).unwrap_or_default()
 }
 
 fn write_manifest(dir: &Path, names: &BTreeSet<String>) -> anyhow::Result<()> {
     let text: String = names.iter().map(|n| format!("{n}\n")).collect();
-    std::fs::write(dir.join(MANIFEST), text)
-        .with_context(|| format!("writing {}", dir.join(MANIFEST).display()))
+    std::fs::write(dir.join(MANIFEST), text).with_context(|| format!("writing {}", dir.join(MANIFEST).display()))
 }
 
 /// Directories every shell uses, where shims must never go.
 fn shared_bin_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = [
-        "/bin",
-        "/sbin",
-        "/usr/bin",
-        "/usr/sbin",
-        "/usr/local/bin",
-        "/usr/local/sbin",
-        "/opt/homebrew/bin",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .collect();
+    let mut dirs: Vec<PathBuf> =
+        ["/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/opt/homebrew/bin"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
     if let Some(home) = std::env::var_os("HOME") {
         let home = PathBuf::from(home);
-        dirs.extend([
-            home.join(".local/bin"),
-            home.join("bin"),
-            home.join(".cargo/bin"),
-        ]);
+        dirs.extend([home.join(".local/bin"), home.join("bin"), home.join(".cargo/bin")]);
     }
     if let Some(xdg) = std::env::var_os("XDG_BIN_HOME") {
         dirs.push(PathBuf::from(xdg));
@@ -70,9 +56,7 @@ fn shared_bin_dirs() -> Vec<PathBuf> {
     {
         dirs.push(exe_dir);
     }
-    dirs.iter()
-        .filter_map(|d| std::fs::canonicalize(d).ok())
-        .collect()
+    dirs.iter().filter_map(|d| std::fs::canonicalize(d).ok()).collect()
 }
 
 /// The binary the shims point at.
@@ -84,16 +68,13 @@ fn self_exe() -> anyhow::Result<PathBuf> {
 pub fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let dir = shims_dir(dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let canonical =
-        std::fs::canonicalize(&dir).with_context(|| format!("resolving {}", dir.display()))?;
+    let canonical = std::fs::canonicalize(&dir).with_context(|| format!("resolving {}", dir.display()))?;
     if shared_bin_dirs().contains(&canonical) {
         bail!(
             "refusing to put shims in {}: every shell uses that directory; shims belong in a dedicated directory \
              that only agent terminals put first on PATH (default: {})",
             dir.display(),
-            paths::default_shims_dir()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default()
+            paths::default_shims_dir().map(|d| d.display().to_string()).unwrap_or_default()
         );
     }
     let exe = self_exe()?;
@@ -101,11 +82,7 @@ pub fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     for e in &rules.errors {
         eprintln!("interlock: warning: {e} (skipped)");
     }
-    let wanted: BTreeSet<String> = rules
-        .program_names()
-        .into_iter()
-        .filter(|n| valid_name(n))
-        .collect();
+    let wanted: BTreeSet<String> = rules.program_names().into_iter().filter(|n| valid_name(n)).collect();
     let mut ours = read_manifest(&dir);
     let (mut created, mut kept, mut skipped) = (0, 0, 0);
     for name in &wanted {
@@ -117,33 +94,23 @@ pub fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
                     kept += 1;
                     continue;
                 }
-                std::fs::remove_file(&link)
-                    .with_context(|| format!("replacing {}", link.display()))?;
+                std::fs::remove_file(&link).with_context(|| format!("replacing {}", link.display()))?;
             }
             Ok(_) => {
-                eprintln!(
-                    "interlock: warning: {} exists and was not created by interlock; left alone",
-                    link.display()
-                );
+                eprintln!("interlock: warning: {} exists and was not created by interlock; left alone", link.display());
                 skipped += 1;
                 continue;
             }
         }
-        std::os::unix::fs::symlink(&exe, &link)
-            .with_context(|| format!("creating {}", link.display()))?;
+        std::os::unix::fs::symlink(&exe, &link).with_context(|| format!("creating {}", link.display()))?;
         ours.insert(name.clone());
         created += 1;
     }
-    let stale: Vec<String> = ours
-        .iter()
-        .filter(|n| !wanted.contains(*n))
-        .cloned()
-        .collect();
+    let stale: Vec<String> = ours.iter().filter(|n| !wanted.contains(*n)).cloned().collect();
     for name in &stale {
         let link = dir.join(name);
         if std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()) {
-            std::fs::remove_file(&link)
-                .with_context(|| format!("removing stale {}", link.display()))?;
+            std::fs::remove_file(&link).with_context(|| format!("removing stale {}", link.display()))?;
         }
         ours.remove(name);
     }
@@ -171,10 +138,7 @@ pub fn list(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let dir = shims_dir(dir)?;
     let ours = read_manifest(&dir);
     if ours.is_empty() {
-        println!(
-            "no shims in {} (run `interlock shims install`)",
-            dir.display()
-        );
+        println!("no shims in {} (run `interlock shims install`)", dir.display());
         return Ok(exit::ALLOW);
     }
     let me = SelfId::current();

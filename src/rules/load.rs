@@ -53,9 +53,7 @@ pub struct Rule {
 impl Rule {
     /// The rule's matcher, compiled on first use.
     pub fn compiled(&self) -> Result<&Compiled, &CompileError> {
-        self.compiled
-            .get_or_init(|| Compiled::new(&self.spec))
-            .as_ref()
+        self.compiled.get_or_init(|| Compiled::new(&self.spec)).as_ref()
     }
 
     pub fn location(&self) -> String {
@@ -75,6 +73,21 @@ pub struct RuleSet {
     pub errors: Vec<LoadError>,
     /// Rules that would loosen protection and are not in force (see `is_loosening`).
     pub ignored: Vec<Rule>,
+    /// Allow rules a human accepted: a match turns the strictest `confirm` into allow.
+    pub allows: Vec<Rule>,
+    /// Rule ids switched off by files a human accepted.
+    pub disabled: Vec<String>,
+    /// Files with loosening content nobody accepted yet: (file, digest, disable list).
+    pub pending: Vec<Pending>,
+}
+
+/// A rule file that would loosen protection and waits for `interlock rules accept`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub file: String,
+    pub digest: String,
+    pub allow_rules: Vec<String>,
+    pub disable: Vec<String>,
 }
 
 impl RuleSet {
@@ -133,12 +146,9 @@ impl RuleSet {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
             Ok(text) => self.add_text(origin, &name, &text, program),
-            Err(e) => self.errors.push(LoadError {
-                file: name,
-                line: 0,
-                column: 0,
-                message: format!("cannot read: {e}"),
-            }),
+            Err(e) => {
+                self.errors.push(LoadError { file: name, line: 0, column: 0, message: format!("cannot read: {e}") })
+            }
         }
     }
 
@@ -148,16 +158,29 @@ impl RuleSet {
             Ok(f) => f,
             Err(e) => {
                 let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-                self.errors.push(LoadError {
-                    file: name.into(),
-                    line,
-                    column,
-                    message: e.message().to_string(),
-                });
+                self.errors.push(LoadError { file: name.into(), line, column, message: e.message().to_string() });
                 return;
             }
         };
         let rule_lines = table_lines(text, "[[rule]]");
+        let loosens = origin != Origin::Builtin
+            && (!file.disable.is_empty() || file.rule.iter().any(|r| r.action == Action::Allow));
+        let accepted = loosens && {
+            let digest = crate::approval::digest(text);
+            let ok = accepted_digests().contains(&digest);
+            if !ok {
+                self.pending.push(Pending {
+                    file: name.into(),
+                    digest,
+                    allow_rules: file.rule.iter().filter(|r| r.action == Action::Allow).map(|r| r.id.clone()).collect(),
+                    disable: file.disable.clone(),
+                });
+            }
+            ok
+        };
+        if accepted {
+            self.disabled.extend(file.disable.iter().cloned());
+        }
         let wanted = |names: &[String]| program.is_none_or(|p| names.iter().any(|n| n == p));
         for spec in file.program {
             if wanted(std::slice::from_ref(&spec.name)) {
@@ -170,32 +193,17 @@ impl RuleSet {
             }
             let line = rule_lines.get(i).copied().unwrap_or(0);
             if let Some(message) = semantic_error(&spec) {
-                self.errors.push(LoadError {
-                    file: name.into(),
-                    line,
-                    column: 1,
-                    message,
-                });
+                self.errors.push(LoadError { file: name.into(), line, column: 1, message });
                 continue;
             }
-            let rule = Rule {
-                spec,
-                origin,
-                file: name.into(),
-                line,
-                compiled: OnceLock::new(),
-            };
-            if is_loosening(&rule) {
-                self.ignored.push(rule)
-            } else {
-                self.rules.push(rule)
-            }
+            let rule = Rule { spec, origin, file: name.into(), line, compiled: OnceLock::new() };
+            if is_loosening(&rule) { self.ignored.push(rule) } else { self.rules.push(rule) }
         }
     }
 
-    /// The rules that apply to `program`.
+    /// The rules in force for `program` (switched-off ones excluded).
     pub fn rules_for<'a>(&'a self, program: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
-        self.rules.iter().filter(move |r| r.applies_to(program))
+        self.rules.iter().filter(move |r| r.applies_to(program) && !self.disabled.contains(&r.spec.id))
     }
 
     /// How the argv analyzer reads `program`, if any rule file describes it.
@@ -209,11 +217,7 @@ impl RuleSet {
             .programs
             .iter()
             .map(|p| p.name.clone())
-            .chain(
-                self.rules
-                    .iter()
-                    .flat_map(|r| r.spec.program.as_slice().iter().cloned()),
-            )
+            .chain(self.rules.iter().flat_map(|r| r.spec.program.as_slice().iter().cloned()))
             .collect();
         names.sort();
         names.dedup();
@@ -238,9 +242,14 @@ impl RuleSet {
 }
 
 /// A rule that loosens protection: it allows something. Only a human may put such a rule in
-/// force (see the confirmation issue); until then it is kept aside, never applied.
+/// force (`interlock rules accept`); until then it is kept aside, never applied.
 fn is_loosening(rule: &Rule) -> bool {
     rule.spec.action == Action::Allow
+}
+
+/// Digests of rule files a human accepted; read only when a file wants to loosen.
+fn accepted_digests() -> Vec<String> {
+    crate::approval::Store::open().map(|s| s.accepted_digests()).unwrap_or_default()
 }
 
 /// Checks serde cannot express.
@@ -273,11 +282,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Lines where each `[[rule]]` header stands, in order.
 fn table_lines(text: &str, header: &str) -> Vec<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with(header))
-        .map(|(i, _)| i + 1)
-        .collect()
+    text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with(header)).map(|(i, _)| i + 1).collect()
 }
 
 #[cfg(test)]
@@ -308,7 +313,8 @@ mod tests {
     #[test]
     fn rule_without_examples_is_refused() {
         let mut set = RuleSet::default();
-        let text = "[[rule]]\nid = \"x\"\nprogram = \"curl\"\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\n";
+        let text =
+            "[[rule]]\nid = \"x\"\nprogram = \"curl\"\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\n";
         set.add_text(Origin::User, "u.toml", text, None);
         assert!(set.rules.is_empty());
         assert!(set.errors[0].message.contains("match"), "{}", set.errors[0]);

@@ -41,15 +41,7 @@ pub struct Compiled {
 }
 
 fn compile(field: &'static str, pattern: &Option<String>) -> Result<Option<Regex>, CompileError> {
-    pattern
-        .as_deref()
-        .map(|p| {
-            Regex::new(p).map_err(|e| CompileError {
-                field,
-                message: e.to_string(),
-            })
-        })
-        .transpose()
+    pattern.as_deref().map(|p| Regex::new(p).map_err(|e| CompileError { field, message: e.to_string() })).transpose()
 }
 
 impl Compiled {
@@ -77,12 +69,7 @@ impl Compiled {
         if !spec.command.is_empty() {
             what = Some(facts.command[..prefix].join(" "));
         }
-        let program = spec
-            .program
-            .as_slice()
-            .first()
-            .map(String::as_str)
-            .unwrap_or("");
+        let program = spec.program.as_slice().first().map(String::as_str).unwrap_or("");
         if !spec.flag.is_empty() && !spec.flag.iter().any(|f| facts.has_flag(f)) {
             return None;
         }
@@ -90,40 +77,23 @@ impl Compiled {
             return None;
         }
         if let Some(re) = &self.flag_value
-            && !facts
-                .flag_values
-                .iter()
-                .any(|(f, v)| re.is_match(&format!("{f}={v}")))
+            && !facts.flag_values.iter().any(|(f, v)| re.is_match(&format!("{f}={v}")))
         {
             return None;
         }
         if self.arg.is_some() || self.not_arg.is_some() {
             let operand = facts.command[prefix..].iter().find(|o| {
-                self.arg.as_ref().is_none_or(|r| r.is_match(o))
-                    && self.not_arg.as_ref().is_none_or(|r| !r.is_match(o))
+                self.arg.as_ref().is_none_or(|r| r.is_match(o)) && self.not_arg.as_ref().is_none_or(|r| !r.is_match(o))
             })?;
-            what = Some(
-                format!("{} {operand}", what.unwrap_or_default())
-                    .trim()
-                    .to_string(),
-            );
+            what = Some(format!("{} {operand}", what.unwrap_or_default()).trim().to_string());
             object = Some(operand.clone());
         }
-        let graphql = spec.graphql_operation.is_some()
-            || self.graphql_field.is_some()
-            || self.graphql_arg.is_some();
+        let graphql = spec.graphql_operation.is_some() || self.graphql_field.is_some() || self.graphql_arg.is_some();
         if graphql {
-            let field = facts
-                .graphql
-                .iter()
-                .find(|f| self.graphql_matches(spec, f))?;
+            let field = facts.graphql.iter().find(|f| self.graphql_matches(spec, f))?;
             object = Some(field.object());
             what = Some(match &field.host {
-                Some(host) => format!(
-                    "{} {} on {host}",
-                    field.operation.as_str(),
-                    field.describe()
-                ),
+                Some(host) => format!("{} {} on {host}", field.operation.as_str(), field.describe()),
                 None => format!("{} {}", field.operation.as_str(), field.describe()),
             });
         }
@@ -131,19 +101,13 @@ impl Compiled {
             || self.path.is_some()
             || (!graphql && (self.host.is_some() || self.not_host.is_some()))
         {
-            let req = facts
-                .requests
-                .iter()
-                .find(|r| self.request_matches(spec, r))?;
+            let req = facts.requests.iter().find(|r| self.request_matches(spec, r))?;
             if what.is_none() {
                 what = Some(format!("{} {}", req.method, req.url));
             }
         }
         if !spec.statement.is_empty() {
-            let st = facts
-                .statements
-                .iter()
-                .find(|s| spec.statement.contains(&s.kind))?;
+            let st = facts.statements.iter().find(|s| spec.statement.contains(&s.kind))?;
             what = Some(st.text.clone());
             object = st.object.clone();
         }
@@ -156,11 +120,7 @@ impl Compiled {
             return None;
         }
         if object.is_none() {
-            object = facts
-                .flag_values
-                .iter()
-                .find(|(f, _)| spec.object_flag.contains(f))
-                .map(|(_, v)| v.clone());
+            object = facts.flag_values.iter().find(|(f, _)| spec.object_flag.contains(f)).map(|(_, v)| v.clone());
         }
         if object.is_none() {
             object = facts.command.get(prefix).cloned();
@@ -177,23 +137,13 @@ impl Compiled {
 
     fn graphql_matches(&self, spec: &RuleSpec, f: &GraphqlField) -> bool {
         spec.graphql_operation.is_none_or(|op| op == f.operation)
-            && self
-                .graphql_field
-                .as_ref()
-                .is_none_or(|r| r.is_match(&f.name))
-            && self
-                .graphql_arg
-                .as_ref()
-                .is_none_or(|r| f.args.iter().any(|(k, v)| r.is_match(&format!("{k}={v}"))))
+            && self.graphql_field.as_ref().is_none_or(|r| r.is_match(&f.name))
+            && self.graphql_arg.as_ref().is_none_or(|r| f.args.iter().any(|(k, v)| r.is_match(&format!("{k}={v}"))))
             && self.host_matches(f.host.as_deref())
     }
 
     fn request_matches(&self, spec: &RuleSpec, r: &HttpRequest) -> bool {
-        (spec.method.is_empty()
-            || spec
-                .method
-                .iter()
-                .any(|m| m.eq_ignore_ascii_case(&r.method)))
+        (spec.method.is_empty() || spec.method.iter().any(|m| m.eq_ignore_ascii_case(&r.method)))
             && self.path.as_ref().is_none_or(|re| re.is_match(&r.path))
             && self.host_matches(r.host.as_deref())
     }
@@ -211,10 +161,7 @@ fn command_prefix(pattern: &[String], command: &[String]) -> Option<usize> {
     if pattern.len() > command.len() {
         return None;
     }
-    let ok = pattern
-        .iter()
-        .zip(command)
-        .all(|(p, w)| p == "*" || p.split('|').any(|alt| alt == w));
+    let ok = pattern.iter().zip(command).all(|(p, w)| p == "*" || p.split('|').any(|alt| alt == w));
     ok.then_some(pattern.len())
 }
 
@@ -228,22 +175,10 @@ mod tests {
 
     #[test]
     fn command_prefix_alternatives_and_wildcards() {
-        assert_eq!(
-            command_prefix(&words("volume delete|rm"), &words("volume rm pgdata")),
-            Some(2)
-        );
-        assert_eq!(
-            command_prefix(&words("volume delete|rm"), &words("volume list")),
-            None
-        );
-        assert_eq!(
-            command_prefix(&words("* delete"), &words("db delete x")),
-            Some(2)
-        );
-        assert_eq!(
-            command_prefix(&words("volume delete"), &words("volume")),
-            None
-        );
+        assert_eq!(command_prefix(&words("volume delete|rm"), &words("volume rm pgdata")), Some(2));
+        assert_eq!(command_prefix(&words("volume delete|rm"), &words("volume list")), None);
+        assert_eq!(command_prefix(&words("* delete"), &words("db delete x")), Some(2));
+        assert_eq!(command_prefix(&words("volume delete"), &words("volume")), None);
         assert_eq!(command_prefix(&[], &words("anything")), Some(0));
     }
 }

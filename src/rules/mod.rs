@@ -9,5 +9,5 @@ mod load;
 mod matcher;
 pub mod model;
 
-pub use load::{LoadError, Origin, Rule, RuleSet};
+pub use load::{LoadError, Origin, Pending, Rule, RuleSet};
 pub use matcher::{CompileError, Compiled, Hit};

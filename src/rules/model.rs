@@ -16,6 +16,9 @@ pub struct RuleFile {
     pub program: Vec<ProgramSpec>,
     #[serde(default)]
     pub rule: Vec<RuleSpec>,
+    /// Ids of rules to switch off (loosens protection: needs a human's acceptance).
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 /// How the shared argv analyzer reads one program's command line.
@@ -197,10 +200,7 @@ impl<'de> Deserialize<'de> for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            other => Err(serde::de::Error::unknown_variant(
-                other,
-                &["low", "medium", "high", "critical"],
-            )),
+            other => Err(serde::de::Error::unknown_variant(other, &["low", "medium", "high", "critical"])),
         }
     }
 }

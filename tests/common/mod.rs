@@ -27,10 +27,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
-        let dir = tempfile::Builder::new()
-            .prefix("interlock-test")
-            .tempdir()
-            .expect("tempdir");
+        let dir = tempfile::Builder::new().prefix("interlock-test").tempdir().expect("tempdir");
         let s = Sandbox { dir };
         for sub in ["home", "shims", "real", "work", "records"] {
             std::fs::create_dir_all(s.path(sub)).expect("mkdir");
@@ -85,9 +82,7 @@ impl Sandbox {
 
     /// How many times a recorder ran.
     pub fn runs(&self) -> usize {
-        std::fs::read_to_string(self.path("records/runs"))
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
+        std::fs::read_to_string(self.path("records/runs")).map(|t| t.lines().count()).unwrap_or(0)
     }
 
     /// The argv the recorder last received.
@@ -101,21 +96,13 @@ impl Sandbox {
     /// The environment the recorder last received, sorted.
     pub fn recorded_env(&self) -> Vec<Vec<u8>> {
         let bytes = std::fs::read(self.path("records/env")).expect("recorded env");
-        let mut vars: Vec<Vec<u8>> = bytes
-            .split(|&b| b == 0)
-            .filter(|v| !v.is_empty())
-            .map(<[u8]>::to_vec)
-            .collect();
+        let mut vars: Vec<Vec<u8>> = bytes.split(|&b| b == 0).filter(|v| !v.is_empty()).map(<[u8]>::to_vec).collect();
         vars.sort();
         vars
     }
 
     pub fn recorded_pid(&self) -> u32 {
-        std::fs::read_to_string(self.path("records/pid"))
-            .expect("recorded pid")
-            .trim()
-            .parse()
-            .expect("pid")
+        std::fs::read_to_string(self.path("records/pid")).expect("recorded pid").trim().parse().expect("pid")
     }
 
     pub fn recorded_stdin(&self) -> Vec<u8> {
@@ -124,10 +111,7 @@ impl Sandbox {
 
     /// PATH with the given sandbox directories first, then the system's.
     pub fn path_var(&self, dirs: &[&str]) -> OsString {
-        let mut parts: Vec<String> = dirs
-            .iter()
-            .map(|d| self.path(d).display().to_string())
-            .collect();
+        let mut parts: Vec<String> = dirs.iter().map(|d| self.path(d).display().to_string()).collect();
         parts.push("/usr/local/bin:/usr/bin:/bin".into());
         OsString::from(parts.join(":"))
     }
@@ -151,10 +135,7 @@ impl Sandbox {
 
     /// `interlock ARGS…` in the sandbox.
     pub fn interlock(&self, args: &[&str]) -> Output {
-        self.cmd(BIN, &["shims", "real"])
-            .args(args)
-            .output()
-            .expect("run interlock")
+        self.cmd(BIN, &["shims", "real"]).args(args).output().expect("run interlock")
     }
 }
 
@@ -163,11 +144,7 @@ pub fn detach_from_terminal(c: &mut Command) {
     use std::os::unix::process::CommandExt;
     // SAFETY: setsid is async-signal-safe and touches no memory.
     unsafe {
-        c.pre_exec(|| {
-            nix::unistd::setsid()
-                .map(|_| ())
-                .map_err(std::io::Error::from)
-        });
+        c.pre_exec(|| nix::unistd::setsid().map(|_| ()).map_err(std::io::Error::from));
     }
 }
 
@@ -175,16 +152,9 @@ pub fn detach_from_terminal(c: &mut Command) {
 pub fn recorder_binary() -> &'static Path {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {
-        let out =
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("recorder-{}", std::process::id()));
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("recorder-{}", std::process::id()));
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/recorder.c");
-        let status = Command::new("cc")
-            .arg("-O2")
-            .arg("-o")
-            .arg(&out)
-            .arg(&src)
-            .status()
-            .expect("a C compiler (cc)");
+        let status = Command::new("cc").arg("-O2").arg("-o").arg(&out).arg(&src).status().expect("a C compiler (cc)");
         assert!(status.success(), "compiling the recorder failed");
         out
     })

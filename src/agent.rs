@@ -1,0 +1,82 @@
+//! Is an AI agent behind this process? Used to decide whether a terminal belongs to a human.
+//!
+//! A terminal inside an agent's process tree is not a human's: either it is the agent's own
+//! terminal (which a child must never borrow: the agent's UI reads it), or a pseudo-terminal
+//! that a wrapper (`script`, `expect`, `unbuffer`, `socat`, a pty library) created so the
+//! agent can type into it. So the markers agents set are looked for in this process'
+//! environment *and* in every ancestor's (on Linux, through `/proc`): unsetting them in a
+//! child (`env -u CLAUDECODE script -qc …`) does not hide the agent above it.
+
+/// Environment variables agents set for the commands they run.
+pub const MARKERS: &[(&str, &str)] = &[
+    ("CLAUDECODE", "Claude Code"),
+    ("CLAUDE_CODE_CHILD_SESSION", "Claude Code"),
+    ("CURSOR_AGENT", "Cursor"),
+    ("GEMINI_CLI", "Gemini CLI"),
+    ("CODEX_SANDBOX", "Codex"),
+    ("CODEX_SANDBOX_NETWORK_DISABLED", "Codex"),
+    ("CODEX_MANAGED_BY_NPM", "Codex"),
+    ("AIDER_CHAT", "aider"),
+];
+
+/// Process names of agents themselves.
+const AGENT_PROGRAMS: &[(&str, &str)] = &[
+    ("claude", "Claude Code"),
+    ("cursor-agent", "Cursor"),
+    ("codex", "Codex"),
+    ("gemini", "Gemini CLI"),
+    ("aider", "aider"),
+];
+
+/// The agent this process runs under, if any, and how it was recognised.
+pub fn detect() -> Option<String> {
+    if let Some(found) = marker_in(std::env::vars_os().map(|(k, _)| k.to_string_lossy().into_owned())) {
+        return Some(format!("{found} (its marker is in this environment)"));
+    }
+    ancestry()
+}
+
+/// The agent named by the environment only (for the audit log; no /proc walk).
+pub fn from_env() -> Option<&'static str> {
+    MARKERS.iter().find(|(var, _)| std::env::var_os(var).is_some_and(|v| !v.is_empty())).map(|(_, name)| *name)
+}
+
+fn marker_in(names: impl Iterator<Item = String>) -> Option<&'static str> {
+    let names: Vec<String> = names.collect();
+    MARKERS.iter().find(|(var, _)| names.iter().any(|n| n == var)).map(|(_, name)| *name)
+}
+
+#[cfg(target_os = "linux")]
+fn ancestry() -> Option<String> {
+    let mut pid = std::os::unix::process::parent_id();
+    for _ in 0..64 {
+        if pid <= 1 {
+            return None;
+        }
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // `pid (comm) state ppid …`; comm may contain spaces and parentheses.
+        let open = stat.find('(')?;
+        let close = stat.rfind(')')?;
+        let comm = &stat[open + 1..close];
+        if let Some((_, name)) = AGENT_PROGRAMS.iter().find(|(p, _)| *p == comm) {
+            return Some(format!("{name} (process {pid}, `{comm}`, is an ancestor)"));
+        }
+        if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) {
+            let names = env
+                .split(|&b| b == 0)
+                .filter_map(|kv| kv.split(|&b| b == b'=').next())
+                .map(|k| String::from_utf8_lossy(k).into_owned());
+            if let Some(found) = marker_in(names) {
+                return Some(format!("{found} (its marker is in the environment of ancestor process {pid}, `{comm}`)"));
+            }
+        }
+        pid = stat[close + 1..].split_whitespace().nth(1)?.parse().ok()?;
+    }
+    None
+}
+
+#[cfg(not(target_os = "linux"))]
+fn ancestry() -> Option<String> {
+    // Without /proc, only this process' own environment is checked.
+    None
+}
