@@ -111,6 +111,13 @@ impl Store {
         Store::open_in(&state)
     }
 
+    /// The store if it already exists; never creates anything (for readers such as `check`).
+    pub fn existing() -> Option<Store> {
+        let state = crate::paths::state_dir()?;
+        let key = fs::read(state.join("approval.key")).ok().filter(|k| k.len() >= 32)?;
+        Some(Store { dir: state.join("approvals"), key })
+    }
+
     pub fn open_in(state: &Path) -> Result<Store, ApprovalError> {
         let dir = state.join("approvals");
         private_dir(&dir)?;

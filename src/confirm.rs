@@ -71,7 +71,7 @@ pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Outcome {
     match terminal {
         Ok(mut tty) => {
             let shown = describe(&inv.program, real, &args, eval);
-            if ask(&mut tty, &shown, &word, timeout()) {
+            if ask(&mut tty, &shown, &word, "run it", timeout()) {
                 Outcome::Confirmed
             } else {
                 eprint!("{}", block_message(&inv.program, &args, eval, &Why::Declined));
@@ -134,7 +134,7 @@ pub fn approve_conversation(tty: &mut File, req: &approval::Request) -> bool {
         "  If you approve, exactly this command may run once, in this directory, within {} minutes.\n",
         approval::APPROVAL_WINDOW_SECS / 60
     ));
-    ask(tty, &shown, &req.confirm_word, timeout())
+    ask(tty, &shown, &req.confirm_word, "approve it", timeout())
 }
 
 fn timeout() -> Duration {
@@ -195,26 +195,26 @@ pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) 
     out
 }
 
-/// Show `shown`, then ask for `yes`.
-pub fn ask_yes(tty: &mut File, shown: &str) -> bool {
-    ask(tty, shown, "yes", timeout())
+/// Show `shown`, then ask for `yes` to `verb`.
+pub fn ask_yes(tty: &mut File, shown: &str, verb: &str) -> bool {
+    ask(tty, shown, "yes", verb, timeout())
 }
 
 /// Show `shown`, then ask for `word` on `tty`. True only when exactly `word` was typed.
-fn ask(tty: &mut File, shown: &str, word: &str, timeout: Duration) -> bool {
+fn ask(tty: &mut File, shown: &str, word: &str, verb: &str, timeout: Duration) -> bool {
     if tty.write_all(shown.as_bytes()).is_err() {
         return false;
     }
     let _guard = InterruptGuard::install();
     // Typeahead is not an answer: drop whatever was typed before the question appears.
     let _ = nix::sys::termios::tcflush(tty.as_fd(), nix::sys::termios::FlushArg::TCIFLUSH);
-    let question = format!("Type `{word}` to run it (anything else cancels): ");
+    let question = format!("Type `{word}` to {verb} (anything else cancels): ");
     if tty.write_all(question.as_bytes()).and_then(|_| tty.flush()).is_err() {
         return false;
     }
     let answer = read_line(tty, timeout);
     let yes = answer.as_deref().is_some_and(|a| a.trim_end_matches(['\r', '\n']).trim() == word);
-    let _ = tty.write_all(if yes { b"interlock: confirmed, running it.\n" } else { b"\ninterlock: not confirmed.\n" });
+    let _ = tty.write_all(if yes { b"interlock: confirmed.\n" } else { b"\ninterlock: not confirmed.\n" });
     yes
 }
 

@@ -73,7 +73,7 @@ pub fn accept() -> anyhow::Result<u8> {
             shown.push_str(&format!("  disables: {id}\n"));
         }
         shown.push_str(&format!("  digest:   {} (editing the file later needs a new acceptance)\n", p.digest));
-        if confirm::ask_yes(&mut tty, &shown) {
+        if confirm::ask_yes(&mut tty, &shown, "accept it") {
             store.accept_digest(&p.digest)?;
             println!("interlock: accepted {}", p.file);
         } else {

@@ -197,7 +197,11 @@ impl RuleSet {
                 continue;
             }
             let rule = Rule { spec, origin, file: name.into(), line, compiled: OnceLock::new() };
-            if is_loosening(&rule) { self.ignored.push(rule) } else { self.rules.push(rule) }
+            match (is_loosening(&rule), accepted) {
+                (false, _) => self.rules.push(rule),
+                (true, true) => self.allows.push(rule),
+                (true, false) => self.ignored.push(rule),
+            }
         }
     }
 
@@ -249,7 +253,7 @@ fn is_loosening(rule: &Rule) -> bool {
 
 /// Digests of rule files a human accepted; read only when a file wants to loosen.
 fn accepted_digests() -> Vec<String> {
-    crate::approval::Store::open().map(|s| s.accepted_digests()).unwrap_or_default()
+    crate::approval::Store::existing().map(|s| s.accepted_digests()).unwrap_or_default()
 }
 
 /// Checks serde cannot express.
