@@ -156,6 +156,43 @@ fn userpass(arg: &str) -> String {
     }
 }
 
+/// Facts for display: header values, secret-named flag values and secrets in any text
+/// (URLs, bodies, targets, statements) redacted.
+pub fn facts(f: &crate::facts::Facts) -> crate::facts::Facts {
+    let mut out = f.clone();
+    for req in &mut out.requests {
+        req.url = text(&req.url);
+        req.query = req.query.as_deref().map(text);
+        req.body = req.body.as_deref().map(text);
+        for (name, value) in &mut req.headers {
+            let line = header(&format!("{name}: {value}"));
+            *value = line.split_once(": ").map_or(line.clone(), |(_, v)| v.to_string());
+        }
+    }
+    for (flag, value) in &mut out.flag_values {
+        *value =
+            if is_secret_name(flag.trim_start_matches('-')) || matches!(flag.as_str(), "-u" | "--user" | "-a" | "-p") {
+                mask(value)
+            } else {
+                text(value)
+            };
+    }
+    for list in [&mut out.command, &mut out.targets, &mut out.unknown, &mut out.notes] {
+        for item in list.iter_mut() {
+            *item = text(item);
+        }
+    }
+    for st in &mut out.statements {
+        st.text = text(&st.text);
+    }
+    for field in &mut out.graphql {
+        for (_, v) in &mut field.args {
+            *v = text(v);
+        }
+    }
+    out
+}
+
 /// A command line for display: redacted, shell-quoted, and escaped.
 pub fn command_line(args: &[String]) -> String {
     escape(&shell_words::join(argv(args)))

@@ -31,6 +31,8 @@ const DESTRUCTIVE: &[&str] = &[
     "railway service delete --service api --yes",
     "railway variables delete DATABASE_URL",
     "railway api 'mutation { volumeDelete(volumeId: \"v\") }'",
+    // regression: an unlisted credential option shifted the subcommand path
+    "railway --token abc volume delete --volume pg -y",
     // SQL
     "psql -c 'DROP TABLE users'",
     "psql \"$DATABASE_URL\" -c 'drop table users cascade;'",

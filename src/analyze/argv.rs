@@ -13,13 +13,14 @@ use crate::rules::model::ProgramSpec;
 pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts {
     let mut facts = Facts::default();
     let takes_value = |flag: &str, command: &[String]| {
-        spec.is_some_and(|s| {
-            s.value_flags.iter().any(|f| f == flag)
-                || command
-                    .first()
-                    .and_then(|c| s.subcommand_value_flags.get(c))
-                    .is_some_and(|v| v.iter().any(|f| f == flag))
-        })
+        secret_option(flag)
+            || spec.is_some_and(|s| {
+                s.value_flags.iter().any(|f| f == flag)
+                    || command
+                        .first()
+                        .and_then(|c| s.subcommand_value_flags.get(c))
+                        .is_some_and(|v| v.iter().any(|f| f == flag))
+            })
     };
     let skip = |word: &str| spec.is_some_and(|s| s.skip_words.iter().any(|w| w == word));
     let clusters = spec.is_none_or(|s| s.clusters);
@@ -82,6 +83,16 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
     facts
 }
 
+/// Long options named for a credential (`--token`, `--api-key`, `--password`) take a value
+/// in every CLI; unlisted, they would otherwise shift the subcommand path.
+fn secret_option(flag: &str) -> bool {
+    let Some(name) = flag.strip_prefix("--") else { return false };
+    let name = name.to_ascii_lowercase();
+    ["token", "password", "passwd", "secret", "api-key", "apikey", "access-token", "auth-token"]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
 fn record(facts: &mut Facts, spec: Option<&ProgramSpec>, flag: &str, value: &str) {
     facts.flags.push(flag.to_string());
     facts.flag_values.push((flag.to_string(), value.to_string()));
@@ -125,6 +136,14 @@ mod tests {
         assert!(f.has_flag("-y") && f.has_flag("-q") && f.has_flag("--service"));
         assert!(f.flag_values.contains(&("-n".into(), "5".into())));
         assert_eq!(f.targets, ["prod"]);
+    }
+
+    #[test]
+    fn credential_options_take_a_value() {
+        let f = analyze(&["--token".into(), "t0k".into(), "volume".into(), "delete".into()], None, &Env::default());
+        assert_eq!(f.command, ["volume", "delete"]);
+        let f = analyze(&["--api-key".into(), "k".into(), "rm".into()], None, &Env::default());
+        assert_eq!(f.command, ["rm"]);
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
     let mut shown = vec![inv.program.clone()];
     shown.extend(inv.args_lossy());
     println!("command:  {}", redact::command_line(&shown));
-    let facts = serde_json::to_string_pretty(&eval.facts).context("encoding the facts")?;
+    let facts = serde_json::to_string_pretty(&redact::facts(&eval.facts)).context("encoding the facts")?;
     println!("facts:    {}", redact::escape(&redact::text(&facts)).replace("\\n", "\n          "));
     if eval.verdict.matches.is_empty() {
         println!("rules:    none matched");
