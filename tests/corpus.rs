@@ -244,3 +244,77 @@ fn benign_calls_pass() {
         .collect();
     assert!(alarms.is_empty(), "{} false alarms:\n{}", alarms.len(), alarms.join("\n"));
 }
+
+fn hook_decision(command: &str) -> (Decision, String) {
+    let j = interlock::hook::judge(command, &std::env::temp_dir());
+    let why = j.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
+    (j.verdict.decision, why)
+}
+
+#[test]
+fn hooks_agree_with_check_on_the_corpus() {
+    let missed: Vec<&str> = DESTRUCTIVE.iter().copied().filter(|l| hook_decision(l).0 == Decision::Allow).collect();
+    assert!(missed.is_empty(), "the hook allowed {} destructive calls:\n{}", missed.len(), missed.join("\n"));
+    let alarms: Vec<String> = BENIGN
+        .iter()
+        .filter_map(|l| {
+            let (d, why) = hook_decision(l);
+            (d != Decision::Allow).then(|| format!("{l}   <- {why}"))
+        })
+        .collect();
+    assert!(alarms.is_empty(), "{} hook false alarms:\n{}", alarms.len(), alarms.join("\n"));
+}
+
+/// Whole command lines in the shapes agents send.
+const SHAPES: &[(&str, bool)] = &[
+    ("cd /srv/app && git status && git push --force origin main", true),
+    ("set -e; npm ci; npm test", false),
+    ("/usr/bin/curl -X DELETE https://api.example.com/v1/projects/9", true),
+    ("command -p curl -X DELETE https://api.example.com/v1/projects/9", true),
+    ("env -i PATH=/usr/bin curl -X DELETE https://api.example.com/v1/x", true),
+    ("sudo -u postgres psql -c 'DROP DATABASE shop'", true),
+    ("PGHOST=prod-db.internal psql -c 'TRUNCATE orders'", true),
+    ("psql -h db <<'SQL'\nBEGIN;\nDELETE FROM users;\nCOMMIT;\nSQL", true),
+    ("psql -h db <<'SQL'\nSELECT count(*) FROM users;\nSQL", false),
+    ("psql <<< 'DROP TABLE sessions'", true),
+    ("cat <<EOF | psql\nDROP TABLE x;\nEOF", true),
+    ("bash -c \"redis-cli FLUSHALL\"", true),
+    ("sh -c 'for id in 1 2 3; do curl -X DELETE https://api.example.com/items/$id; done'", true),
+    ("for ns in a b; do kubectl delete ns $ns; done", true),
+    ("echo $(railway volume delete --volume pg --yes)", true),
+    ("result=`terraform destroy -auto-approve`", true),
+    ("timeout 30 nice -n 10 nohup rm -rf src &", true),
+    ("xargs -n1 git branch -D < branches.txt", true),
+    ("watch -n 5 'redis-cli FLUSHDB'", true),
+    ("eval 'docker volume rm pgdata'", true),
+    ("eval \"$CMD\"", true),
+    ("$TOOL delete --all", true),
+    ("$(echo psql) -c 'SELECT 1'", true),
+    ("railway run psql -c 'DROP TABLE users'", true),
+    ("railway run npm run migrate", false),
+    ("curl -s https://api.example.com/health | jq .status", false),
+    ("ls -la && cat README.md | head -20", false),
+    ("git log --oneline | grep 'drop table'", false),
+    ("echo 'rm -rf /' > notes.txt", false),
+    ("grep -r 'DROP TABLE' migrations/", false),
+    ("f() { git reset --hard; }; f", true),
+    ("if [ -d build ]; then rm -rf build; fi", false),
+    ("psql -c \"DELETE FROM sessions WHERE expires < now()\" && echo done", false),
+    (
+        "curl -X POST https://backboard.railway.com/graphql/v2 -H \"Authorization: Bearer $RAILWAY_TOKEN\" -d \"{\\\"query\\\":\\\"mutation { volumeDelete(volumeId: \\\\\\\"$VOL\\\\\\\") }\\\"}\"",
+        true,
+    ),
+    ("unterminated 'quote", true),
+];
+
+#[test]
+fn shell_shapes() {
+    let wrong: Vec<String> = SHAPES
+        .iter()
+        .filter_map(|(line, destructive)| {
+            let (d, why) = hook_decision(line);
+            ((d != Decision::Allow) != *destructive).then(|| format!("{line:?}: got {d:?} ({why})"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

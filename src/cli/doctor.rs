@@ -64,6 +64,22 @@ pub fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     for r in &rules.ignored {
         println!("  ignored: {} ({}) loosens protection and has not been accepted by a human", r.spec.id, r.location());
     }
+    println!("agent hooks:");
+    for t in [
+        super::setup::Target::Claude,
+        super::setup::Target::Cursor,
+        super::setup::Target::Codex,
+        super::setup::Target::Gemini,
+    ] {
+        let wired = super::setup::is_wired(t);
+        let files: Vec<String> = super::setup::settings_files(t).iter().map(|f| f.display().to_string()).collect();
+        println!(
+            "  {:<7} {} ({})",
+            format!("{t:?}").to_lowercase(),
+            if wired { "wired" } else { "not wired" },
+            files.join(", ")
+        );
+    }
     if let Some(d) = paths::config_dir() {
         println!("config: {}", d.display());
     }

@@ -6,6 +6,7 @@ mod check;
 mod doctor;
 mod log;
 mod rules_cmd;
+mod setup;
 mod shims;
 
 use std::ffi::OsString;
@@ -71,6 +72,25 @@ enum Command {
         #[arg(long, short)]
         follow: bool,
     },
+    /// Answer an agent's pre-execution hook: the event on stdin, the answer on stdout.
+    Hook {
+        #[arg(value_enum)]
+        agent: AgentArg,
+    },
+    /// Register interlock's hook with an agent and put the shims first on its PATH.
+    Setup {
+        #[arg(value_enum)]
+        agent: AgentArg,
+        /// The project's settings (in the current directory) instead of the user's.
+        #[arg(long)]
+        project: bool,
+        /// Print the change instead of writing it.
+        #[arg(long)]
+        dry_run: bool,
+        /// Take interlock's registration out again.
+        #[arg(long)]
+        remove: bool,
+    },
     /// Approve one run of a blocked command (a human, in their own terminal).
     Approve {
         /// The code from the block message.
@@ -81,6 +101,27 @@ enum Command {
         #[command(subcommand)]
         action: RulesAction,
     },
+}
+
+/// The agents whose hooks interlock answers.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum AgentArg {
+    Claude,
+    Cursor,
+    Codex,
+    Gemini,
+}
+
+impl From<AgentArg> for crate::hook::protocol::Agent {
+    fn from(a: AgentArg) -> Self {
+        use crate::hook::protocol::Agent;
+        match a {
+            AgentArg::Claude => Agent::Claude,
+            AgentArg::Cursor => Agent::Cursor,
+            AgentArg::Codex => Agent::Codex,
+            AgentArg::Gemini => Agent::Gemini,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +153,19 @@ enum RulesAction {
     Accept,
 }
 
+/// `interlock hook AGENT`: never fails open, whatever arrives on stdin.
+fn hook(agent: crate::hook::protocol::Agent) -> u8 {
+    use std::io::{Read, Write};
+    let mut input = Vec::new();
+    let reply = match std::io::stdin().take(16 << 20).read_to_end(&mut input) {
+        Ok(_) => crate::hook::protocol::answer(agent, &input),
+        Err(e) => crate::hook::protocol::refusal(agent, &format!("cannot read the hook input: {e}")),
+    };
+    let _ = std::io::stdout().write_all(reply.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(reply.stderr.as_bytes());
+    reply.exit
+}
+
 /// Run the CLI with `argv` (argv[0] included).
 pub fn run(argv: Vec<OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(argv) {
@@ -132,6 +186,16 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         Command::Rules { action: RulesAction::Test { file } } => rules_cmd::test(file),
         Command::Rules { action: RulesAction::Accept } => approve::accept(),
         Command::Approve { code } => approve::approve(&code),
+        Command::Hook { agent } => Ok(hook(agent.into())),
+        Command::Setup { agent, project, dry_run, remove } => {
+            let target = match agent {
+                AgentArg::Claude => setup::Target::Claude,
+                AgentArg::Cursor => setup::Target::Cursor,
+                AgentArg::Codex => setup::Target::Codex,
+                AgentArg::Gemini => setup::Target::Gemini,
+            };
+            setup::setup(target, setup::Options { project, dry_run, remove })
+        }
         Command::Log { since, decision, program, agent, json, follow } => {
             match since.as_deref().map(log::parse_since).transpose() {
                 Ok(since) => log::log(log::Filter { since, decision, program, agent }, json, follow),

@@ -1,0 +1,193 @@
+//! The four agents' hook protocols: reading their event, writing their answer.
+//!
+//! Claude Code: `ask` hands a confirm to Claude Code's own prompt (which the model cannot
+//! answer); `deny` refuses. Codex uses Claude Code's format but enforces only `deny`, and
+//! Cursor's `ask` is ignored in some run modes; Gemini CLI has no `ask`: for those three a
+//! confirm becomes `deny`, with one message telling the human how to run it and one telling
+//! the agent to stop. Every failure — unreadable input, bad JSON, an unknown event, a
+//! missing command, a panic — answers with a refusal and exit status 2, which each of these
+//! agents treats as blocking.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use super::{Judgement, judge};
+use crate::redact;
+use crate::verdict::Decision;
+
+/// The agents interlock speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    Claude,
+    Cursor,
+    Codex,
+    Gemini,
+}
+
+/// What to print and how to exit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: u8,
+}
+
+/// Answer one hook event. Never panics, never allows what it could not read.
+pub fn answer(agent: Agent, input: &[u8]) -> Reply {
+    match std::panic::catch_unwind(|| try_answer(agent, input)) {
+        Ok(Ok(reply)) => reply,
+        Ok(Err(problem)) => refusal(agent, &problem),
+        Err(_) => refusal(agent, "an internal error occurred while checking the command"),
+    }
+}
+
+/// The hook event's command and working directory.
+struct Event {
+    command: String,
+    cwd: PathBuf,
+}
+
+fn read_event(agent: Agent, input: &[u8]) -> Result<Event, String> {
+    let v: Value = serde_json::from_slice(input).map_err(|e| format!("the hook input is not valid JSON ({e})"))?;
+    let obj = v.as_object().ok_or("the hook input is not a JSON object")?;
+    let event = obj.get("hook_event_name").and_then(Value::as_str);
+    let expected: &[&str] = match agent {
+        Agent::Claude | Agent::Codex => &["PreToolUse"],
+        Agent::Cursor => &["beforeShellExecution"],
+        Agent::Gemini => &["BeforeTool"],
+    };
+    if let Some(e) = event
+        && !expected.contains(&e)
+    {
+        return Err(format!("unexpected hook event `{e}` (interlock answers {})", expected.join(", ")));
+    }
+    let command = match agent {
+        Agent::Cursor => obj.get("command"),
+        _ => obj.get("tool_input").and_then(|t| t.get("command")),
+    };
+    let command = command.and_then(Value::as_str).ok_or("the hook input carries no shell command")?.to_string();
+    let cwd = obj
+        .get("cwd")
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            obj.get("workspace_roots")
+                .and_then(Value::as_array)
+                .and_then(|r| r.first())
+                .and_then(Value::as_str)
+                .map(PathBuf::from)
+        })
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("/"));
+    Ok(Event { command, cwd })
+}
+
+fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
+    let event = read_event(agent, input)?;
+    let j = judge(&event.command, &event.cwd);
+    Ok(render(agent, &j))
+}
+
+/// Why, in one paragraph, redacted.
+fn reasons(j: &Judgement) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for m in &j.verdict.matches {
+        let what = m.what.as_deref().map(|w| format!(" [{}]", redact::text(w))).unwrap_or_default();
+        parts.push(format!("{} ({}): {}{what}", m.rule, m.severity.as_str(), redact::text(&m.reason)));
+    }
+    let mut text = parts.join("; ");
+    for n in &j.notes {
+        text.push_str(&format!(" Note: {}.", redact::text(n)));
+    }
+    redact::escape(&text)
+}
+
+const AGENT_STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing (another tool, a direct API call, a different token). Stop and ask the user: tell them what you wanted to run and why.";
+const USER_HOW: &str = "If it is intended, run it yourself in your own terminal, where interlock will ask you to confirm it (or approve the agent's blocked call with the `interlock approve CODE` it reports).";
+
+fn render(agent: Agent, j: &Judgement) -> Reply {
+    let why = reasons(j);
+    let decision = j.verdict.decision;
+    let out = match (agent, decision) {
+        (Agent::Claude | Agent::Codex, Decision::Allow) => claude("allow", "interlock: no destructive action found"),
+        (Agent::Claude, Decision::Confirm) => {
+            claude("ask", &format!("interlock: this command can destroy data. {why}"))
+        }
+        (Agent::Claude | Agent::Codex, _) => {
+            claude("deny", &format!("interlock blocked this command: {why}. {AGENT_STOP}"))
+        }
+        (Agent::Cursor, Decision::Allow) => json!({ "permission": "allow" }),
+        (Agent::Cursor, _) => json!({
+            "permission": "deny",
+            "user_message": format!("interlock blocked a command the agent wanted to run: {why}. {USER_HOW}"),
+            "agent_message": format!("interlock blocked this command: {why}. {AGENT_STOP}"),
+        }),
+        (Agent::Gemini, Decision::Allow) => {
+            json!({ "decision": "allow", "reason": "interlock: no destructive action found" })
+        }
+        (Agent::Gemini, _) => json!({
+            "decision": "deny",
+            "reason": format!("interlock blocked this command: {why}. {AGENT_STOP} For the user: {USER_HOW}"),
+        }),
+    };
+    Reply { stdout: format!("{out}\n"), stderr: String::new(), exit: 0 }
+}
+
+fn claude(decision: &str, reason: &str) -> Value {
+    json!({
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": decision,
+            "permissionDecisionReason": reason,
+        }
+    })
+}
+
+/// The answer when something went wrong: refuse, in the agent's format, and exit 2.
+pub fn refusal(agent: Agent, problem: &str) -> Reply {
+    let reason = format!("interlock could not check this command ({problem}), so it is blocked. {AGENT_STOP}");
+    let out = match agent {
+        Agent::Claude | Agent::Codex => claude("deny", &reason),
+        Agent::Cursor => json!({ "permission": "deny", "user_message": reason, "agent_message": reason }),
+        Agent::Gemini => json!({ "decision": "deny", "reason": reason }),
+    };
+    Reply { stdout: format!("{out}\n"), stderr: format!("interlock: {reason}\n"), exit: 2 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(agent: Agent, input: &str) -> (String, u8) {
+        let r = answer(agent, input.as_bytes());
+        let v: Value = serde_json::from_str(&r.stdout).expect("one JSON object");
+        let d = match agent {
+            Agent::Claude | Agent::Codex => v["hookSpecificOutput"]["permissionDecision"].as_str().map(String::from),
+            Agent::Cursor => v["permission"].as_str().map(String::from),
+            Agent::Gemini => v["decision"].as_str().map(String::from),
+        };
+        (d.expect("a decision"), r.exit)
+    }
+
+    #[test]
+    fn garbage_never_allows() {
+        for agent in [Agent::Claude, Agent::Cursor, Agent::Codex, Agent::Gemini] {
+            for input in [
+                "",
+                "not json",
+                "[]",
+                "null",
+                "{}",
+                r#"{"tool_input":{}}"#,
+                r#"{"tool_input":{"command":7}}"#,
+                r#"{"hook_event_name":"Stop","tool_input":{"command":"ls"},"command":"ls"}"#,
+                "\u{0}\u{ff}",
+            ] {
+                let (d, code) = decision(agent, input);
+                assert_eq!((d.as_str(), code), ("deny", 2), "{agent:?} {input:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! `interlock hook` and `interlock setup` against the built binary.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use common::*;
+
+fn hook(s: &Sandbox, agent: &str, input: &[u8]) -> Output {
+    let mut child = s
+        .cmd(BIN, &[])
+        .args(["hook", agent])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input).expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+fn claude_event(command: &str) -> Vec<u8> {
+    serde_json::json!({
+        "session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": {"command": command}, "cwd": "/tmp", "permission_mode": "default"
+    })
+    .to_string()
+    .into_bytes()
+}
+
+const INCIDENT: &str = r#"curl -X POST https://backboard.railway.com/graphql/v2 -H "Authorization: Bearer sk_live_abcdefghijklmnop" -d '{"query":"mutation { volumeDelete(volumeId: \"3d2c\") }"}'"#;
+
+fn reply(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("one JSON object ({e}): {}", stdout(out)))
+}
+
+#[test]
+fn golden_replies() {
+    let s = Sandbox::new();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("claude", claude_event(INCIDENT)),
+        ("claude", claude_event("git status && ls")),
+        ("claude", claude_event("terraform destroy -auto-approve")),
+        ("codex", claude_event(INCIDENT)),
+        ("cursor", serde_json::json!({"hook_event_name": "beforeShellExecution", "command": INCIDENT, "cwd": "", "workspace_roots": ["/tmp"]}).to_string().into_bytes()),
+        ("cursor", serde_json::json!({"hook_event_name": "beforeShellExecution", "command": "npm test", "cwd": "/tmp"}).to_string().into_bytes()),
+        ("gemini", serde_json::json!({"hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": INCIDENT}, "cwd": "/tmp"}).to_string().into_bytes()),
+        ("gemini", serde_json::json!({"hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "cargo build"}}).to_string().into_bytes()),
+    ];
+    let mut all = Vec::new();
+    for (agent, input) in cases {
+        let out = hook(&s, agent, &input);
+        assert_eq!(out.status.code(), Some(0), "{agent}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(!text.contains("abcdefghijklmnop"), "the token leaked: {text}");
+        all.push(serde_json::json!({ "agent": agent, "reply": reply(&out) }));
+    }
+    insta::assert_json_snapshot!("hook_replies", all);
+}
+
+#[test]
+fn claude_contract() {
+    let s = Sandbox::new();
+    let decision =
+        |cmd: &str| reply(&hook(&s, "claude", &claude_event(cmd)))["hookSpecificOutput"]["permissionDecision"].clone();
+    assert_eq!(decision("ls -la"), "allow");
+    assert_eq!(decision(INCIDENT), "ask");
+    assert_eq!(decision("/usr/bin/psql -c 'DROP TABLE users'"), "ask");
+    assert_eq!(decision("$(echo rm) -rf /"), "ask");
+}
+
+#[test]
+fn garbage_never_allows() {
+    let s = Sandbox::new();
+    for agent in ["claude", "cursor", "codex", "gemini"] {
+        for input in [
+            &b""[..],
+            b"{",
+            b"[1,2]",
+            b"{\"tool_input\":{\"command\":null}}",
+            b"\xff\xfe\x00",
+            b"{\"hook_event_name\":\"SessionStart\",\"command\":\"ls\",\"tool_input\":{\"command\":\"ls\"}}",
+        ] {
+            let out = hook(&s, agent, input);
+            assert_eq!(out.status.code(), Some(2), "{agent} {input:?}");
+            let text = stdout(&out);
+            assert!(text.contains("deny") && !text.contains("\"allow\""), "{agent} {input:?}: {text}");
+        }
+    }
+    let out = s.cmd(BIN, &[]).args(["hook", "nobody"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn confirm_becomes_deny_with_two_messages_for_cursor_and_gemini() {
+    let s = Sandbox::new();
+    let out = hook(
+        &s,
+        "cursor",
+        serde_json::json!({"command": "kubectl delete ns prod", "cwd": "/tmp"}).to_string().as_bytes(),
+    );
+    let v = reply(&out);
+    assert_eq!(v["permission"], "deny");
+    assert!(v["user_message"].as_str().expect("user").contains("run it yourself"));
+    assert!(v["agent_message"].as_str().expect("agent").contains("Stop and ask the user"));
+    let out = hook(&s, "codex", &claude_event("kubectl delete ns prod"));
+    assert_eq!(reply(&out)["hookSpecificOutput"]["permissionDecision"], "deny");
+}
+
+#[test]
+fn heredocs_and_redirects_use_the_hook_cwd() {
+    let s = Sandbox::new();
+    std::fs::write(s.path("work/drop.sql"), "DROP TABLE users;\n").expect("write");
+    let event = serde_json::json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "psql app < drop.sql"}, "cwd": s.path("work")});
+    let v = reply(&hook(&s, "claude", event.to_string().as_bytes()));
+    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "ask", "{v}");
+    std::fs::write(s.path("work/select.sql"), "SELECT 1;\n").expect("write");
+    let event = serde_json::json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "psql app < select.sql"}, "cwd": s.path("work")});
+    assert_eq!(
+        reply(&hook(&s, "claude", event.to_string().as_bytes()))["hookSpecificOutput"]["permissionDecision"],
+        "allow"
+    );
+}
+
+fn read(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+#[test]
+fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
+    let s = Sandbox::new();
+    let home = s.home();
+    let claude = home.join(".claude/settings.json");
+    std::fs::create_dir_all(claude.parent().expect("parent")).expect("mkdir");
+    let original = serde_json::json!({
+        "model": "opus",
+        "env": {"FOO": "bar"},
+        "hooks": {"PreToolUse": [{"matcher": "Write", "hooks": [{"type": "command", "command": "fmt.sh"}]}]}
+    });
+    std::fs::write(&claude, serde_json::to_string_pretty(&original).expect("json")).expect("write");
+    let setup = |args: &[&str]| {
+        let mut all = vec!["setup"];
+        all.extend(args);
+        let out = s.interlock(&all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        out
+    };
+    let dry = setup(&["claude", "--dry-run"]);
+    assert!(stdout(&dry).contains("would write"));
+    assert_eq!(read(&claude), original, "dry run wrote");
+    setup(&["claude"]);
+    let once = read(&claude);
+    setup(&["claude"]);
+    assert_eq!(read(&claude), once, "not idempotent");
+    assert_eq!(once["model"], "opus");
+    assert_eq!(once["env"]["FOO"], "bar");
+    assert!(
+        once["env"]["PATH"]
+            .as_str()
+            .expect("PATH")
+            .starts_with(&home.join(".local/share/interlock/shims").display().to_string())
+    );
+    let groups = once["hooks"]["PreToolUse"].as_array().expect("groups");
+    assert_eq!(groups.len(), 2);
+    assert!(groups[1]["hooks"][0]["command"].as_str().expect("command").ends_with(" hook claude"));
+    assert!(home.join(".claude/settings.json.interlock-backup").exists());
+    let doctor = s.interlock(&["doctor"]);
+    assert!(stdout(&doctor).contains("claude  wired"), "{}", stdout(&doctor));
+    setup(&["claude", "--remove"]);
+    assert_eq!(read(&claude), original);
+
+    // Cursor: hooks.json plus a ~/.zshenv block; both reversible.
+    std::fs::write(home.join(".zshenv"), "export EDITOR=vim\n").expect("write");
+    setup(&["cursor"]);
+    setup(&["cursor"]);
+    let hooks = read(&home.join(".cursor/hooks.json"));
+    assert_eq!(hooks["version"], 1);
+    assert_eq!(hooks["hooks"]["beforeShellExecution"].as_array().expect("list").len(), 1);
+    assert_eq!(hooks["hooks"]["beforeShellExecution"][0]["failClosed"], true);
+    let zshenv = std::fs::read_to_string(home.join(".zshenv")).expect("zshenv");
+    assert_eq!(zshenv.matches("CURSOR_AGENT").count(), 1, "{zshenv}");
+    assert!(zshenv.starts_with("export EDITOR=vim\n"));
+    setup(&["cursor", "--remove"]);
+    assert_eq!(std::fs::read_to_string(home.join(".zshenv")).expect("zshenv"), "export EDITOR=vim\n");
+
+    // Codex: hooks.json and config.toml, comments kept.
+    std::fs::create_dir_all(home.join(".codex")).expect("mkdir");
+    let toml = "# my settings\nmodel = \"o4\"\n";
+    std::fs::write(home.join(".codex/config.toml"), toml).expect("write");
+    setup(&["codex"]);
+    setup(&["codex"]);
+    let config = std::fs::read_to_string(home.join(".codex/config.toml")).expect("toml");
+    assert!(
+        config.contains("# my settings") && config.contains("shell_environment_policy") && config.contains("PATH"),
+        "{config}"
+    );
+    assert_eq!(read(&home.join(".codex/hooks.json"))["hooks"]["PreToolUse"].as_array().expect("list").len(), 1);
+    setup(&["codex", "--remove"]);
+    assert_eq!(std::fs::read_to_string(home.join(".codex/config.toml")).expect("toml"), toml);
+
+    // Gemini.
+    setup(&["gemini"]);
+    let g = read(&home.join(".gemini/settings.json"));
+    assert_eq!(g["hooks"]["BeforeTool"][0]["matcher"], "run_shell_command");
+    setup(&["gemini", "--remove"]);
+    assert_eq!(read(&home.join(".gemini/settings.json")), serde_json::json!({}));
+}
