@@ -34,8 +34,21 @@ pub fn mask(secret: &str) -> String {
     format!("{keep}…[redacted]")
 }
 
+/// Words every secret-looking name contains; a name with none of them is not a secret, and
+/// no regex needs compiling to say so (the shim's hot path).
+const SECRET_WORDS: &[&str] =
+    &["token", "secret", "pass", "pwd", "key", "sig", "auth", "credential", "session", "access_token", "x-amz"];
+
+fn mentions_secret_word(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// Whether a variable, parameter or flag name names a secret.
 pub fn is_secret_name(name: &str) -> bool {
+    if !mentions_secret_word(name) {
+        return false;
+    }
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)(^|[_.-])(token|secret|password|passwd|pwd|pass|api[_-]?key|apikey|key|sig|signature|auth|credentials?|private[_-]?key|access[_-]?key|session)([_.-]|$)|(password|passwd|token|secret|apikey)$|^(access_token|client_secret|x-amz-signature|x-amz-credential)$").expect("static regex")
     });
@@ -79,29 +92,42 @@ pub fn text(input: &str) -> String {
         Regex::new(concat!(
             r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}",
             r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|glpat-[A-Za-z0-9_-]{16,}|npm_[A-Za-z0-9]{30,}",
-            r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-            r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-[0-9a-f]+)?)\b"
+            r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})\b"
         ))
         .expect("static regex")
     });
-    let step = USERINFO.replace_all(input, |c: &regex::Captures| format!("{}:{}@", &c[1], mask(&c[2])));
-    let step = BEARER.replace_all(&step, |c: &regex::Captures| format!("{} {}", &c[1], mask(&c[2])));
-    let step = ASSIGN.replace_all(&step, |c: &regex::Captures| {
-        let name = c[2].trim_start_matches('-').trim_end_matches('"');
-        if is_secret_name(name) && !c[5].contains("…[redacted]") {
-            format!("{}{}{}{}{}", &c[1], &c[2], &c[3], &c[4], mask(&c[5]))
-        } else {
-            c[0].to_string()
-        }
-    });
-    FORMATS
-        .replace_all(&step, |c: &regex::Captures| if looks_like_uuid(&c[1]) { c[1].to_string() } else { mask(&c[1]) })
-        .into_owned()
-}
-
-/// UUIDs name things (volume ids) far more often than they are secrets; they stay visible.
-fn looks_like_uuid(s: &str) -> bool {
-    s.len() == 36 && s.as_bytes()[8] == b'-'
+    // Each pattern runs (and is compiled) only when the text holds a literal it needs.
+    let mut out = std::borrow::Cow::Borrowed(input);
+    if out.contains("://") && out.contains('@') {
+        let replaced =
+            USERINFO.replace_all(&out, |c: &regex::Captures| format!("{}:{}@", &c[1], mask(&c[2]))).into_owned();
+        out = std::borrow::Cow::Owned(replaced);
+    }
+    let lower = out.to_ascii_lowercase();
+    if lower.contains("bearer") || lower.contains("token") {
+        let replaced =
+            BEARER.replace_all(&out, |c: &regex::Captures| format!("{} {}", &c[1], mask(&c[2]))).into_owned();
+        out = std::borrow::Cow::Owned(replaced);
+    }
+    if (out.contains('=') || out.contains(':')) && mentions_secret_word(&out) {
+        let replaced = ASSIGN
+            .replace_all(&out, |c: &regex::Captures| {
+                let name = c[2].trim_start_matches('-').trim_end_matches('"');
+                if is_secret_name(name) && !c[5].contains("…[redacted]") {
+                    format!("{}{}{}{}{}", &c[1], &c[2], &c[3], &c[4], mask(&c[5]))
+                } else {
+                    c[0].to_string()
+                }
+            })
+            .into_owned();
+        out = std::borrow::Cow::Owned(replaced);
+    }
+    const TOKEN_PREFIXES: &[&str] = &["gh", "github_pat_", "sk-", "xox", "AKIA", "AIza", "glpat-", "npm_", "eyJ"];
+    if TOKEN_PREFIXES.iter().any(|p| out.contains(p)) {
+        let replaced = FORMATS.replace_all(&out, |c: &regex::Captures| mask(&c[1])).into_owned();
+        out = std::borrow::Cow::Owned(replaced);
+    }
+    out.into_owned()
 }
 
 /// Redact an argv for display: header values after `-H`, values of secret-named flags

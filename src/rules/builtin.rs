@@ -10,6 +10,11 @@ pub fn files_for(program: &str) -> &'static [usize] {
     }
 }
 
+/// The pre-parsed built-in rules and program tables of `program` (JSON), if any.
+pub fn chunk_for(program: &str) -> Option<&'static str> {
+    CHUNKS.binary_search_by(|(name, _)| (*name).cmp(program)).ok().map(|i| CHUNKS[i].1)
+}
+
 /// Every program the built-in rules name.
 pub fn programs() -> impl Iterator<Item = &'static str> {
     PROGRAMS.iter().map(|(name, _)| *name)

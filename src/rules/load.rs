@@ -94,12 +94,54 @@ impl RuleSet {
     /// The rules that apply to `program`: only the built-in files that name it are parsed.
     pub fn for_program(program: &str) -> RuleSet {
         let mut set = RuleSet::default();
-        for &i in builtin::files_for(program) {
-            let (name, text) = builtin::FILES[i];
-            set.add_text(Origin::Builtin, name, text, Some(program));
+        if let Some(json) = builtin::chunk_for(program) {
+            set.add_chunk(json, program);
         }
         set.add_dirs(Some(program));
         set
+    }
+
+    /// A program's built-in rules, pre-parsed at build time (see build.rs). They are the
+    /// same files `builtin()` parses, validated by the test suite.
+    fn add_chunk(&mut self, json: &str, program: &str) {
+        #[derive(serde::Deserialize)]
+        struct Chunk {
+            program: Vec<ProgramSpec>,
+            rule: Vec<ChunkRule>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ChunkRule {
+            file: String,
+            line: usize,
+            spec: RuleSpec,
+        }
+        match serde_json::from_str::<Chunk>(json) {
+            Ok(chunk) => {
+                self.programs.extend(chunk.program);
+                for r in chunk.rule {
+                    self.rules.push(Rule {
+                        spec: r.spec,
+                        origin: Origin::Builtin,
+                        file: r.file,
+                        line: r.line,
+                        compiled: OnceLock::new(),
+                    });
+                }
+            }
+            Err(e) => {
+                // Cannot happen for a binary whose tests passed; fall back to the TOML.
+                self.errors.push(LoadError {
+                    file: "built-in rules".into(),
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                });
+                for &i in builtin::files_for(program) {
+                    let (name, text) = builtin::FILES[i];
+                    self.add_text(Origin::Builtin, name, text, Some(program));
+                }
+            }
+        }
     }
 
     /// Every rule from every source.
@@ -234,7 +276,7 @@ impl RuleSet {
         self.rules
             .iter()
             .filter_map(|r| {
-                r.compiled().err().map(|e| LoadError {
+                Compiled::check(&r.spec).err().map(|e| LoadError {
                     file: r.file.clone(),
                     line: r.line,
                     column: 1,
@@ -332,6 +374,24 @@ mod tests {
         set.add_text(Origin::User, "u.toml", text, None);
         assert!(set.rules.is_empty());
         assert_eq!(set.ignored.len(), 1);
+    }
+
+    #[test]
+    fn prebuilt_chunks_equal_the_parsed_files() {
+        for program in builtin::programs() {
+            let fast = RuleSet::for_program(program);
+            let mut slow = RuleSet::default();
+            for &i in builtin::files_for(program) {
+                let (name, text) = builtin::FILES[i];
+                slow.add_text(Origin::Builtin, name, text, Some(program));
+            }
+            assert!(fast.errors.is_empty(), "{program}: {:?}", fast.errors);
+            let ids = |s: &RuleSet| {
+                s.rules.iter().map(|r| format!("{}@{}:{}", r.spec.id, r.file, r.line)).collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&fast), ids(&slow), "{program}");
+            assert_eq!(fast.programs.len(), slow.programs.len(), "{program}");
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! A rule's conditions are all required; list conditions hold when any item does. Regexes are
 //! compiled once per rule, on first use, so a shim compiles only its own program's rules.
 
+use std::sync::OnceLock;
+
 use regex::Regex;
 
 use super::model::RuleSpec;
@@ -25,70 +27,151 @@ pub struct Hit {
     pub object: Option<String>,
 }
 
-/// A rule's regexes, compiled.
+/// A rule's regexes, each compiled the first time a match needs it: a rule whose cheap
+/// conditions (method, command, flags, statement kinds) already fail compiles nothing.
 #[derive(Debug)]
 pub struct Compiled {
-    arg: Option<Regex>,
-    not_arg: Option<Regex>,
-    flag_value: Option<Regex>,
-    host: Option<Regex>,
-    not_host: Option<Regex>,
-    path: Option<Regex>,
-    graphql_field: Option<Regex>,
-    graphql_arg: Option<Regex>,
-    target: Option<Regex>,
-    argv: Option<Regex>,
+    arg: Lazy,
+    not_arg: Lazy,
+    flag_value: Lazy,
+    host: Lazy,
+    not_host: Lazy,
+    path: Lazy,
+    graphql_field: Lazy,
+    graphql_arg: Lazy,
+    target: Lazy,
+    argv: Lazy,
 }
 
-fn compile(field: &'static str, pattern: &Option<String>) -> Result<Option<Regex>, CompileError> {
-    pattern.as_deref().map(|p| Regex::new(p).map_err(|e| CompileError { field, message: e.to_string() })).transpose()
+/// One optional regex, compiled on first use.
+#[derive(Debug)]
+struct Lazy {
+    field: &'static str,
+    pattern: Option<String>,
+    cell: OnceLock<Result<Regex, CompileError>>,
+}
+
+impl Lazy {
+    fn new(field: &'static str, pattern: &Option<String>) -> Lazy {
+        Lazy { field, pattern: pattern.clone(), cell: OnceLock::new() }
+    }
+
+    fn given(&self) -> bool {
+        self.pattern.is_some()
+    }
+
+    /// The regex, when the rule has one that compiles.
+    fn get(&self) -> Option<&Regex> {
+        let pattern = self.pattern.as_deref()?;
+        self.cell
+            .get_or_init(|| Regex::new(pattern).map_err(|e| CompileError { field: self.field, message: e.to_string() }))
+            .as_ref()
+            .ok()
+    }
+
+    fn error(&self) -> Option<CompileError> {
+        let pattern = self.pattern.as_deref()?;
+        Regex::new(pattern).err().map(|e| CompileError { field: self.field, message: e.to_string() })
+    }
+
+    /// Absent, or present and matching. A pattern that does not compile never matches.
+    fn allows(&self, text: &str) -> bool {
+        !self.given() || self.get().is_some_and(|r| r.is_match(text))
+    }
+
+    /// Absent, or present and not matching.
+    fn excludes(&self, text: &str) -> bool {
+        !self.given() || self.get().is_some_and(|r| !r.is_match(text))
+    }
 }
 
 impl Compiled {
+    /// Prepare a rule; its patterns are checked for errors but compiled only when used.
     pub fn new(spec: &RuleSpec) -> Result<Compiled, CompileError> {
-        Ok(Compiled {
-            arg: compile("arg", &spec.arg)?,
-            not_arg: compile("not_arg", &spec.not_arg)?,
-            flag_value: compile("flag_value", &spec.flag_value)?,
-            host: compile("host", &spec.host)?,
-            not_host: compile("not_host", &spec.not_host)?,
-            path: compile("path", &spec.path)?,
-            graphql_field: compile("graphql_field", &spec.graphql_field)?,
-            graphql_arg: compile("graphql_arg", &spec.graphql_arg)?,
-            target: compile("target", &spec.target)?,
-            argv: compile("argv", &spec.argv)?,
-        })
+        let c = Compiled::lazy(spec);
+        Ok(c)
+    }
+
+    fn lazy(spec: &RuleSpec) -> Compiled {
+        Compiled {
+            arg: Lazy::new("arg", &spec.arg),
+            not_arg: Lazy::new("not_arg", &spec.not_arg),
+            flag_value: Lazy::new("flag_value", &spec.flag_value),
+            host: Lazy::new("host", &spec.host),
+            not_host: Lazy::new("not_host", &spec.not_host),
+            path: Lazy::new("path", &spec.path),
+            graphql_field: Lazy::new("graphql_field", &spec.graphql_field),
+            graphql_arg: Lazy::new("graphql_arg", &spec.graphql_arg),
+            target: Lazy::new("target", &spec.target),
+            argv: Lazy::new("argv", &spec.argv),
+        }
+    }
+
+    /// Compile every pattern now, reporting the first that does not compile.
+    pub fn check(spec: &RuleSpec) -> Result<(), CompileError> {
+        let c = Compiled::lazy(spec);
+        for l in [
+            &c.arg,
+            &c.not_arg,
+            &c.flag_value,
+            &c.host,
+            &c.not_host,
+            &c.path,
+            &c.graphql_field,
+            &c.graphql_arg,
+            &c.target,
+            &c.argv,
+        ] {
+            if let Some(e) = l.error() {
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 
     /// Whether `spec` (compiled as `self`) matches `facts`; on a match, what the matched
-    /// part does in plain words and what it destroys.
+    /// part does in plain words and what it destroys. Cheap conditions come first.
     pub fn matches(&self, spec: &RuleSpec, facts: &Facts, args: &[String]) -> Option<Hit> {
         let mut what: Option<String> = None;
         let mut object: Option<String> = None;
         let prefix = command_prefix(&spec.command, &facts.command)?;
-        if !spec.command.is_empty() {
-            what = Some(facts.command[..prefix].join(" "));
-        }
-        let program = spec.program.as_slice().first().map(String::as_str).unwrap_or("");
         if !spec.flag.is_empty() && !spec.flag.iter().any(|f| facts.has_flag(f)) {
             return None;
         }
         if spec.not_flag.iter().any(|f| facts.has_flag(f)) {
             return None;
         }
-        if let Some(re) = &self.flag_value
-            && !facts.flag_values.iter().any(|(f, v)| re.is_match(&format!("{f}={v}")))
+        if !spec.statement.is_empty() && !facts.statements.iter().any(|s| spec.statement.contains(&s.kind)) {
+            return None;
+        }
+        let graphql = spec.graphql_operation.is_some() || self.graphql_field.given() || self.graphql_arg.given();
+        if graphql && facts.graphql.is_empty() {
+            return None;
+        }
+        let http =
+            !spec.method.is_empty() || self.path.given() || (!graphql && (self.host.given() || self.not_host.given()));
+        if http
+            && !facts
+                .requests
+                .iter()
+                .any(|r| spec.method.is_empty() || spec.method.iter().any(|m| m.eq_ignore_ascii_case(&r.method)))
         {
             return None;
         }
-        if self.arg.is_some() || self.not_arg.is_some() {
-            let operand = facts.command[prefix..].iter().find(|o| {
-                self.arg.as_ref().is_none_or(|r| r.is_match(o)) && self.not_arg.as_ref().is_none_or(|r| !r.is_match(o))
-            })?;
+        if !spec.command.is_empty() {
+            what = Some(facts.command[..prefix].join(" "));
+        }
+        let program = spec.program.as_slice().first().map(String::as_str).unwrap_or("");
+        if self.flag_value.given()
+            && !facts.flag_values.iter().any(|(f, v)| self.flag_value.allows(&format!("{f}={v}")))
+        {
+            return None;
+        }
+        if self.arg.given() || self.not_arg.given() {
+            let operand = facts.command[prefix..].iter().find(|o| self.arg.allows(o) && self.not_arg.excludes(o))?;
             what = Some(format!("{} {operand}", what.unwrap_or_default()).trim().to_string());
             object = Some(operand.clone());
         }
-        let graphql = spec.graphql_operation.is_some() || self.graphql_field.is_some() || self.graphql_arg.is_some();
         if graphql {
             let field = facts.graphql.iter().find(|f| self.graphql_matches(spec, f))?;
             object = Some(field.object());
@@ -97,10 +180,7 @@ impl Compiled {
                 None => format!("{} {}", field.operation.as_str(), field.describe()),
             });
         }
-        if !spec.method.is_empty()
-            || self.path.is_some()
-            || (!graphql && (self.host.is_some() || self.not_host.is_some()))
-        {
+        if http {
             let req = facts.requests.iter().find(|r| self.request_matches(spec, r))?;
             if what.is_none() {
                 what = Some(format!("{} {}", req.method, req.url));
@@ -111,12 +191,10 @@ impl Compiled {
             what = Some(st.text.clone());
             object = st.object.clone();
         }
-        if let Some(re) = &self.target {
-            facts.targets.iter().find(|t| re.is_match(t))?;
+        if self.target.given() && !facts.targets.iter().any(|t| self.target.allows(t)) {
+            return None;
         }
-        if let Some(re) = &self.argv
-            && !re.is_match(&args.join(" "))
-        {
+        if self.argv.given() && !self.argv.allows(&args.join(" ")) {
             return None;
         }
         if object.is_none() {
@@ -126,9 +204,7 @@ impl Compiled {
             object = facts.command.get(prefix).cloned();
         }
         let what = match what {
-            Some(w) if !spec.command.is_empty() || self.arg.is_some() || self.not_arg.is_some() => {
-                format!("{program} {w}")
-            }
+            Some(w) if !spec.command.is_empty() || self.arg.given() || self.not_arg.given() => format!("{program} {w}"),
             Some(w) => w,
             None => String::new(),
         };
@@ -137,21 +213,20 @@ impl Compiled {
 
     fn graphql_matches(&self, spec: &RuleSpec, f: &GraphqlField) -> bool {
         spec.graphql_operation.is_none_or(|op| op == f.operation)
-            && self.graphql_field.as_ref().is_none_or(|r| r.is_match(&f.name))
-            && self.graphql_arg.as_ref().is_none_or(|r| f.args.iter().any(|(k, v)| r.is_match(&format!("{k}={v}"))))
+            && self.graphql_field.allows(&f.name)
+            && (!self.graphql_arg.given() || f.args.iter().any(|(k, v)| self.graphql_arg.allows(&format!("{k}={v}"))))
             && self.host_matches(f.host.as_deref())
     }
 
     fn request_matches(&self, spec: &RuleSpec, r: &HttpRequest) -> bool {
         (spec.method.is_empty() || spec.method.iter().any(|m| m.eq_ignore_ascii_case(&r.method)))
-            && self.path.as_ref().is_none_or(|re| re.is_match(&r.path))
+            && self.path.allows(&r.path)
             && self.host_matches(r.host.as_deref())
     }
 
     fn host_matches(&self, host: Option<&str>) -> bool {
         let host = host.unwrap_or("");
-        self.host.as_ref().is_none_or(|re| re.is_match(host))
-            && self.not_host.as_ref().is_none_or(|re| !re.is_match(host))
+        self.host.allows(host) && self.not_host.excludes(host)
     }
 }
 
