@@ -254,3 +254,48 @@ fn install_sh_twice_then_uninstall() {
     assert!(!data.exists(), "left behind: {:?}", std::fs::read_dir(&data).map(|d| d.count()));
     assert!(bin_dir.exists(), "removed a directory it did not create");
 }
+
+#[test]
+fn user_rule_cache_follows_edits_and_cannot_loosen() {
+    let s = Sandbox::new();
+    let dir = s.home().join(".config/interlock/rules");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let rule = |cmd: &str| {
+        format!(
+            "[[rule]]\nid = \"me.{cmd}\"\nprogram = \"mytool\"\ncommand = [\"{cmd}\"]\naction = \"confirm\"\nseverity = \"medium\"\nreason = \"r\"\nmatch = [\"mytool {cmd}\"]\nnot_match = [\"mytool list\"]\n"
+        )
+    };
+    std::fs::write(dir.join("a.toml"), rule("purge")).expect("write");
+    std::fs::write(dir.join("b.toml"), rule("wipe")).expect("write");
+    let code = |args: &[&str]| s.cmd("mytool", &["shims", "real"]).args(args).output().expect("run").status.code();
+    s.shim("mytool");
+    s.script("real", "mytool", "#!/bin/sh\nexit 0\n");
+    for _ in 0..2 {
+        assert_eq!(code(&["purge"]), Some(77));
+        assert_eq!(code(&["wipe"]), Some(77));
+        assert_eq!(code(&["list"]), Some(0));
+    }
+    let cache = s.home().join(".local/state/interlock/rule-cache");
+    assert!(cache.exists(), "the cache was written");
+    // An edit is seen at once.
+    std::fs::write(dir.join("a.toml"), rule("erase")).expect("write");
+    assert_eq!(code(&["purge"]), Some(0));
+    assert_eq!(code(&["erase"]), Some(77));
+    // A tampered cache is not used: the rule files are parsed again.
+    for entry in walk_files(&cache) {
+        if entry.file_name().is_some_and(|n| n == "mytool.json") {
+            let text = std::fs::read_to_string(&entry).expect("read").replace("\"confirm\"", "\"allow\"");
+            std::fs::write(&entry, text).expect("write");
+        }
+    }
+    assert_eq!(code(&["erase"]), Some(77), "an edited cache stood in for the rule files");
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk_files(&p)) } else { out.push(p) }
+    }
+    out
+}

@@ -13,6 +13,23 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::facts::Statement;
 
+/// Bytes that can change the scanner's state in code (quotes, comment starts, dollar
+/// quotes, statement ends, meta-commands, line starts).
+static CODE_STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let stops = b"'\"`-/$;\\#";
+    let mut i = 0;
+    while i < stops.len() {
+        t[stops[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
 /// The client whose script syntax applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -194,37 +211,50 @@ impl Scanner {
                     }
                 }
                 State::Code if !self.keep && self.first_done => {
+                    // Outside any candidate statement only bytes that can change state
+                    // matter; a table lookup skips the rest. `E'…'` is recognised from the
+                    // two bytes before the quote, which the skip keeps.
                     let rest = &chunk[i..];
-                    let n = rest
-                        .iter()
-                        .position(|&b| {
-                            matches!(
-                                b,
-                                b'\''
-                                    | b'"'
-                                    | b'`'
-                                    | b'-'
-                                    | b'/'
-                                    | b'$'
-                                    | b';'
-                                    | b'\\'
-                                    | b'\n'
-                                    | b'#'
-                                    | b'E'
-                                    | b'e'
-                                    | b'W'
-                                    | b'w'
-                            )
-                        })
-                        .unwrap_or(rest.len());
+                    let n = rest.iter().position(|&b| CODE_STOPS[b as usize]).unwrap_or(rest.len());
                     if n > 0 {
-                        self.ident = rest[n - 1].is_ascii_alphanumeric() || rest[n - 1] == b'_';
-                        self.lone_e = false;
+                        let last = rest[n - 1];
+                        let before = if n > 1 {
+                            rest[n - 2]
+                        } else if self.ident {
+                            b'a'
+                        } else {
+                            b' '
+                        };
+                        self.lone_e = (last == b'E' || last == b'e') && !is_ident_byte(before);
+                        self.ident = is_ident_byte(last);
                     }
                     i += n;
                     if n == rest.len() {
                         continue;
                     }
+                    // The commonest stop: a plain string opens (no escapes to track).
+                    let quote = chunk[i];
+                    if (quote == b'\'' && !self.lone_e && self.dialect != Dialect::MySql)
+                        || (quote == b'"' && self.dialect != Dialect::MySql)
+                    {
+                        self.state = State::Quote { quote, escapes: false };
+                        self.ident = false;
+                        i += 1;
+                        continue;
+                    }
+                }
+                State::QuoteEnd { quote, .. } if !self.keep && self.first_done && chunk[i] != quote => {
+                    // A string closed; an ordinary byte follows: back to skipping code.
+                    let b = chunk[i];
+                    self.state = State::Code;
+                    if !CODE_STOPS[b as usize] {
+                        self.ident = is_ident_byte(b);
+                        self.lone_e = false;
+                        i += 1;
+                        continue;
+                    }
+                    self.ident = false;
+                    self.lone_e = false;
                 }
                 _ => {}
             }

@@ -161,10 +161,20 @@ impl RuleSet {
     }
 
     fn add_dirs(&mut self, program: Option<&str>) {
-        self.add_dir(Origin::System, Path::new(paths::SYSTEM_RULES_DIR), program);
-        if let Some(dir) = paths::user_rules_dir() {
-            self.add_dir(Origin::User, &dir, program);
+        let dirs =
+            [(Origin::System, Some(PathBuf::from(paths::SYSTEM_RULES_DIR))), (Origin::User, paths::user_rules_dir())];
+        for (origin, dir) in dirs {
+            let Some(dir) = dir else { continue };
+            match program {
+                Some(p) => super::cache::add_dir_for_program(self, origin, &dir, p),
+                None => self.add_dir(origin, &dir, None),
+            }
         }
+    }
+
+    /// Add a rule already parsed (from the cache).
+    pub(super) fn push_rule(&mut self, spec: RuleSpec, origin: Origin, file: String, line: usize) {
+        self.rules.push(Rule { spec, origin, file, line, compiled: OnceLock::new() });
     }
 
     /// Rule files (`*.toml`) in `dir`, in name order. A missing directory is not an error.

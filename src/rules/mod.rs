@@ -5,6 +5,7 @@
 //! it touches no terminal, runs nothing and writes nothing.
 
 pub mod builtin;
+mod cache;
 mod load;
 mod matcher;
 pub mod model;

@@ -4,7 +4,7 @@
 //! tables (which facts call for a human). Every field is checked: an unknown key is an error
 //! with its line and column, never silently ignored.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::facts::OperationKind;
 use crate::verdict::{Decision, Severity};
@@ -22,7 +22,7 @@ pub struct RuleFile {
 }
 
 /// How the shared argv analyzer reads one program's command line.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgramSpec {
     pub name: String,
@@ -53,7 +53,7 @@ fn yes() -> bool {
 }
 
 /// A string or a list of strings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
@@ -71,7 +71,7 @@ impl OneOrMany {
 
 /// What a rule does when it matches. `allow` can only be used to loosen, which needs a
 /// human's acknowledgement before it takes effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Allow,
@@ -91,7 +91,7 @@ impl Action {
 
 /// An example command line: a shell-quoted string (leading `NAME=value` words set the
 /// environment), optionally with what arrives on standard input.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Example {
     Line(String),
@@ -120,7 +120,7 @@ impl Example {
 
 /// One rule. Every condition present must hold; list-valued conditions hold when any item
 /// does.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: String,

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks for interlock (hyperfine), with the budgets from issue 8:
+#   1. pass-through overhead vs the floor (a minimal Rust exec program): ratio <= 3 (aim 1.5)
+#   2. decision latency of `check` and `hook claude`: hook median <= 5 ms
+#   3. psql fed a 1 GiB SQL dump: >= 500 MB/s classification, <= 64 MiB peak RSS, every byte delivered
+#   4. 10,000 user rules over many programs: pass-through and check within 2x of built-in only
+# Usage: bench/run.sh [--quick]   (--quick: fewer runs and a 256 MiB dump)
+# Timed assertions do not belong in the test suite; this script reports, the README records.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=${1:-}
+runs=300; dump_mib=1024
+if [ "$quick" = "--quick" ]; then runs=60; dump_mib=256; fi
+
+command -v hyperfine >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
+cargo build --release --quiet
+bin=$PWD/target/release/interlock
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/real" "$work/shims" "$work/home" "$work/home-many"
+cp /bin/true "$work/real/curl"
+printf '#!/bin/sh\nexec sha256sum\n' > "$work/real/psql"; chmod +x "$work/real/psql"
+ln -s "$bin" "$work/shims/curl"; ln -s "$bin" "$work/shims/psql"
+rustc -O -o "$work/floor" bench/floor.rs
+export HOME=$work/home XDG_STATE_HOME=$work/home/state XDG_CONFIG_HOME=$work/home/config
+export PATH=$work/shims:$work/real:/usr/bin:/bin
+
+median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"]*1000)' "$@"; }
+
+echo "== 1. pass-through: benign curl through the shim"
+hyperfine -N --warmup 50 -r "$runs" --export-json "$work/pass.json" \
+  -n direct "$work/real/curl https://example.com/x" \
+  -n floor "$work/floor $work/real/curl https://example.com/x" \
+  -n shim "$work/shims/curl https://example.com/x" >/dev/null
+d=$(median "$work/pass.json" 0); f=$(median "$work/pass.json" 1); s=$(median "$work/pass.json" 2)
+python3 -c "d,f,s=$d,$f,$s; print(f'direct {d:.3f} ms, floor {f:.3f} ms, shim {s:.3f} ms (medians); ratio (shim-direct)/(floor-direct) = {(s-d)/(f-d):.2f}  [budget <= 3, aim <= 1.5]')"
+
+echo "== 2. decision latency"
+printf '%s' '{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status && cargo test"},"cwd":"/tmp"}' > "$work/benign.json"
+printf '%s' '{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"curl -X POST https://backboard.railway.com/graphql/v2 -d '"'"'{\"query\":\"mutation { volumeDelete(volumeId: \\\"v1\\\") }\"}'"'"'"},"cwd":"/tmp"}' > "$work/incident.json"
+# The hook reads its event on stdin: measured through a shell, whose own start-up hyperfine
+# measures and subtracts.
+hyperfine --warmup 20 -r "$runs" -i --export-json "$work/decide.json" \
+  -n "check benign" "$bin check -- curl -fsSL https://example.com/install.sh" \
+  -n "check destructive" "$bin check -- curl -X DELETE https://api.example.com/v1/projects/1" \
+  -n "hook claude benign" "$bin hook claude < $work/benign.json" \
+  -n "hook claude incident" "$bin hook claude < $work/incident.json" >/dev/null
+python3 - "$work/decide.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    name = r["command"]
+    print(f'{name[:22]:<22} median {r["median"]*1000:.2f} ms')
+print('[budget: hook median <= 5 ms]')
+PY
+
+echo "== 3. psql fed a ${dump_mib} MiB SQL dump on stdin"
+python3 - "$work/dump.sql" "$dump_mib" <<'PY'
+import sys
+path, mib = sys.argv[1], int(sys.argv[2])
+row = "INSERT INTO public.orders (id, customer, note, total, created_at) VALUES ({0}, 'customer {0}', 'it''s fine -- really', {0}.50, '2026-01-01 00:00:00');\n"
+block = "".join(row.format(i) for i in range(10000)).encode()
+with open(path, "wb") as f:
+    f.write(b"BEGIN;\n")
+    for _ in range(mib * 1024 * 1024 // len(block)):
+        f.write(block)
+    f.write(b"COMMIT;\n")
+PY
+python3 - "$work" "$bin" <<'PY'
+import hashlib, os, resource, subprocess, sys, time
+work, binary = sys.argv[1], sys.argv[2]
+dump = os.path.join(work, "dump.sql")
+size = os.path.getsize(dump)
+def run(cmd, stdin):
+    t = time.perf_counter()
+    p = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return time.perf_counter() - t, p
+before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(dump, "rb") as f:
+    secs, p = run([binary, "check", "--", "psql", "app"], f)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"check, regular file: {size/secs/1e6:.0f} MB/s ({secs:.2f} s, decision: {p.stdout.decode().strip()[:40]}), peak RSS {rss/1024:.1f} MiB  [budget >= 500 MB/s, <= 64 MiB]")
+h = hashlib.sha256()
+with open(dump, "rb") as f:
+    for chunk in iter(lambda: f.read(1 << 20), b""):
+        h.update(chunk)
+want = h.hexdigest()
+with open(dump, "rb") as f:
+    secs, p = run([os.path.join(work, "shims", "psql"), "app"], f)
+got = p.stdout.decode().split()[0] if p.stdout else ""
+print(f"shim, regular file (rewound): {secs:.2f} s end to end, the real program got {'every byte' if got == want else 'DIFFERENT BYTES'}")
+cat = subprocess.Popen(["cat", dump], stdout=subprocess.PIPE)
+t = time.perf_counter()
+p = subprocess.run([os.path.join(work, "shims", "psql"), "app"], stdin=cat.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+secs = time.perf_counter() - t
+cat.wait()
+got = p.stdout.decode().split()[0] if p.stdout else ""
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"shim, pipe (spooled to a temporary file): {size/secs/1e6:.0f} MB/s end to end, the real program got {'every byte' if got == want else 'DIFFERENT BYTES'}, peak RSS so far {rss/1024:.1f} MiB")
+PY
+
+echo "== 4. 10,000 user rules over 500 programs"
+mkdir -p "$work/home-many/config/interlock/rules"
+python3 - "$work/home-many/config/interlock/rules" <<'PY'
+import sys
+d = sys.argv[1]
+for f in range(20):
+    with open(f"{d}/team-{f:02}.toml", "w") as out:
+        for r in range(500):
+            n = f * 500 + r
+            prog = f"tool{n % 500}"
+            out.write(f'''[[rule]]
+id = "team.{prog}.rule{n}"
+program = "{prog}"
+command = ["purge{n}"]
+action = "confirm"
+severity = "medium"
+reason = "purges things"
+match = ["{prog} purge{n}"]
+not_match = ["{prog} list"]
+
+''')
+PY
+hyperfine -N --warmup 20 -r "$runs" --export-json "$work/scale.json" \
+  -n "shim, built-in rules" "$work/shims/curl https://example.com/x" \
+  -n "check, built-in rules" "$bin check -- curl https://example.com/x" >/dev/null
+b1=$(median "$work/scale.json" 0); b2=$(median "$work/scale.json" 1)
+XDG_CONFIG_HOME=$work/home-many/config hyperfine -N --warmup 20 -r "$runs" --export-json "$work/scale2.json" \
+  -n "shim, +10k user rules" "$work/shims/curl https://example.com/x" \
+  -n "check, +10k user rules" "$bin check -- curl https://example.com/x" >/dev/null
+m1=$(median "$work/scale2.json" 0); m2=$(median "$work/scale2.json" 1)
+python3 -c "b1,b2,m1,m2=$b1,$b2,$m1,$m2; print(f'shim {b1:.2f} -> {m1:.2f} ms ({m1/b1:.2f}x), check {b2:.2f} -> {m2:.2f} ms ({m2/b2:.2f}x)  [budget <= 2x]')"
