@@ -226,13 +226,16 @@ fn pg_bin(name: &str) -> PathBuf {
 
 /// Run `program` as the `postgres` user when we are root (PostgreSQL refuses to run as root).
 fn as_postgres(program: &Path) -> Command {
-    if nix::unistd::getuid().is_root() {
+    let mut c = if nix::unistd::getuid().is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(program);
         c
     } else {
         Command::new(program)
-    }
+    };
+    // The postgres user may not be allowed into the checkout; the temp dir is open to it.
+    c.current_dir(std::env::temp_dir());
+    c
 }
 
 fn postgres() -> &'static Postgres {

@@ -463,20 +463,21 @@ impl Scanner {
 
     fn first_word_done(&mut self) {
         self.first_done = true;
-        let word = String::from_utf8_lossy(&self.first).into_owned();
-        if self.dialect == Dialect::MySql && word == "SOURCE" {
+        // Compared as bytes: this runs once per statement, millions of times in a dump.
+        let word: &[u8] = &self.first;
+        if self.dialect == Dialect::MySql && word == b"SOURCE" {
             // `source file` is a client command to the end of the line.
             self.text.clear();
             self.text.extend_from_slice(b"source ");
             self.state = State::Meta;
             return;
         }
-        if self.dialect == Dialect::MySql && word == "DELIMITER" {
+        if self.dialect == Dialect::MySql && word == b"DELIMITER" {
             self.text.clear();
             self.state = State::Meta;
             return;
         }
-        self.keep = CANDIDATES.contains(&word.as_str());
+        self.keep = CANDIDATES.iter().any(|c| c.as_bytes() == word);
         if !self.keep {
             self.text.clear();
         }

@@ -105,7 +105,8 @@ fn reasons(j: &Judgement) -> String {
 }
 
 const AGENT_STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing (another tool, a direct API call, a different token). Stop and ask the user: tell them what you wanted to run and why.";
-const USER_HOW: &str = "If it is intended, run it yourself in your own terminal, where interlock will ask you to confirm it (or approve the agent's blocked call with the `interlock approve CODE` it reports).";
+const USER_HOW: &str =
+    "If it is intended, run it yourself in your own terminal, where interlock will ask you to confirm it.";
 
 fn render(agent: Agent, j: &Judgement) -> Reply {
     let why = reasons(j);
