@@ -86,35 +86,34 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
         Target::Claude => {
             let file = base(opts.project, ".claude")?.join("settings.json");
             let mut v = read_json(&file)?;
+            toggle_hook(
+                &mut v,
+                &["hooks", "PreToolUse"],
+                json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]}),
+                &command,
+                opts.remove,
+            );
             if opts.remove {
-                remove_hook_groups(&mut v, &["hooks", "PreToolUse"]);
-                remove_env_path(&mut v, &shims);
+                remove_env_path(&mut v, &shims)
             } else {
-                add_hook_group(
-                    &mut v,
-                    &["hooks", "PreToolUse"],
-                    json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]}),
-                    &command,
-                );
-                add_env_path(&mut v, &shims);
+                add_env_path(&mut v, &shims)
             }
             changes.push((file, pretty(&v)?));
         }
         Target::Cursor => {
             let file = base(opts.project, ".cursor")?.join("hooks.json");
             let mut v = read_json(&file)?;
-            if opts.remove {
-                remove_hook_groups(&mut v, &["hooks", "beforeShellExecution"]);
-            } else {
-                if let Some(obj) = v.as_object_mut() {
-                    obj.entry("version").or_insert(json!(1));
-                }
-                add_hook_group(
-                    &mut v,
-                    &["hooks", "beforeShellExecution"],
-                    json!({"command": command, "failClosed": true}),
-                    &command,
-                );
+            toggle_hook(
+                &mut v,
+                &["hooks", "beforeShellExecution"],
+                json!({"command": command, "failClosed": true}),
+                &command,
+                opts.remove,
+            );
+            if !opts.remove
+                && let Some(obj) = v.as_object_mut()
+            {
+                obj.entry("version").or_insert(json!(1));
             }
             changes.push((file, pretty(&v)?));
             changes.push(zshenv_change(&shims, "CURSOR_AGENT", target, opts.remove)?);
@@ -123,32 +122,26 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             let dir = base(opts.project, ".codex")?;
             let file = dir.join("hooks.json");
             let mut v = read_json(&file)?;
-            if opts.remove {
-                remove_hook_groups(&mut v, &["hooks", "PreToolUse"]);
-            } else {
-                add_hook_group(
-                    &mut v,
-                    &["hooks", "PreToolUse"],
-                    json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]}),
-                    &command,
-                );
-            }
+            toggle_hook(
+                &mut v,
+                &["hooks", "PreToolUse"],
+                json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]}),
+                &command,
+                opts.remove,
+            );
             changes.push((file, pretty(&v)?));
             changes.push(codex_config_change(&dir.join("config.toml"), &shims, opts.remove)?);
         }
         Target::Gemini => {
             let file = base(opts.project, ".gemini")?.join("settings.json");
             let mut v = read_json(&file)?;
-            if opts.remove {
-                remove_hook_groups(&mut v, &["hooks", "BeforeTool"]);
-            } else {
-                add_hook_group(
-                    &mut v,
-                    &["hooks", "BeforeTool"],
-                    json!({"matcher": "run_shell_command", "hooks": [{"name": "interlock", "type": "command", "command": command}]}),
-                    &command,
-                );
-            }
+            toggle_hook(
+                &mut v,
+                &["hooks", "BeforeTool"],
+                json!({"matcher": "run_shell_command", "hooks": [{"name": "interlock", "type": "command", "command": command}]}),
+                &command,
+                opts.remove,
+            );
             changes.push((file, pretty(&v)?));
             changes.push(zshenv_change(&shims, "GEMINI_CLI", target, opts.remove)?);
         }
@@ -215,6 +208,11 @@ fn array_at<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Vec<Value>> {
 
 fn mentions_interlock_hook(v: &Value) -> bool {
     v.to_string().contains("interlock") && v.to_string().contains(" hook ")
+}
+
+/// Add interlock's hook `group` at `path`, or take every interlock registration out.
+fn toggle_hook(v: &mut Value, path: &[&str], group: Value, command: &str, remove: bool) {
+    if remove { remove_hook_groups(v, path) } else { add_hook_group(v, path, group, command) }
 }
 
 fn add_hook_group(v: &mut Value, path: &[&str], group: Value, command: &str) {
