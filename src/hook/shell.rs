@@ -319,6 +319,12 @@ impl Walker<'_> {
                     Some(skip_options(rest, &[]))
                 }
                 "builtin" | "nohup" | "time" | "exec" | "caffeinate" | "chronic" => Some(skip_options(rest, &["-a"])),
+                // Package runners run the named tool: `npx prisma migrate reset`.
+                "npx" | "bunx" => Some(skip_options(rest, &["-p", "--package", "-c", "--call"])),
+                "pnpm" | "yarn" if matches!(rest.first().map(String::as_str), Some("dlx" | "exec")) => {
+                    Some(skip_options(&rest[1..], &[]))
+                }
+                "bundle" if rest.first().is_some_and(|r| r == "exec") => Some(skip_options(&rest[1..], &[])),
                 "nice" => Some(skip_options(rest, &["-n", "--adjustment"])),
                 "stdbuf" => Some(skip_options(rest, &["-i", "-o", "-e", "--input", "--output", "--error"])),
                 "timeout" => {
@@ -651,6 +657,8 @@ mod tests {
             );
         }
         assert!(argvs("command -v psql").is_empty());
+        assert_eq!(argvs("npx -y prisma migrate reset --force")[0], ["prisma", "migrate", "reset", "--force"]);
+        assert_eq!(argvs("bundle exec rails db:drop")[0], ["rails", "db:drop"]);
     }
 
     #[test]
