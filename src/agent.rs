@@ -56,7 +56,7 @@ fn ancestry() -> Option<String> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
         // `pid (comm) state ppid …`; comm may contain spaces and parentheses.
         let open = stat.find('(')?;
-        let close = stat.rfind(')')?;
+        let close = stat.rfind(')').filter(|c| *c > open)?;
         let comm = &stat[open + 1..close];
         if let Some((_, name)) = AGENT_PROGRAMS.iter().find(|(p, _)| *p == comm) {
             return Some(format!("{name} (process {pid}, `{comm}`, is an ancestor)"));
