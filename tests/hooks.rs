@@ -109,6 +109,23 @@ fn confirm_becomes_deny_with_two_messages_for_cursor_and_gemini() {
 }
 
 #[test]
+fn script_files_run_by_a_shell_are_read() {
+    let s = Sandbox::new();
+    std::fs::write(s.path("work/deploy.sh"), "#!/bin/sh\nset -e\ngit pull\nterraform destroy -auto-approve\n")
+        .expect("write");
+    std::fs::write(s.path("work/build.sh"), "#!/bin/sh\ncargo build --release\n").expect("write");
+    let decision = |cmd: &str| {
+        let event = serde_json::json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": cmd}, "cwd": s.path("work")});
+        reply(&hook(&s, "claude", event.to_string().as_bytes()))["hookSpecificOutput"]["permissionDecision"].clone()
+    };
+    assert_eq!(decision("bash deploy.sh"), "ask");
+    assert_eq!(decision("sh ./build.sh"), "allow");
+    assert_eq!(decision("bash missing.sh"), "ask");
+    assert_eq!(decision("./deploy.sh"), "ask");
+    assert_eq!(decision("./build.sh && ls"), "allow");
+}
+
+#[test]
 fn heredocs_and_redirects_use_the_hook_cwd() {
     let s = Sandbox::new();
     std::fs::write(s.path("work/drop.sql"), "DROP TABLE users;\n").expect("write");
