@@ -43,6 +43,19 @@ pub struct Compiled {
     argv: Lazy,
 }
 
+/// Compile `pattern` once per process: rules of one program often share a pattern (the same
+/// host, the same not-localhost test), and a `Regex` clone shares its compiled program.
+fn shared(pattern: &str) -> Result<Regex, String> {
+    static CACHE: std::sync::Mutex<Vec<(String, Regex)>> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, re)) = cache.iter().find(|(p, _)| p == pattern) {
+        return Ok(re.clone());
+    }
+    let re = Regex::new(pattern).map_err(|e| e.to_string())?;
+    cache.push((pattern.to_string(), re.clone()));
+    Ok(re)
+}
+
 /// One optional regex, compiled on first use.
 #[derive(Debug)]
 struct Lazy {
@@ -64,7 +77,7 @@ impl Lazy {
     fn get(&self) -> Option<&Regex> {
         let pattern = self.pattern.as_deref()?;
         self.cell
-            .get_or_init(|| Regex::new(pattern).map_err(|e| CompileError { field: self.field, message: e.to_string() }))
+            .get_or_init(|| shared(pattern).map_err(|message| CompileError { field: self.field, message }))
             .as_ref()
             .ok()
     }
