@@ -74,6 +74,7 @@ fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin:
         eprintln!("interlock: {}: an argument contains a NUL byte", real.display());
         return ExitCode::from(exit::ERROR);
     };
+    restore_signal_dispositions();
     let Err(err) = nix::unistd::execve(&path, &args, &env);
     if err == nix::errno::Errno::ENOEXEC {
         // execvp runs a file without a `#!` line with the shell; so do we.
@@ -85,6 +86,14 @@ fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin:
     }
     eprintln!("interlock: {}: {}", real.display(), err.desc());
     ExitCode::from(if err == nix::errno::Errno::ENOENT { 127 } else { 126 })
+}
+
+/// Undo what the Rust runtime did at start-up: it ignores SIGPIPE, and `execve` keeps
+/// ignored signals ignored. The real program must start as it would have without us.
+pub fn restore_signal_dispositions() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    // SAFETY: installing the default disposition runs no handler code.
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
 }
 
 fn cstring(bytes: &[u8]) -> Option<CString> {

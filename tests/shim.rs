@@ -118,6 +118,19 @@ fn same_pid_proves_exec() {
     assert_eq!(s.recorded_pid(), pid);
 }
 
+/// Regression: the Rust runtime ignores SIGPIPE and execve keeps it ignored, so the real
+/// program used to start with SIGPIPE ignored (`psql … | head` would not end on EPIPE).
+#[test]
+fn signal_dispositions_are_the_same_as_a_direct_run() {
+    let s = Sandbox::new();
+    s.shim("railway");
+    let script = s.script("real", "railway", "#!/bin/sh\ngrep -E '^Sig(Ign|Blk)' /proc/$$/status\n");
+    let direct = s.cmd(&script, &[]).output().expect("direct");
+    let through = s.cmd("railway", &["shims", "real"]).output().expect("shim");
+    assert!(through.status.success(), "{}", stderr(&through));
+    assert_eq!(stdout(&through), stdout(&direct));
+}
+
 #[test]
 fn exit_codes_are_the_programs_own() {
     let s = Sandbox::new();
