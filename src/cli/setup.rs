@@ -86,13 +86,7 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
         Target::Claude => {
             let file = base(opts.project, ".claude")?.join("settings.json");
             let mut v = read_json(&file)?;
-            toggle_hook(
-                &mut v,
-                &["hooks", "PreToolUse"],
-                json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]}),
-                &command,
-                opts.remove,
-            );
+            toggle_pretooluse(&mut v, &command, opts.remove);
             if opts.remove {
                 remove_env_path(&mut v, &shims)
             } else {
@@ -122,13 +116,7 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             let dir = base(opts.project, ".codex")?;
             let file = dir.join("hooks.json");
             let mut v = read_json(&file)?;
-            toggle_hook(
-                &mut v,
-                &["hooks", "PreToolUse"],
-                json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]}),
-                &command,
-                opts.remove,
-            );
+            toggle_pretooluse(&mut v, &command, opts.remove);
             changes.push((file, pretty(&v)?));
             changes.push(codex_config_change(&dir.join("config.toml"), &shims, opts.remove)?);
         }
@@ -208,6 +196,12 @@ fn array_at<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Vec<Value>> {
 
 fn mentions_interlock_hook(v: &Value) -> bool {
     v.to_string().contains("interlock") && v.to_string().contains(" hook ")
+}
+
+/// Claude Code's PreToolUse registration, which Codex reads in the same format.
+fn toggle_pretooluse(v: &mut Value, command: &str, remove: bool) {
+    let group = json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]});
+    toggle_hook(v, &["hooks", "PreToolUse"], group, command, remove);
 }
 
 /// Add interlock's hook `group` at `path`, or take every interlock registration out.
