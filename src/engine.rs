@@ -65,16 +65,22 @@ pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> 
         matches.retain(|m| m.action == Decision::Deny);
     }
     if !facts.unknown.is_empty() {
-        matches.push(Match {
-            rule: CANNOT_SEE.into(),
-            action: Decision::Confirm,
-            severity: if production.is_some() { Severity::Critical } else { Severity::High },
-            reason: format!("interlock cannot see what this call will do: {}", facts.unknown.join("; ")),
-            what: None,
-            object: None,
-        });
+        let severity = if production.is_some() { Severity::Critical } else { Severity::High };
+        matches.push(cannot_see(&facts.unknown.join("; "), severity));
     }
     Verdict::from_matches(matches)
+}
+
+/// The one match for "interlock cannot see what this will do": ask a human.
+pub fn cannot_see(what: &str, severity: Severity) -> Match {
+    Match {
+        rule: CANNOT_SEE.into(),
+        action: Decision::Confirm,
+        severity,
+        reason: format!("interlock cannot see what this command will do: {what}"),
+        what: None,
+        object: None,
+    }
 }
 
 /// Loosening rules that would allow this call but are not in force, for the human to see.

@@ -3,7 +3,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use common::*;
 
@@ -31,8 +31,20 @@ fn claude_event(command: &str) -> Vec<u8> {
 
 const INCIDENT: &str = r#"curl -X POST https://backboard.railway.com/graphql/v2 -H "Authorization: Bearer sk_live_abcdefghijklmnop" -d '{"query":"mutation { volumeDelete(volumeId: \"3d2c\") }"}'"#;
 
+/// The hook's answer: one JSON object, or `null` for the silence that means "no objection".
 fn reply(out: &Output) -> serde_json::Value {
+    if out.stdout.is_empty() && out.status.code() == Some(0) {
+        return serde_json::Value::Null;
+    }
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("one JSON object ({e}): {}", stdout(out)))
+}
+
+/// Claude Code's decision: `allow`/`ask`/`deny`, or `none` when the hook said nothing.
+fn claude_decision(out: &Output) -> String {
+    match reply(out) {
+        serde_json::Value::Null => "none".into(),
+        v => v["hookSpecificOutput"]["permissionDecision"].as_str().unwrap_or("?").into(),
+    }
 }
 
 #[test]
@@ -62,9 +74,10 @@ fn golden_replies() {
 #[test]
 fn claude_contract() {
     let s = Sandbox::new();
-    let decision =
-        |cmd: &str| reply(&hook(&s, "claude", &claude_event(cmd)))["hookSpecificOutput"]["permissionDecision"].clone();
-    assert_eq!(decision("ls -la"), "allow");
+    let decision = |cmd: &str| claude_decision(&hook(&s, "claude", &claude_event(cmd)));
+    // No objection is silence: an explicit `allow` would switch Claude Code's own checks off.
+    assert_eq!(decision("ls -la"), "none");
+    assert_eq!(decision("echo hi > /etc/elsewhere"), "none");
     assert_eq!(decision(INCIDENT), "ask");
     assert_eq!(decision("/usr/bin/psql -c 'DROP TABLE users'"), "ask");
     assert_eq!(decision("$(echo rm) -rf /"), "ask");
@@ -116,13 +129,13 @@ fn script_files_run_by_a_shell_are_read() {
     std::fs::write(s.path("work/build.sh"), "#!/bin/sh\ncargo build --release\n").expect("write");
     let decision = |cmd: &str| {
         let event = serde_json::json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": cmd}, "cwd": s.path("work")});
-        reply(&hook(&s, "claude", event.to_string().as_bytes()))["hookSpecificOutput"]["permissionDecision"].clone()
+        claude_decision(&hook(&s, "claude", event.to_string().as_bytes()))
     };
     assert_eq!(decision("bash deploy.sh"), "ask");
-    assert_eq!(decision("sh ./build.sh"), "allow");
+    assert_eq!(decision("sh ./build.sh"), "none");
     assert_eq!(decision("bash missing.sh"), "ask");
     assert_eq!(decision("./deploy.sh"), "ask");
-    assert_eq!(decision("./build.sh && ls"), "allow");
+    assert_eq!(decision("./build.sh && ls"), "none");
 }
 
 #[test]
@@ -130,14 +143,66 @@ fn heredocs_and_redirects_use_the_hook_cwd() {
     let s = Sandbox::new();
     std::fs::write(s.path("work/drop.sql"), "DROP TABLE users;\n").expect("write");
     let event = serde_json::json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "psql app < drop.sql"}, "cwd": s.path("work")});
-    let v = reply(&hook(&s, "claude", event.to_string().as_bytes()));
-    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "ask", "{v}");
+    assert_eq!(claude_decision(&hook(&s, "claude", event.to_string().as_bytes())), "ask");
     std::fs::write(s.path("work/select.sql"), "SELECT 1;\n").expect("write");
     let event = serde_json::json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "psql app < select.sql"}, "cwd": s.path("work")});
-    assert_eq!(
-        reply(&hook(&s, "claude", event.to_string().as_bytes()))["hookSpecificOutput"]["permissionDecision"],
-        "allow"
-    );
+    assert_eq!(claude_decision(&hook(&s, "claude", event.to_string().as_bytes())), "none");
+}
+
+/// Regression (issue 11): hostile input crashed the hook (stack overflow, exit 134) or hung
+/// it past the agent's timeout — both of which the agent treats as "no objection".
+#[test]
+fn hostile_input_never_crashes_or_hangs() {
+    let s = Sandbox::new();
+    let fifo = s.path("work/fifo.sql");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    let nested = |open: &str, close: &str| format!("echo {}x{}", open.repeat(5000), close.repeat(5000));
+    let cases = [
+        nested("$(", ")"),
+        nested("(", ")"),
+        nested("`echo ", "`"),
+        format!("{}ls; {}", "if true; then ".repeat(4000), "fi; ".repeat(4000)),
+        format!("{}psql -c 'DROP TABLE users'", "{ ".repeat(4000)),
+        "psql -f /dev/zero".into(),
+        "mysql < /dev/zero".into(),
+        "psql -f /dev/stdin".into(),
+        format!("psql -f {}", fifo.display()),
+        format!("bash {}", fifo.display()),
+        format!("sqlite3 db < {}", fifo.display()),
+        "psql -f /proc/self/environ".into(),
+        "ls; ".repeat(3 << 20),
+    ];
+    for cmd in &cases {
+        let event = serde_json::json!({"tool_input": {"command": cmd}, "cwd": s.path("work")});
+        let started = std::time::Instant::now();
+        let out = hook(&s, "claude", event.to_string().as_bytes());
+        let took = started.elapsed();
+        let d = claude_decision(&out);
+        assert!(d == "ask" || d == "deny", "{}…: {d} {:?}", &cmd[..40.min(cmd.len())], out.status);
+        assert!(took < std::time::Duration::from_secs(5), "{}…: took {took:?}", &cmd[..40.min(cmd.len())]);
+    }
+}
+
+/// An event that never ends (a writer that keeps the pipe open) is refused within the budget.
+#[test]
+fn endless_input_is_refused_in_time() {
+    let s = Sandbox::new();
+    let mut child = s
+        .cmd(BIN, &[])
+        .args(["hook", "claude"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"{\"tool_input\": {\"command\": \"ls").expect("write");
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    drop(stdin);
+    assert!(started.elapsed() < std::time::Duration::from_secs(6), "took {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(claude_decision(&out), "deny");
 }
 
 fn read(path: &std::path::Path) -> serde_json::Value {

@@ -6,7 +6,6 @@
 //! streaming, so a multi-gigabyte dump is read with bounded memory. Connection targets come
 //! from argv, conninfo strings, URIs and the environment.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -39,7 +38,7 @@ fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, fa
             Source::File(name) => {
                 let path = inv.resolve_path(&name);
                 let base = path.parent().map(Path::to_path_buf).unwrap_or_else(|| inv.cwd.clone());
-                match scan_file(&path, dialect) {
+                match scan_file(&path, inv.file_limit, dialect) {
                     Ok(s) => (s, base),
                     Err(e) => {
                         facts.unknown.push(e);
@@ -61,17 +60,10 @@ fn scan_stdin(inv: &mut Invocation, dialect: Dialect, facts: &mut Facts) -> Scri
     scanner.finish()
 }
 
-fn scan_file(path: &Path, dialect: Dialect) -> Result<Script, String> {
-    let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn scan_file(path: &Path, limit: u64, dialect: Dialect) -> Result<Script, String> {
     let mut scanner = Scanner::new(dialect);
-    let mut buf = vec![0u8; 256 << 10];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if n == 0 {
-            return Ok(scanner.finish());
-        }
-        scanner.feed(&buf[..n]);
-    }
+    input::stream_file(path, limit, &mut |chunk| scanner.feed(chunk))?;
+    Ok(scanner.finish())
 }
 
 /// Record a script's findings and follow its includes.
@@ -95,7 +87,7 @@ fn absorb(inv: &mut Invocation, dialect: Dialect, script: Script, base: &Path, d
                     continue;
                 }
                 let full: PathBuf = if relative { base.join(&path) } else { inv.resolve_path(&path) };
-                match scan_file(&full, dialect) {
+                match scan_file(&full, inv.file_limit, dialect) {
                     Ok(s) => {
                         let next_base = full.parent().map(Path::to_path_buf).unwrap_or_else(|| base.to_path_buf());
                         absorb(inv, dialect, s, &next_base, depth + 1, facts);

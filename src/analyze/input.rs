@@ -5,12 +5,83 @@
 //! `ANALYZE_LIMIT` bytes are kept for analyzers that need the whole text (a request body);
 //! streaming analyzers (SQL dumps) see everything in chunks with bounded memory.
 
+use std::fs::File;
 use std::io::Read;
+use std::path::Path;
 
 use crate::invocation::{Invocation, Stdin};
 
 /// Bytes of a body or file kept for whole-text analysis.
 pub const ANALYZE_LIMIT: usize = 16 << 20;
+
+/// Open `path` for analysis — only if it is a regular file whose content is data at rest.
+///
+/// A FIFO, socket or device (`/dev/zero`, `<(…)`'s `/dev/fd/63`) would block, never end, or
+/// lose its bytes to interlock instead of the real program; files under `/proc` and `/sys`
+/// are generated on read and may never end. Each is "cannot see". The file is opened
+/// non-blocking, so even opening a FIFO with no writer returns at once.
+pub fn open_regular(path: &Path) -> Result<File, String> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let meta = f.metadata().map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let kind = meta.file_type();
+    let not_data = if kind.is_fifo() {
+        Some("a pipe (FIFO)")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else if kind.is_char_device() || kind.is_block_device() {
+        Some("a device")
+    } else if !kind.is_file() {
+        Some("not a regular file")
+    } else if generated_on_read(&f) {
+        Some("a file the kernel generates on read")
+    } else {
+        None
+    };
+    match not_data {
+        Some(what) => Err(format!("cannot read {} in advance: it is {what}", path.display())),
+        None => Ok(f),
+    }
+}
+
+/// Whether `f` lives on procfs or sysfs.
+#[cfg(target_os = "linux")]
+fn generated_on_read(f: &File) -> bool {
+    use nix::sys::statfs::{PROC_SUPER_MAGIC, SYSFS_MAGIC, fstatfs};
+    fstatfs(f).is_ok_and(|s| s.filesystem_type() == PROC_SUPER_MAGIC || s.filesystem_type() == SYSFS_MAGIC)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn generated_on_read(_: &File) -> bool {
+    false
+}
+
+/// Stream a regular file at `path` to `sink`, reading at most `limit` bytes: a longer file
+/// is an error ("too large to read in advance").
+pub fn stream_file(path: &Path, limit: u64, sink: &mut dyn FnMut(&[u8])) -> Result<(), String> {
+    let mut f = open_regular(path)?;
+    let mut buf = vec![0u8; 256 << 10];
+    let mut seen: u64 = 0;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if n == 0 {
+            return Ok(());
+        }
+        seen += n as u64;
+        if seen > limit {
+            return Err(format!(
+                "{} is larger than interlock reads in advance here ({} MiB)",
+                path.display(),
+                limit >> 20
+            ));
+        }
+        sink(&buf[..n]);
+    }
+}
 
 /// Text read for analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +94,7 @@ pub struct Text {
 /// A file named in the arguments (`@body.json`, `-f drop.sql`), up to `ANALYZE_LIMIT`.
 pub fn file(inv: &Invocation, name: &str) -> Result<Text, String> {
     let path = inv.resolve_path(name);
-    let f = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let f = open_regular(&path)?;
     let mut buf = Vec::new();
     f.take(ANALYZE_LIMIT as u64 + 1)
         .read_to_end(&mut buf)
@@ -44,15 +115,7 @@ pub fn stream_stdin(inv: &mut Invocation, sink: &mut dyn FnMut(&[u8])) -> Result
         }
         Stdin::File(p) => {
             let path = if p.is_absolute() { p.clone() } else { inv.cwd.join(&*p) };
-            let mut f = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let mut buf = vec![0u8; 256 << 10];
-            loop {
-                let n = f.read(&mut buf).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                if n == 0 {
-                    return Ok(true);
-                }
-                sink(&buf[..n]);
-            }
+            stream_file(&path, inv.file_limit, sink).map(|()| true)
         }
         Stdin::Process(spool) => {
             spool.stream(sink).map(|_| true).map_err(|e| format!("cannot read standard input: {e}"))

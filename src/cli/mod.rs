@@ -155,15 +155,7 @@ enum RulesAction {
 
 /// `interlock hook AGENT`: never fails open, whatever arrives on stdin.
 fn hook(agent: crate::hook::protocol::Agent) -> u8 {
-    use std::io::{Read, Write};
-    let mut input = Vec::new();
-    let reply = match std::io::stdin().take(16 << 20).read_to_end(&mut input) {
-        Ok(_) => crate::hook::protocol::answer(agent, &input),
-        Err(e) => crate::hook::protocol::refusal(agent, &format!("cannot read the hook input: {e}")),
-    };
-    let _ = std::io::stdout().write_all(reply.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(reply.stderr.as_bytes());
-    reply.exit
+    crate::hook::protocol::serve(agent, std::io::stdin(), crate::hook::protocol::BUDGET)
 }
 
 /// Run the CLI with `argv` (argv[0] included).

@@ -27,19 +27,37 @@ pub struct Judgement {
 const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", "mksh"];
 /// How many script files one judgement follows.
 const MAX_SCRIPTS: usize = 8;
+/// The longest command string judged; a longer one is "cannot see" (a hook must answer in
+/// time, and no one reviews a megabyte of shell).
+pub const MAX_COMMAND: usize = 1 << 20;
+/// The most bytes of one file a hook reads (a script run by the command, SQL named with
+/// `-f` or `< file`); a longer file is "cannot see".
+pub const FILE_LIMIT: u64 = 64 << 20;
 
-/// Whether `path` is a file whose `#!` line names a shell.
+/// Whether `path` is a regular file whose `#!` line names a shell.
 fn is_shell_script(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 128];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let n = crate::analyze::input::open_regular(path).ok().and_then(|mut f| f.read(&mut head).ok()).unwrap_or(0);
     let line = String::from_utf8_lossy(&head[..n]);
     let first = line.lines().next().unwrap_or("");
     first.starts_with("#!") && SHELLS.iter().any(|sh| first.split(['/', ' ']).any(|w| w == *sh))
 }
 
+/// A script file the command runs, as text: regular files only, up to `FILE_LIMIT`.
+fn read_script(path: &Path) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    crate::analyze::input::stream_file(path, FILE_LIMIT, &mut |chunk| bytes.extend_from_slice(chunk))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Judge a shell command line run in `cwd`.
 pub fn judge(command: &str, cwd: &Path) -> Judgement {
+    if command.len() > MAX_COMMAND {
+        let what = format!("the command is {} KiB long, more than interlock reads", command.len() >> 10);
+        let m = engine::cannot_see(&what, Severity::High);
+        return Judgement { verdict: Verdict::from_matches(vec![m]), notes: Vec::new() };
+    }
     let mut script = shell::parse(command);
     // `bash deploy.sh`: the commands in the file run too. Read it (relative to the hook's
     // cwd) and judge them with the rest; a file that cannot be read is "cannot see".
@@ -57,32 +75,39 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
         };
         if let Some(path) = file {
             followed += 1;
-            match std::fs::read_to_string(&path) {
-                Ok(text) if followed <= MAX_SCRIPTS => {
-                    let inner = shell::parse(&text);
-                    script.unknown.extend(inner.unknown);
-                    script.commands.extend(inner.commands);
+            if followed > MAX_SCRIPTS {
+                script.unknown.push("scripts run other scripts too deeply to follow".into());
+            } else {
+                match read_script(&path) {
+                    Ok(text) if text.len() <= MAX_COMMAND => {
+                        let inner = shell::parse(&text);
+                        script.unknown.extend(inner.unknown);
+                        script.commands.extend(inner.commands);
+                    }
+                    Ok(_) => script.unknown.push(format!("the script {} is too long to follow", path.display())),
+                    Err(e) => script.unknown.push(format!("the script it runs cannot be read ({e})")),
                 }
-                Ok(_) => script.unknown.push("scripts run other scripts too deeply to follow".into()),
-                Err(e) => script.unknown.push(format!("the script {} cannot be read ({e})", path.display())),
             }
         }
         i += 1;
     }
     let mut matches: Vec<Match> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    script.unknown.retain(|u| seen.insert(u.clone()));
     for u in &script.unknown {
-        matches.push(Match {
-            rule: engine::CANNOT_SEE.into(),
-            action: Decision::Confirm,
-            severity: Severity::High,
-            reason: format!("interlock cannot see what this command will do: {u}"),
-            what: None,
-            object: None,
-        });
+        matches.push(engine::cannot_see(u, Severity::High));
     }
+    let base_env = Env::from_process();
+    // One rule set per program name, however often the string runs it.
+    let mut rule_sets: std::collections::HashMap<String, RuleSet> = std::collections::HashMap::new();
     for cmd in script.commands {
-        let mut env = Env::from_process();
+        let program = crate::invocation::program_name(std::ffi::OsStr::new(&cmd.argv[0]));
+        let rules = rule_sets.entry(program.clone()).or_insert_with(|| RuleSet::for_program(&program));
+        if rules.rules.is_empty() {
+            continue;
+        }
+        let mut env = base_env.clone();
         for (k, v) in &cmd.env {
             env.set(k, v);
         }
@@ -95,11 +120,8 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
         let argv = cmd.argv.iter().map(Into::into).collect();
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), env, stdin);
         inv.notes = cmd.notes;
-        let rules = RuleSet::for_program(&inv.program);
-        if rules.rules.is_empty() {
-            continue;
-        }
-        let eval = engine::evaluate(&mut inv, &rules);
+        inv.file_limit = FILE_LIMIT;
+        let eval = engine::evaluate(&mut inv, rules);
         if eval.verdict.decision != Decision::Allow {
             for n in eval.facts.notes {
                 if !notes.contains(&n) {

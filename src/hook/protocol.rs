@@ -1,14 +1,22 @@
 //! The four agents' hook protocols: reading their event, writing their answer.
 //!
+//! No objection is silence wherever the protocol allows it: Claude Code and Codex get an empty
+//! answer (an explicit `allow` would switch Claude Code's own permission checks off, and Codex
+//! reports it as a failed hook), Gemini CLI gets `{}`; Cursor, which refuses a
+//! `failClosed` hook that prints nothing, gets `{"permission":"allow"}`.
 //! Claude Code: `ask` hands a confirm to Claude Code's own prompt (which the model cannot
 //! answer); `deny` refuses. Codex uses Claude Code's format but enforces only `deny`, and
 //! Cursor's `ask` is ignored in some run modes; Gemini CLI has no `ask`: for those three a
 //! confirm becomes `deny`, with one message telling the human how to run it and one telling
 //! the agent to stop. Every failure — unreadable input, bad JSON, an unknown event, a
 //! missing command, a panic — answers with a refusal and exit status 2, which each of these
-//! agents treats as blocking.
+//! agents treats as blocking. `serve` adds a wall-clock budget: whatever the input, an answer
+//! is on stdout before `BUDGET` has passed, because an agent treats a hook that hangs past its
+//! timeout — or crashes — as no objection.
 
 use std::path::PathBuf;
+
+use std::io::Read as _;
 
 use serde_json::{Value, json};
 
@@ -31,6 +39,55 @@ pub struct Reply {
     pub stdout: String,
     pub stderr: String,
     pub exit: u8,
+}
+
+/// How long the hook may take before it refuses (exit 2). Setup gives each agent a longer
+/// timeout than this, so the refusal always arrives before the agent gives up on the hook.
+pub const BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
+/// The most hook input read; a longer event is refused.
+const MAX_INPUT: u64 = 16 << 20;
+/// Stack for the thread that judges: recursion is capped, this is the margin on top.
+const JUDGE_STACK: usize = 64 << 20;
+
+/// Read one event from `input`, answer it, and print the answer — within `budget`, on a
+/// separate thread with a large stack, so neither a hang nor an overflow reaches the agent as
+/// silence. Returns the exit status.
+pub fn serve<R: std::io::Read + Send + 'static>(agent: Agent, input: R, budget: std::time::Duration) -> u8 {
+    use std::sync::mpsc;
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::Builder::new().stack_size(JUDGE_STACK).spawn(move || {
+        let mut bytes = Vec::new();
+        let reply = match std::io::Read::take(input, MAX_INPUT + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > MAX_INPUT => refusal(agent, "the hook input is larger than 16 MiB"),
+            Ok(_) => answer(agent, &bytes),
+            Err(e) => refusal(agent, &format!("cannot read the hook input: {e}")),
+        };
+        let _ = tx.send(reply);
+    });
+    let reply = match worker {
+        Ok(_) => match rx.recv_timeout(budget) {
+            Ok(reply) => reply,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                refusal(agent, &format!("checking it took longer than {} s", budget.as_secs_f32()))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                refusal(agent, "an internal error occurred while checking the command")
+            }
+        },
+        Err(e) => refusal(agent, &format!("cannot start the checker ({e})")),
+    };
+    // Only this thread prints; a worker still stuck in a read ends with the process.
+    emit(&reply)
+}
+
+/// Print a reply; its exit status.
+fn emit(reply: &Reply) -> u8 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(reply.stdout.as_bytes());
+    let _ = out.flush();
+    let _ = std::io::stderr().write_all(reply.stderr.as_bytes());
+    reply.exit
 }
 
 /// Answer one hook event. Never panics, never allows what it could not read.
@@ -92,8 +149,13 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
 
 /// Why, in one paragraph, redacted.
 fn reasons(j: &Judgement) -> String {
+    /// Reasons listed; the rest are counted (hostile input can produce thousands).
+    const SHOWN: usize = 6;
     let mut parts: Vec<String> = Vec::new();
-    for m in &j.verdict.matches {
+    if j.verdict.matches.len() > SHOWN {
+        parts.push(format!("{} reasons, the first {SHOWN} shown", j.verdict.matches.len()));
+    }
+    for m in j.verdict.matches.iter().take(SHOWN) {
         let what = m.what.as_deref().map(|w| format!(" [{}]", redact::text(w))).unwrap_or_default();
         parts.push(format!("{} ({}): {}{what}", m.rule, m.severity.as_str(), redact::text(&m.reason)));
     }
@@ -105,6 +167,11 @@ fn reasons(j: &Judgement) -> String {
 }
 
 const AGENT_STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing (another tool, a direct API call, a different token). Stop and ask the user: tell them what you wanted to run and why.";
+/// Silence: "no objection" where the protocol has it.
+fn no_objection() -> Reply {
+    Reply { stdout: String::new(), stderr: String::new(), exit: 0 }
+}
+
 const USER_HOW: &str =
     "If it is intended, run it yourself in your own terminal, where interlock will ask you to confirm it.";
 
@@ -112,10 +179,11 @@ fn render(agent: Agent, j: &Judgement) -> Reply {
     let why = reasons(j);
     let decision = j.verdict.decision;
     let out = match (agent, decision) {
-        (Agent::Claude | Agent::Codex, Decision::Allow) => claude("allow", "interlock: no destructive action found"),
-        (Agent::Claude, Decision::Confirm) => {
-            claude("ask", &format!("interlock: this command can destroy data. {why}"))
-        }
+        (Agent::Claude | Agent::Codex, Decision::Allow) => return no_objection(),
+        (Agent::Claude, Decision::Confirm) => claude(
+            "ask",
+            &format!("interlock: this command can destroy data. {why}. If the user declines: {AGENT_STOP}"),
+        ),
         (Agent::Claude | Agent::Codex, _) => {
             claude("deny", &format!("interlock blocked this command: {why}. {AGENT_STOP}"))
         }
@@ -125,9 +193,8 @@ fn render(agent: Agent, j: &Judgement) -> Reply {
             "user_message": format!("interlock blocked a command the agent wanted to run: {why}. {USER_HOW}"),
             "agent_message": format!("interlock blocked this command: {why}. {AGENT_STOP}"),
         }),
-        (Agent::Gemini, Decision::Allow) => {
-            json!({ "decision": "allow", "reason": "interlock: no destructive action found" })
-        }
+        // Gemini CLI parses stdout as JSON on exit 0; an empty object says nothing.
+        (Agent::Gemini, Decision::Allow) => json!({}),
         (Agent::Gemini, _) => json!({
             "decision": "deny",
             "reason": format!("interlock blocked this command: {why}. {AGENT_STOP} For the user: {USER_HOW}"),

@@ -15,6 +15,10 @@ use crate::invocation::program_name;
 
 /// How deep `sh -c` / `eval` nesting is followed.
 const MAX_DEPTH: usize = 6;
+/// How deep the syntax tree is walked (`$( $( $( …`, `( ( (`, `if if if`). The walk
+/// recurses, so hostile nesting must not be able to exhaust the stack: deeper than this is
+/// "cannot see".
+const MAX_NESTING: usize = 256;
 
 /// Where a command's standard input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +74,7 @@ fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String]) {
     if root.has_error() {
         out.unknown.push("the shell command has a syntax error; what it runs cannot be known".into());
     }
-    let mut walker = Walker { src: source.as_bytes(), depth, out, notes: notes.to_vec() };
+    let mut walker = Walker { src: source.as_bytes(), depth, out, notes: notes.to_vec(), nesting: 0, too_deep: false };
     walker.visit(root, &Input::Inherited);
 }
 
@@ -79,6 +83,10 @@ struct Walker<'a> {
     depth: usize,
     out: &'a mut Script,
     notes: Vec<String>,
+    /// Syntax-tree levels entered by `visit` and `visit_substitutions` right now.
+    nesting: usize,
+    /// Whether `MAX_NESTING` was hit (reported once).
+    too_deep: bool,
 }
 
 /// A word's value: the literal text, and whether part of it is only known at run time.
@@ -92,7 +100,28 @@ impl Walker<'_> {
         String::from_utf8_lossy(&self.src[node.byte_range()]).into_owned()
     }
 
+    /// Enter one tree level; false (and "cannot see", once) past `MAX_NESTING`.
+    fn enter(&mut self) -> bool {
+        if self.nesting >= MAX_NESTING {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.out.unknown.push(format!("the command nests more than {MAX_NESTING} levels deep"));
+            }
+            return false;
+        }
+        self.nesting += 1;
+        true
+    }
+
     fn visit(&mut self, node: Node, stdin: &Input) {
+        if !self.enter() {
+            return;
+        }
+        self.visit_node(node, stdin);
+        self.nesting -= 1;
+    }
+
+    fn visit_node(&mut self, node: Node, stdin: &Input) {
         match node.kind() {
             "command" => self.command(node, stdin),
             "redirected_statement" => {
@@ -140,6 +169,14 @@ impl Walker<'_> {
 
     /// Commands inside `$(…)`, backticks and `<(…)` anywhere below `node`.
     fn visit_substitutions(&mut self, node: Node) {
+        if !self.enter() {
+            return;
+        }
+        self.substitutions_below(node);
+        self.nesting -= 1;
+    }
+
+    fn substitutions_below(&mut self, node: Node) {
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             if matches!(child.kind(), "command_substitution" | "process_substitution") {
