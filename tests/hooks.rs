@@ -288,3 +288,85 @@ fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
     setup(&["gemini", "--remove"]);
     assert_eq!(read(&home.join(".gemini/settings.json")), serde_json::json!({}));
 }
+
+/// Regression (issue 11): setup wrote files the agents ignored — Codex skips an untrusted
+/// hook silently, Gemini's `bash -c` never reads ~/.zshenv — and doctor still said "wired".
+#[test]
+fn setup_wires_what_each_agent_really_reads_and_doctor_tells_the_truth() {
+    use sha2::Digest;
+    let s = Sandbox::new();
+    let home = s.home();
+    assert!(s.interlock(&["shims", "install"]).status.success());
+    let shims = home.join(".local/share/interlock/shims");
+    for agent in ["claude", "codex", "gemini", "cursor", "vscode"] {
+        let out = s.interlock(&["setup", agent]);
+        assert!(out.status.success(), "{agent}: {}", stderr(&out));
+    }
+    let doctor = stdout(&s.interlock(&["doctor"]));
+    for agent in ["claude", "codex", "gemini", "cursor", "vscode"] {
+        assert!(doctor.contains(&format!("  {agent:<7} wired\n")), "{agent}: {doctor}");
+    }
+
+    // Codex: the trust entry holds sha256 over the normalized hook, as Codex's review does.
+    let hooks_json = home.join(".codex/hooks.json");
+    let command = read(&hooks_json)["hooks"]["PreToolUse"][0]["hooks"][0]["command"].as_str().expect("cmd").to_string();
+    let ident = format!(
+        r#"{{"event_name":"pre_tool_use","hooks":[{{"async":false,"command":{},"timeout":10,"type":"command"}}],"matcher":"Bash"}}"#,
+        serde_json::Value::String(command.clone())
+    );
+    let want: String = sha2::Sha256::digest(ident.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let config = std::fs::read_to_string(home.join(".codex/config.toml")).expect("config");
+    let doc: toml::Table = config.parse().expect("toml");
+    let key = format!("{}:pre_tool_use:0:0", hooks_json.display());
+    assert_eq!(doc["hooks"]["state"][&key]["trusted_hash"].as_str(), Some(format!("sha256:{want}").as_str()));
+    assert_eq!(doc["allow_login_shell"].as_bool(), Some(false));
+    // Without the trust entry, doctor says Codex will not run the hook.
+    let untrusted: String = config.replace(&want, &"0".repeat(64));
+    std::fs::write(home.join(".codex/config.toml"), untrusted).expect("write");
+    let out = s.interlock(&["doctor"]);
+    assert!(stdout(&out).contains("installed but not trusted: Codex will not run it"), "{}", stdout(&out));
+    assert_ne!(out.status.code(), Some(0));
+    assert!(s.interlock(&["setup", "codex"]).status.success());
+    assert!(stdout(&s.interlock(&["doctor"])).contains("  codex   wired\n"));
+
+    // Gemini: `bash -c` with the BASH_ENV from ~/.gemini/.env finds the shims first.
+    let env = std::fs::read_to_string(home.join(".gemini/.env")).expect(".env");
+    let bash_env = env.lines().find_map(|l| l.strip_prefix("BASH_ENV=")).expect("BASH_ENV").to_string();
+    let out = Command::new("bash")
+        .args(["-c", "command -v curl; echo \"$PATH\""])
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("BASH_ENV", &bash_env)
+        .output()
+        .expect("bash");
+    let text = stdout(&out);
+    assert!(text.starts_with(&format!("{}/curl\n", shims.display())), "{text}");
+    assert_eq!(read(&home.join(".gemini/settings.json"))["hooks"]["BeforeTool"][0]["hooks"][0]["timeout"], 10000);
+
+    // Claude Code: env.PATH is literal (Claude Code does not expand $PATH), shims first, once.
+    let claude = read(&home.join(".claude/settings.json"));
+    let path = claude["env"]["PATH"].as_str().expect("PATH");
+    let dirs: Vec<&str> = path.split(':').collect();
+    assert_eq!(dirs[0], shims.display().to_string());
+    assert!(!path.contains('$'));
+    let mut unique = dirs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), dirs.len(), "duplicates in {path}");
+    assert_eq!(claude["hooks"]["PreToolUse"][0]["hooks"][0]["timeout"], 10);
+
+    // VS Code: the integrated terminal's PATH, expanded by VS Code when the terminal starts.
+    let code = read(&home.join(".config/Code/User/settings.json"));
+    assert_eq!(code["terminal.integrated.env.linux"]["PATH"], format!("{}:${{env:PATH}}", shims.display()));
+
+    // Everything comes out again.
+    for agent in ["claude", "codex", "gemini", "cursor", "vscode"] {
+        assert!(s.interlock(&["setup", agent, "--remove"]).status.success(), "{agent}");
+    }
+    assert!(!std::path::Path::new(&bash_env).exists());
+    assert_eq!(read(&home.join(".config/Code/User/settings.json")), serde_json::json!({}));
+    let config = std::fs::read_to_string(home.join(".codex/config.toml")).expect("config");
+    assert!(!config.contains("hooks.state") && !config.contains("allow_login_shell"), "{config}");
+    let doctor = stdout(&s.interlock(&["doctor"]));
+    assert_eq!(doctor.matches("not wired").count(), 5, "{doctor}");
+}

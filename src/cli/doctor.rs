@@ -64,21 +64,23 @@ pub fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     for r in &rules.ignored {
         println!("  ignored: {} ({}) loosens protection and has not been accepted by a human", r.spec.id, r.location());
     }
-    println!("agent hooks:");
-    for t in [
-        super::setup::Target::Claude,
-        super::setup::Target::Cursor,
-        super::setup::Target::Codex,
-        super::setup::Target::Gemini,
-    ] {
-        let wired = super::setup::is_wired(t);
-        let files: Vec<String> = super::setup::settings_files(t).iter().map(|f| f.display().to_string()).collect();
-        println!(
-            "  {:<7} {} ({})",
-            format!("{t:?}").to_lowercase(),
-            if wired { "wired" } else { "not wired" },
-            files.join(", ")
-        );
+    println!("agents:");
+    use super::setup::Target;
+    for t in [Target::Claude, Target::Cursor, Target::Codex, Target::Gemini, Target::VsCode] {
+        let w = super::setup::wiring(t);
+        let state = match (w.registered, w.problems.is_empty()) {
+            (false, _) => "not wired",
+            (true, true) => "wired",
+            (true, false) => "wired, NOT protecting",
+        };
+        println!("  {:<7} {state}", t.name());
+        for p in &w.problems {
+            println!("          - {p}");
+        }
+        for n in w.notes.iter().filter(|_| w.registered) {
+            println!("          note: {n}");
+        }
+        problems.extend(w.problems);
     }
     if let Some(d) = paths::config_dir() {
         println!("config: {}", d.display());

@@ -80,7 +80,7 @@ enum Command {
     /// Register interlock's hook with an agent and put the shims first on its PATH.
     Setup {
         #[arg(value_enum)]
-        agent: AgentArg,
+        agent: SetupArg,
         /// The project's settings (in the current directory) instead of the user's.
         #[arg(long)]
         project: bool,
@@ -122,6 +122,17 @@ impl From<AgentArg> for crate::hook::protocol::Agent {
             AgentArg::Gemini => Agent::Gemini,
         }
     }
+}
+
+/// What `setup` can wire: the four agents, and the integrated terminal of VS Code/Cursor.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SetupArg {
+    Claude,
+    Cursor,
+    Codex,
+    Gemini,
+    /// VS Code's (and Cursor's) integrated terminal: the shims first on its PATH.
+    Vscode,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,10 +194,11 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         Command::Hook { agent } => Ok(hook(agent.into())),
         Command::Setup { agent, project, dry_run, remove } => {
             let target = match agent {
-                AgentArg::Claude => setup::Target::Claude,
-                AgentArg::Cursor => setup::Target::Cursor,
-                AgentArg::Codex => setup::Target::Codex,
-                AgentArg::Gemini => setup::Target::Gemini,
+                SetupArg::Claude => setup::Target::Claude,
+                SetupArg::Cursor => setup::Target::Cursor,
+                SetupArg::Codex => setup::Target::Codex,
+                SetupArg::Gemini => setup::Target::Gemini,
+                SetupArg::Vscode => setup::Target::VsCode,
             };
             setup::setup(target, setup::Options { project, dry_run, remove })
         }

@@ -20,18 +20,26 @@ pub enum Target {
     Cursor,
     Codex,
     Gemini,
+    /// The integrated terminal of VS Code (and of Cursor, which reads the same settings).
+    VsCode,
 }
 
 impl Target {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Target::Claude => "claude",
             Target::Cursor => "cursor",
             Target::Codex => "codex",
             Target::Gemini => "gemini",
+            Target::VsCode => "vscode",
         }
     }
 }
+
+/// The hook timeout setup gives each agent, in seconds: longer than the hook's own budget
+/// (`hook::protocol::BUDGET`), so the agent always gets the hook's refusal rather than a
+/// timeout it would treat as "no objection".
+pub const HOOK_TIMEOUT_SECS: u64 = 10;
 
 /// Marks the PATH entry setup added to a settings `env`, so `--remove` can take it out.
 const PATH_MARKER: &str = "INTERLOCK_SETUP_PATH";
@@ -50,38 +58,40 @@ fn base(project: bool, dir: &str) -> anyhow::Result<PathBuf> {
     Ok(if project { std::env::current_dir()?.join(dir) } else { home()?.join(dir) })
 }
 
-fn hook_command(target: Target) -> anyhow::Result<String> {
+pub fn hook_command(target: Target) -> anyhow::Result<String> {
     let exe = std::env::current_exe().and_then(std::fs::canonicalize).context("finding the interlock binary")?;
     Ok(format!("{} hook {}", shell_words::quote(&exe.to_string_lossy()), target.name()))
 }
 
-fn shims_dir() -> anyhow::Result<PathBuf> {
+pub fn shims_dir() -> anyhow::Result<PathBuf> {
     paths::default_shims_dir().context("no data directory for the shims")
 }
 
-/// The settings files each agent reads, for `doctor`.
-pub fn settings_files(target: Target) -> Vec<PathBuf> {
-    let Ok(home) = home() else { return Vec::new() };
-    match target {
-        Target::Claude => vec![home.join(".claude/settings.json")],
-        Target::Cursor => vec![home.join(".cursor/hooks.json")],
-        Target::Codex => vec![home.join(".codex/hooks.json")],
-        Target::Gemini => vec![home.join(".gemini/settings.json")],
-    }
+/// VS Code's and Cursor's user settings files (the ones that exist, or VS Code's).
+fn vscode_settings_files(home: &Path) -> Vec<PathBuf> {
+    let config = if cfg!(target_os = "macos") {
+        home.join("Library/Application Support")
+    } else {
+        std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".config"))
+    };
+    let all: Vec<PathBuf> = ["Code", "Code - Insiders", "Cursor", "VSCodium"]
+        .iter()
+        .map(|app| config.join(app).join("User/settings.json"))
+        .collect();
+    let existing: Vec<PathBuf> = all.iter().filter(|f| f.parent().is_some_and(Path::is_dir)).cloned().collect();
+    if existing.is_empty() { all.into_iter().take(1).collect() } else { existing }
 }
 
-/// Whether `target`'s user settings register interlock's hook.
-pub fn is_wired(target: Target) -> bool {
-    let needle = format!("hook {}", target.name());
-    settings_files(target)
-        .iter()
-        .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains("interlock") && t.contains(&needle)))
+/// The key of the integrated terminal's environment for this OS.
+fn vscode_env_key() -> &'static str {
+    if cfg!(target_os = "macos") { "terminal.integrated.env.osx" } else { "terminal.integrated.env.linux" }
 }
 
 pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
     let command = hook_command(target)?;
     let shims = shims_dir()?;
     let mut changes: Vec<(PathBuf, String)> = Vec::new();
+    let mut deletions: Vec<PathBuf> = Vec::new();
     match target {
         Target::Claude => {
             let file = base(opts.project, ".claude")?.join("settings.json");
@@ -94,13 +104,45 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             }
             changes.push((file, pretty(&v)?));
         }
+        Target::VsCode => {
+            for file in vscode_settings_files(&home()?) {
+                let mut v = read_json(&file)?;
+                let key = vscode_env_key();
+                if opts.remove {
+                    if let Some(env) = v.get_mut(key).and_then(Value::as_object_mut)
+                        && env.get("PATH").and_then(Value::as_str).is_some_and(|p| is_our_vscode_path(p, &shims))
+                    {
+                        env.remove("PATH");
+                    }
+                    prune(&mut v, &[key]);
+                } else {
+                    let obj = v.as_object_mut().context("settings is not an object")?;
+                    let env = obj.entry(key.to_string()).or_insert(json!({}));
+                    let env =
+                        env.as_object_mut().with_context(|| format!("{key} in {} is not an object", file.display()))?;
+                    match env.get("PATH").and_then(Value::as_str) {
+                        Some(p) if !is_our_vscode_path(p, &shims) => bail!(
+                            "{} already sets PATH in {key} ({p}); put {} first there yourself",
+                            file.display(),
+                            shims.display()
+                        ),
+                        _ => {
+                            // VS Code expands ${env:PATH} when it starts the terminal, so the
+                            // PATH of the day setup ran is not frozen here.
+                            env.insert("PATH".into(), json!(format!("{}:${{env:PATH}}", shims.display())));
+                        }
+                    }
+                }
+                changes.push((file, pretty(&v)?));
+            }
+        }
         Target::Cursor => {
             let file = base(opts.project, ".cursor")?.join("hooks.json");
             let mut v = read_json(&file)?;
             toggle_hook(
                 &mut v,
                 &["hooks", "beforeShellExecution"],
-                json!({"command": command, "failClosed": true}),
+                json!({"command": command, "failClosed": true, "timeout": HOOK_TIMEOUT_SECS}),
                 &command,
                 opts.remove,
             );
@@ -116,9 +158,11 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             let dir = base(opts.project, ".codex")?;
             let file = dir.join("hooks.json");
             let mut v = read_json(&file)?;
+            let before = v.clone();
             toggle_pretooluse(&mut v, &command, opts.remove);
+            let abs = absolute(&file)?;
             changes.push((file, pretty(&v)?));
-            changes.push(codex_config_change(&dir.join("config.toml"), &shims, opts.remove)?);
+            changes.push(codex_config_change(&dir.join("config.toml"), &shims, &abs, &before, &v, opts.remove)?);
         }
         Target::Gemini => {
             let file = base(opts.project, ".gemini")?.join("settings.json");
@@ -126,12 +170,16 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             toggle_hook(
                 &mut v,
                 &["hooks", "BeforeTool"],
-                json!({"matcher": "run_shell_command", "hooks": [{"name": "interlock", "type": "command", "command": command}]}),
+                json!({"matcher": "run_shell_command", "hooks": [{"name": "interlock", "type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECS * 1000}]}),
                 &command,
                 opts.remove,
             );
             changes.push((file, pretty(&v)?));
-            changes.push(zshenv_change(&shims, "GEMINI_CLI", target, opts.remove)?);
+            let gemini = base(opts.project, ".gemini")?;
+            changes.extend(gemini_env_change(&gemini, &shims, opts.remove)?);
+            if opts.remove {
+                deletions.push(gemini_bash_env_file(&gemini));
+            }
         }
     }
     for (file, content) in changes {
@@ -157,8 +205,26 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
         std::fs::write(&file, &content).with_context(|| format!("writing {}", file.display()))?;
         println!("{} {}", if opts.remove { "updated" } else { "wrote" }, file.display());
     }
+    for file in deletions.into_iter().filter(|f| f.exists()) {
+        if opts.dry_run {
+            println!("would remove {}", file.display());
+        } else {
+            std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
+            println!("removed {}", file.display());
+        }
+    }
     if !opts.remove && !opts.dry_run {
         println!("interlock: {} is wired; restart it for the change to take effect.", target.name());
+        if target == Target::Codex {
+            println!(
+                "interlock: the hook is marked trusted in config.toml (what approving it in Codex's hook review records)."
+            );
+        }
+        if target == Target::Gemini {
+            println!(
+                "interlock: Gemini CLI reads ~/.gemini/.env only when the project has no .env of its own (and only in trusted folders)."
+            );
+        }
     }
     Ok(exit::ALLOW)
 }
@@ -200,7 +266,8 @@ fn mentions_interlock_hook(v: &Value) -> bool {
 
 /// Claude Code's PreToolUse registration, which Codex reads in the same format.
 fn toggle_pretooluse(v: &mut Value, command: &str, remove: bool) {
-    let group = json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]});
+    let group =
+        json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECS}]});
     toggle_hook(v, &["hooks", "PreToolUse"], group, command, remove);
 }
 
@@ -209,13 +276,13 @@ fn toggle_hook(v: &mut Value, path: &[&str], group: Value, command: &str, remove
     if remove { remove_hook_groups(v, path) } else { add_hook_group(v, path, group, command) }
 }
 
-fn add_hook_group(v: &mut Value, path: &[&str], group: Value, command: &str) {
+fn add_hook_group(v: &mut Value, path: &[&str], group: Value, _command: &str) {
     let Some(list) = array_at(v, path) else { return };
-    // Replace an older registration (another binary path) instead of adding a second one.
-    list.retain(|g| !mentions_interlock_hook(g) || g.to_string().contains(command));
-    if !list.iter().any(|g| g.to_string().contains(command)) {
-        list.push(group);
-    }
+    // Replace an older registration (another binary path, no timeout) in place, so the
+    // positions of other groups — which Codex's trust entries name — do not move.
+    let at = list.iter().position(mentions_interlock_hook).unwrap_or(list.len());
+    list.retain(|g| !mentions_interlock_hook(g));
+    list.insert(at.min(list.len()), group);
 }
 
 fn remove_hook_groups(v: &mut Value, path: &[&str]) {
@@ -248,22 +315,41 @@ fn prune(v: &mut Value, path: &[&str]) {
     }
 }
 
+/// `shims` first, then each directory of `rest` once, without the shims or empty entries.
+pub fn shims_first(shims: &str, rest: &str) -> String {
+    let mut seen: Vec<&str> = vec![shims];
+    for d in rest.split(':') {
+        if !d.is_empty() && !seen.contains(&d) {
+            seen.push(d);
+        }
+    }
+    seen.join(":")
+}
+
+/// The PATH setup writes where an agent takes it literally (Claude Code's `env`, Codex's
+/// `set.PATH`): the shims first, then this shell's PATH without duplicates. Running setup
+/// (or `doctor --fix`) again refreshes it.
+pub fn literal_path(shims: &Path) -> String {
+    let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
+    shims_first(&shims.display().to_string(), &inherited)
+}
+
 fn add_env_path(v: &mut Value, shims: &Path) {
     let Some(obj) = v.as_object_mut() else { return };
     let env = obj.entry("env").or_insert(json!({}));
     let Some(env) = env.as_object_mut() else { return };
-    let shims = shims.display().to_string();
+    let shims_s = shims.display().to_string();
     let current = env.get("PATH").and_then(Value::as_str).map(String::from);
-    match current {
-        Some(p) if p.split(':').next() == Some(shims.as_str()) => {}
-        Some(p) => {
-            env.insert("PATH".into(), json!(format!("{shims}:{p}")));
+    let marker = env.get(PATH_MARKER).and_then(Value::as_str).map(String::from);
+    match (current, marker.as_deref()) {
+        // A PATH the user set themselves: keep it, with the shims first and no duplicates.
+        (Some(p), Some("prefixed")) | (Some(p), None) => {
+            env.insert("PATH".into(), json!(shims_first(&shims_s, &p)));
             env.insert(PATH_MARKER.into(), json!("prefixed"));
         }
-        None => {
-            let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
-            let rest: Vec<&str> = inherited.split(':').filter(|d| *d != shims).collect();
-            env.insert("PATH".into(), json!(format!("{shims}:{}", rest.join(":"))));
+        // Setup's own PATH (or none): refresh it from this shell's PATH.
+        _ => {
+            env.insert("PATH".into(), json!(literal_path(shims)));
             env.insert(PATH_MARKER.into(), json!("added"));
         }
     }
@@ -318,19 +404,145 @@ fn zshenv_change(shims: &Path, marker: &str, target: Target, remove: bool) -> an
     Ok((file, kept))
 }
 
-/// Codex: `[shell_environment_policy] set.PATH` puts the shims first for its commands.
-fn codex_config_change(file: &Path, shims: &Path, remove: bool) -> anyhow::Result<(PathBuf, String)> {
+fn absolute(file: &Path) -> anyhow::Result<PathBuf> {
+    Ok(if file.is_absolute() { file.to_path_buf() } else { std::env::current_dir()?.join(file) })
+}
+
+/// JSON with object keys sorted and no whitespace — the form Codex hashes.
+fn canonical_json(v: &Value) -> String {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let items: Vec<String> =
+                keys.iter().map(|k| format!("{}:{}", Value::String((*k).clone()), canonical_json(&map[*k]))).collect();
+            format!("{{{}}}", items.join(","))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
+/// Positions of interlock's groups among a hooks.json's PreToolUse groups.
+fn interlock_groups(v: &Value) -> Vec<usize> {
+    let groups = v.pointer("/hooks/PreToolUse").and_then(Value::as_array).cloned().unwrap_or_default();
+    groups.iter().enumerate().filter(|(_, g)| mentions_interlock_hook(g)).map(|(i, _)| i).collect()
+}
+
+/// Codex's trust entries for the PreToolUse handlers of a hooks.json: the key it looks up
+/// in `[hooks.state]` and the `trusted_hash` its hook review records — sha256 over the
+/// normalized hook (event, matcher, and the handler with its defaults filled in).
+pub fn codex_trust_entries(hooks_json: &Path, v: &Value, only_interlock: bool) -> Vec<(String, String)> {
+    use sha2::Digest;
+    let mut out = Vec::new();
+    let groups = v.pointer("/hooks/PreToolUse").and_then(Value::as_array).cloned().unwrap_or_default();
+    for (gi, group) in groups.iter().enumerate() {
+        if only_interlock && !mentions_interlock_hook(group) {
+            continue;
+        }
+        let handlers = group.get("hooks").and_then(Value::as_array).cloned().unwrap_or_default();
+        for (hi, h) in handlers.iter().enumerate() {
+            let mut handler = json!({
+                "type": "command",
+                "command": h.get("command").and_then(Value::as_str).unwrap_or_default(),
+                "timeout": h.get("timeout").and_then(Value::as_u64).unwrap_or(600).max(1),
+                "async": h.get("async").and_then(Value::as_bool).unwrap_or(false),
+            });
+            if let Some(m) = h.get("statusMessage").filter(|m| !m.is_null()) {
+                handler["statusMessage"] = m.clone();
+            }
+            let mut ident = json!({"event_name": "pre_tool_use", "hooks": [handler]});
+            if let Some(m) = group.get("matcher").filter(|m| !m.is_null()) {
+                ident["matcher"] = m.clone();
+            }
+            let digest = sha2::Sha256::digest(canonical_json(&ident).as_bytes());
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            out.push((format!("{}:pre_tool_use:{gi}:{hi}", hooks_json.display()), format!("sha256:{hex}")));
+        }
+    }
+    out
+}
+
+/// Codex: `[shell_environment_policy] set.PATH` puts the shims first for its commands,
+/// `allow_login_shell = false` keeps `/etc/profile` from resetting that PATH, and a
+/// `[hooks.state]` trust entry makes Codex run the hook (without one it skips it silently).
+/// Running `interlock setup codex` is the human's approval of the hook it registers.
+fn codex_config_change(
+    file: &Path,
+    shims: &Path,
+    hooks_json: &Path,
+    before: &Value,
+    after: &Value,
+    remove: bool,
+) -> anyhow::Result<(PathBuf, String)> {
     let text = std::fs::read_to_string(file).unwrap_or_default();
     let mut doc: toml_edit::DocumentMut =
         text.parse().with_context(|| format!("{} is not valid TOML; fix it first", file.display()))?;
-    let shims = shims.display().to_string();
+    let shims_s = shims.display().to_string();
+    // Trust entries. interlock's own: replaced by the entries for its handlers as they are
+    // now (none after --remove). The user's: untouched, except that removing interlock's
+    // group moves the groups after it up by one, so their keys move with them.
+    let prefix = format!("{}:pre_tool_use:", hooks_json.display());
+    let group_of = |key: &str| -> Option<(usize, String)> {
+        let rest = key.strip_prefix(&prefix)?;
+        let (g, h) = rest.split_once(':')?;
+        Some((g.parse().ok()?, h.to_string()))
+    };
+    let ours_before: Vec<usize> = interlock_groups(before);
+    let ours_after: Vec<usize> = interlock_groups(after);
+    let state =
+        doc.entry("hooks").or_insert(toml_edit::table()).as_table_like_mut().context("[hooks] is not a table")?;
+    let state = state.entry("state").or_insert(toml_edit::table());
+    let state = state.as_table_like_mut().context("[hooks.state] is not a table")?;
+    let keys: Vec<String> = state.iter().map(|(k, _)| k.to_string()).filter(|k| k.starts_with(&prefix)).collect();
+    let mut moved: Vec<(String, toml_edit::Item)> = Vec::new();
+    for k in keys {
+        let Some((g, h)) = group_of(&k) else { continue };
+        if ours_before.contains(&g) || ours_after.contains(&g) {
+            state.remove(&k);
+        } else if remove {
+            let shift = ours_before.iter().filter(|o| **o < g).count();
+            if shift > 0
+                && let Some(item) = state.remove(&k)
+            {
+                moved.push((format!("{prefix}{}:{h}", g - shift), item));
+            }
+        }
+    }
+    for (k, item) in moved {
+        state.insert(&k, item);
+    }
+    if !remove {
+        for (key, hash) in codex_trust_entries(hooks_json, after, true) {
+            let mut t = toml_edit::Table::new();
+            t["enabled"] = toml_edit::value(true);
+            t["trusted_hash"] = toml_edit::value(hash.as_str());
+            state.insert(&key, toml_edit::Item::Table(t));
+        }
+    }
+    if state.is_empty() {
+        if let Some(h) = doc.get_mut("hooks").and_then(|h| h.as_table_like_mut()) {
+            h.remove("state");
+        }
+        if doc.get("hooks").and_then(|h| h.as_table_like()).is_some_and(|h| h.is_empty()) {
+            doc.remove("hooks");
+        }
+    }
     if remove {
+        if doc.get("allow_login_shell").and_then(|v| v.as_bool()) == Some(false)
+            && doc
+                .get("allow_login_shell")
+                .and_then(|v| v.as_value())
+                .is_some_and(|v| v.decor().suffix().and_then(|s| s.as_str()).is_some_and(|s| s.contains("interlock")))
+        {
+            doc.remove("allow_login_shell");
+        }
         if let Some(policy) = doc.get_mut("shell_environment_policy").and_then(|p| p.as_table_like_mut()) {
             let ours = policy
                 .get("set")
                 .and_then(|s| s.get("PATH"))
                 .and_then(|p| p.as_str())
-                .is_some_and(|p| p.starts_with(&shims));
+                .is_some_and(|p| p.starts_with(&shims_s));
             if ours && let Some(set) = policy.get_mut("set").and_then(|s| s.as_table_like_mut()) {
                 set.remove("PATH");
                 if set.is_empty() {
@@ -342,18 +554,244 @@ fn codex_config_change(file: &Path, shims: &Path, remove: bool) -> anyhow::Resul
             }
         }
     } else {
-        let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
-        let rest: Vec<&str> = inherited.split(':').filter(|d| *d != shims).collect();
-        let value = format!("{shims}:{}", rest.join(":"));
+        if doc.get("allow_login_shell").is_none() {
+            // A root key: it must come before the tables, which toml_edit takes care of.
+            let mut v = toml_edit::Value::from(false);
+            v.decor_mut().set_suffix(" # interlock: keep /etc/profile from resetting PATH");
+            doc.insert("allow_login_shell", toml_edit::Item::Value(v));
+        }
         let current = doc
             .get("shell_environment_policy")
             .and_then(|p| p.get("set"))
             .and_then(|s| s.get("PATH"))
             .and_then(|p| p.as_str())
             .map(String::from);
-        if !current.is_some_and(|c| c.starts_with(&shims)) {
-            doc["shell_environment_policy"]["set"]["PATH"] = toml_edit::value(value);
-        }
+        let value = match current {
+            Some(c) if !c.starts_with(&shims_s) => shims_first(&shims_s, &c),
+            _ => literal_path(shims),
+        };
+        doc["shell_environment_policy"]["set"]["PATH"] = toml_edit::value(value);
     }
     Ok((file.to_path_buf(), doc.to_string()))
+}
+
+/// Gemini CLI runs commands with `bash -c`, which reads no rc file but does source
+/// `$BASH_ENV`; Gemini loads `BASH_ENV` from `~/.gemini/.env` (in trusted folders). Setup
+/// writes a small file that puts the shims first and points `BASH_ENV` at it.
+fn gemini_env_change(dir: &Path, shims: &Path, remove: bool) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    let env_file = dir.join(".env");
+    let snippet = gemini_bash_env_file(dir);
+    let text = std::fs::read_to_string(&env_file).unwrap_or_default();
+    let ours = format!("BASH_ENV={}", snippet.display());
+    let mut chained: Option<String> = None;
+    let mut kept: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line == ours {
+            continue;
+        }
+        if let Some(v) = line.strip_prefix("BASH_ENV=") {
+            chained = Some(v.trim_matches('"').to_string());
+            if !remove {
+                continue;
+            }
+        }
+        kept.push(line.to_string());
+    }
+    let old_snippet = std::fs::read_to_string(&snippet).unwrap_or_default();
+    // A BASH_ENV the user had is kept: the snippet sources it, and --remove puts it back.
+    let previous =
+        chained.or_else(|| old_snippet.lines().find_map(|l| l.strip_prefix("# previous BASH_ENV: ")).map(String::from));
+    let mut changes = Vec::new();
+    if remove {
+        if let Some(p) = &previous
+            && !kept.iter().any(|l| l.starts_with("BASH_ENV="))
+        {
+            kept.push(format!("BASH_ENV={p}"));
+        }
+        let body = if kept.is_empty() { String::new() } else { kept.join("\n") + "\n" };
+        changes.push((env_file, body));
+    } else {
+        kept.push(ours);
+        changes.push((env_file, kept.join("\n") + "\n"));
+        let q = shell_words::quote(&shims.to_string_lossy()).into_owned();
+        let mut body = format!(
+            "# interlock: Gemini CLI runs commands with `bash -c`, which sources $BASH_ENV (set in .env).\n\
+             # Put interlock's shims first on PATH.\n\
+             case \"$PATH\" in\n  {q}:*) ;;\n  *) PATH={q}:$PATH; export PATH ;;\nesac\n"
+        );
+        if let Some(p) = &previous {
+            body.push_str(&format!("# previous BASH_ENV: {p}\n[ -r {0} ] && . {0}\n", shell_words::quote(p)));
+        }
+        changes.push((snippet, body));
+    }
+    Ok(changes)
+}
+
+/// The file Gemini's `BASH_ENV` points at.
+pub fn gemini_bash_env_file(gemini_dir: &Path) -> PathBuf {
+    gemini_dir.join("interlock-bash-env.sh")
+}
+
+/// Whether a VS Code terminal PATH is the one setup writes.
+fn is_our_vscode_path(p: &str, shims: &Path) -> bool {
+    p.starts_with(&format!("{}:", shims.display()))
+}
+
+/// What `doctor` found of one agent's wiring.
+#[derive(Debug, Default)]
+pub struct Wiring {
+    /// interlock's hook (or terminal PATH) is registered in the agent's settings.
+    pub registered: bool,
+    /// Ways in which the registration does not protect (the agent will not run the hook,
+    /// its commands will not find the shims first, …).
+    pub problems: Vec<String>,
+    /// Worth knowing, not a hole.
+    pub notes: Vec<String>,
+}
+
+fn first_path_entry(p: &str) -> &str {
+    p.split(':').next().unwrap_or_default()
+}
+
+/// The interlock hook handlers at `path` in `v`.
+fn our_handlers(v: &Value, path: &str) -> Vec<Value> {
+    let groups = v.pointer(path).and_then(Value::as_array).cloned().unwrap_or_default();
+    groups
+        .into_iter()
+        .filter(mentions_interlock_hook)
+        .flat_map(|g| match g.get("hooks").and_then(Value::as_array) {
+            Some(hs) => hs.clone(),
+            None => vec![g],
+        })
+        .collect()
+}
+
+/// Problems with one registered handler: a binary that is gone, a timeout shorter than the
+/// hook's budget (in `unit_ms` per unit).
+fn handler_problems(agent: &str, h: &Value, unit_ms: u64, problems: &mut Vec<String>) {
+    let command = h.get("command").and_then(Value::as_str).unwrap_or_default();
+    let exe = shell_words::split(command).ok().and_then(|w| w.into_iter().next()).unwrap_or_default();
+    if !Path::new(&exe).is_file() {
+        problems
+            .push(format!("{agent}: the hook runs {exe}, which does not exist (run `interlock setup {agent}` again)"));
+    }
+    if let Some(t) = h.get("timeout").and_then(Value::as_u64)
+        && t * unit_ms <= crate::hook::protocol::BUDGET.as_millis() as u64
+    {
+        problems.push(format!(
+            "{agent}: the hook timeout ({t}) is shorter than interlock's answer budget; a slow check would count as no objection"
+        ));
+    }
+}
+
+/// Check one agent's real state, as far as its files tell.
+pub fn wiring(target: Target) -> Wiring {
+    let mut w = Wiring::default();
+    let (Ok(home), Ok(shims)) = (home(), shims_dir()) else { return w };
+    let shims_s = shims.display().to_string();
+    let json = |p: &Path| read_json(p).unwrap_or_else(|_| json!({}));
+    match target {
+        Target::Claude => {
+            let v = json(&home.join(".claude/settings.json"));
+            let hs = our_handlers(&v, "/hooks/PreToolUse");
+            w.registered = !hs.is_empty();
+            if !w.registered {
+                return w;
+            }
+            hs.iter().for_each(|h| handler_problems("claude", h, 1000, &mut w.problems));
+            match v.pointer("/env/PATH").and_then(Value::as_str) {
+                Some(p) if first_path_entry(p) == shims_s => {
+                    if v.pointer(&format!("/env/{PATH_MARKER}")).and_then(Value::as_str) == Some("added")
+                        && p != literal_path(&shims)
+                    {
+                        w.notes.push("claude: env.PATH in settings.json is not this shell's PATH any more (run `interlock setup claude` to refresh it)".into());
+                    }
+                }
+                _ => w.problems.push(format!("claude: env.PATH in settings.json does not start with {shims_s}")),
+            }
+        }
+        Target::Codex => {
+            let hooks_json = home.join(".codex/hooks.json");
+            let v = json(&hooks_json);
+            w.registered = !our_handlers(&v, "/hooks/PreToolUse").is_empty();
+            if !w.registered {
+                return w;
+            }
+            our_handlers(&v, "/hooks/PreToolUse")
+                .iter()
+                .for_each(|h| handler_problems("codex", h, 1000, &mut w.problems));
+            let config = std::fs::read_to_string(home.join(".codex/config.toml")).unwrap_or_default();
+            let doc: toml_edit::DocumentMut = config.parse().unwrap_or_default();
+            for (key, hash) in codex_trust_entries(&hooks_json, &v, true) {
+                let entry = doc.get("hooks").and_then(|h| h.get("state")).and_then(|s| s.get(&key));
+                let trusted = entry.and_then(|e| e.get("trusted_hash")).and_then(|h| h.as_str()) == Some(hash.as_str());
+                let enabled = entry.and_then(|e| e.get("enabled")).and_then(|e| e.as_bool()) != Some(false);
+                if !trusted || !enabled {
+                    w.problems.push("codex: the hook is installed but not trusted: Codex will not run it (run `interlock setup codex`, or approve it in Codex's hook review)".into());
+                }
+            }
+            if doc.get("allow_login_shell").and_then(|v| v.as_bool()) != Some(false) {
+                w.problems.push("codex: allow_login_shell is not false: Codex's `bash -lc` can let /etc/profile reset PATH and drop the shims".into());
+            }
+            let path = doc
+                .get("shell_environment_policy")
+                .and_then(|p| p.get("set"))
+                .and_then(|s| s.get("PATH"))
+                .and_then(|p| p.as_str())
+                .unwrap_or_default();
+            if first_path_entry(path) != shims_s {
+                w.problems.push(format!("codex: shell_environment_policy.set.PATH does not start with {shims_s}"));
+            }
+        }
+        Target::Gemini => {
+            let dir = home.join(".gemini");
+            let v = json(&dir.join("settings.json"));
+            let hs = our_handlers(&v, "/hooks/BeforeTool");
+            w.registered = !hs.is_empty();
+            if !w.registered {
+                return w;
+            }
+            hs.iter().for_each(|h| handler_problems("gemini", h, 1, &mut w.problems));
+            let snippet = gemini_bash_env_file(&dir);
+            let env = std::fs::read_to_string(dir.join(".env")).unwrap_or_default();
+            if !env.lines().any(|l| l == format!("BASH_ENV={}", snippet.display())) || !snippet.is_file() {
+                w.problems.push(format!(
+                    "gemini: ~/.gemini/.env does not set BASH_ENV={}: Gemini's `bash -c` will not find the shims",
+                    snippet.display()
+                ));
+            }
+            w.notes.push("gemini: ~/.gemini/.env is read only in trusted folders and when the project has no .env of its own; there the hook is the only layer".into());
+        }
+        Target::Cursor => {
+            let v = json(&home.join(".cursor/hooks.json"));
+            let hs = our_handlers(&v, "/hooks/beforeShellExecution");
+            w.registered = !hs.is_empty();
+            if !w.registered {
+                return w;
+            }
+            hs.iter().for_each(|h| handler_problems("cursor", h, 1000, &mut w.problems));
+            if hs.iter().any(|h| h.get("failClosed") != Some(&json!(true))) {
+                w.problems
+                    .push("cursor: the hook is not failClosed: Cursor runs the command when the hook fails".into());
+            }
+            let zshenv = std::fs::read_to_string(home.join(".zshenv")).unwrap_or_default();
+            if !zshenv.contains("# >>> interlock (cursor) >>>") {
+                w.problems
+                    .push("cursor: ~/.zshenv has no interlock block: agent shells will not find the shims".into());
+            }
+            w.notes.push("cursor: checked from its files only (Cursor itself was not run)".into());
+        }
+        Target::VsCode => {
+            for file in vscode_settings_files(&home) {
+                let v = json(&file);
+                if let Some(p) = v.get(vscode_env_key()).and_then(|e| e.get("PATH")).and_then(Value::as_str) {
+                    w.registered = true;
+                    if !is_our_vscode_path(p, &shims) {
+                        w.problems.push(format!("vscode: {} sets a PATH without the shims first", file.display()));
+                    }
+                }
+            }
+        }
+    }
+    w
 }
