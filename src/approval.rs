@@ -69,11 +69,11 @@ pub struct Store {
     key: Vec<u8>,
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -93,7 +93,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     fs::rename(&tmp, path)
 }
 
-fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
+pub(crate) fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
     let mut buf = vec![0u8; n];
     fs::File::open("/dev/urandom")?.read_exact(&mut buf)?;
     Ok(buf)
@@ -137,6 +137,13 @@ impl Store {
             }
         };
         Ok(Store { dir, key })
+    }
+
+    /// A directory beside the approvals in the state directory (created, 0700).
+    pub fn sibling_dir(&self, name: &str) -> std::io::Result<PathBuf> {
+        let d = self.dir.with_file_name(name);
+        private_dir(&d)?;
+        Ok(d)
     }
 
     /// HMAC-SHA256 of `data` with the store's key, hex.

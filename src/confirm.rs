@@ -57,6 +57,13 @@ pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Outcome {
         return Outcome::Denied;
     }
     let store = approval::Store::open().ok();
+    // The human said Yes to exactly this call in the agent's own dialog (Claude Code's `ask`),
+    // and the hook handed over a grant for it: one confirmation, not two.
+    if let (Some(store), Some(token)) = (&store, std::env::var_os(crate::grant::VAR))
+        && crate::grant::redeem(store, &token.to_string_lossy(), &inv.argv, &inv.cwd)
+    {
+        return Outcome::Confirmed;
+    }
     let fingerprint = store.as_ref().map(|s| s.fingerprint(&inv.argv, &inv.cwd));
     if let (Some(store), Some(fp)) = (&store, &fingerprint)
         && store.take(fp).is_some()

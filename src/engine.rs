@@ -71,6 +71,27 @@ pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> 
     Verdict::from_matches(matches)
 }
 
+/// The rule id of the match the shim adds for an interactive database or cloud shell that an
+/// AI agent would type into.
+pub const AGENT_INTERACTIVE: &str = "interlock.interactive-under-agent";
+
+/// The match for an interactive session under an agent: whatever the agent types next
+/// goes unchecked, so it needs a human — and the agent gets told how to do it checkably.
+pub fn interactive_under_agent(program: &str) -> Match {
+    Match {
+        rule: AGENT_INTERACTIVE.into(),
+        action: Decision::Confirm,
+        severity: Severity::High,
+        reason: format!(
+            "an interactive {program} session under an AI agent: the agent, not a human, would type the statements, \
+             and interlock cannot check them as they are typed. Pass the statements with -c/-e or a file (-f) so they \
+             can be checked"
+        ),
+        what: Some(format!("an interactive {program} session")),
+        object: None,
+    }
+}
+
 /// The one match for "interlock cannot see what this will do": ask a human.
 pub fn cannot_see(what: &str, severity: Severity) -> Match {
     Match {

@@ -109,6 +109,10 @@ pub struct Facts {
     pub unknown: Vec<String>,
     /// Context for the human (e.g. the credentials `railway run` injects).
     pub notes: Vec<String>,
+    /// The program reads its commands from a terminal as they are typed (`psql` with no
+    /// `-c`/`-f`): what it will run cannot be seen in advance. Harmless when a human types;
+    /// under an agent, the agent types (the shim decides which).
+    pub interactive: bool,
 }
 
 impl Facts {

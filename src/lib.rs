@@ -13,6 +13,7 @@ pub mod confirm;
 pub mod engine;
 pub mod exit;
 pub mod facts;
+pub mod grant;
 pub mod hook;
 pub mod invocation;
 pub mod paths;

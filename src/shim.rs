@@ -39,7 +39,14 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         return exec(&real, &argv, &me, None);
     }
     let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
-    let eval = engine::evaluate(&mut inv, &rules);
+    let mut eval = engine::evaluate(&mut inv, &rules);
+    // A database shell reading a terminal is a human's session — unless an agent runs it
+    // (Codex's `exec_command` with `tty: true`, then `write_stdin`): then the agent types.
+    if eval.facts.interactive && crate::agent::detect().is_some() {
+        let mut matches = std::mem::take(&mut eval.verdict.matches);
+        matches.push(engine::interactive_under_agent(&program));
+        eval.verdict = crate::verdict::Verdict::from_matches(matches);
+    }
     let spool = match std::mem::replace(&mut inv.stdin, Stdin::Empty) {
         Stdin::Process(spool) => Some(spool),
         _ => None,

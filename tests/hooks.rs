@@ -370,3 +370,61 @@ fn setup_wires_what_each_agent_really_reads_and_doctor_tells_the_truth() {
     let doctor = stdout(&s.interlock(&["doctor"]));
     assert_eq!(doctor.matches("not wired").count(), 5, "{doctor}");
 }
+
+/// Issue 11: under Claude Code, the human's Yes in Claude Code's own dialog is the only
+/// confirmation. The hook's `ask` carries a grant in `updatedInput`; the command Claude Code
+/// then runs passes the shim once; the same command again is blocked; `-p` gets no grant.
+#[test]
+fn one_confirmation_the_grant_runs_the_approved_call_once() {
+    let s = Sandbox::new();
+    s.shim("psql");
+    s.recorder("real", "psql");
+    let original = "psql app -c 'DROP TABLE users'";
+    let event = serde_json::json!({
+        "hook_event_name": "PreToolUse", "tool_name": "Bash", "cwd": s.path("work"),
+        "tool_input": {"command": original, "description": "drop it", "timeout": 5000}
+    });
+    let ask = |entrypoint: &str| {
+        let mut child = s
+            .cmd(BIN, &[])
+            .args(["hook", "claude"])
+            .env("CLAUDE_CODE_ENTRYPOINT", entrypoint)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child.stdin.take().expect("stdin").write_all(event.to_string().as_bytes()).expect("write");
+        reply(&child.wait_with_output().expect("wait"))
+    };
+    // `claude -p`: nobody can answer the dialog, so no grant is issued.
+    let v = ask("sdk-cli");
+    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "ask");
+    assert!(v["hookSpecificOutput"].get("updatedInput").is_none(), "{v}");
+
+    let v = ask("cli");
+    assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "ask");
+    let updated = &v["hookSpecificOutput"]["updatedInput"];
+    assert_eq!(updated["description"], "drop it", "the rest of tool_input is kept");
+    let command = updated["command"].as_str().expect("command").to_string();
+    assert!(command.starts_with("export INTERLOCK_GRANT=") && command.ends_with(original), "{command}");
+    let run =
+        |cmd: &str| s.cmd("bash", &["shims", "real"]).args(["-c", cmd]).env("CLAUDECODE", "1").output().expect("bash");
+    // What Claude Code runs after the Yes: the real psql runs, once, with no second question.
+    let out = run(&command);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1);
+    // The same grant again (an agent that read it back from its transcript): spent.
+    let out = run(&command);
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1);
+    // A grant does not cover another call.
+    let v = ask("cli");
+    let command = v["hookSpecificOutput"]["updatedInput"]["command"].as_str().expect("command").to_string();
+    let other = command.replace("DROP TABLE users", "DROP TABLE orders");
+    assert_eq!(run(&other).status.code(), Some(77));
+    assert_eq!(s.runs(), 1);
+    // A command that sets the grant itself is refused by the hook.
+    let forged = serde_json::json!({"tool_input": {"command": command}, "cwd": s.path("work")});
+    assert_eq!(claude_decision(&hook(&s, "claude", forged.to_string().as_bytes())), "deny");
+}

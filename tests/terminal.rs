@@ -268,3 +268,27 @@ not_match = ["railway volume delete pgdata"]
     std::fs::write(dir.join("scratch.toml"), text).expect("write");
     assert_eq!(check().status.code(), Some(1));
 }
+
+/// Regression (issue 11, the PTY route): an agent started `psql` on a pseudo-terminal and
+/// typed `DROP TABLE users;` into it; the shim let the session through because its stdin
+/// was a terminal. Under an agent it is blocked; a human's own session is untouched.
+#[test]
+fn an_interactive_database_shell_under_an_agent_is_blocked() {
+    let s = Sandbox::new();
+    s.shim("psql");
+    s.shim("redis-cli");
+    s.script("real", "psql", "#!/bin/sh\necho real psql ran\n");
+    s.script("real", "redis-cli", "#!/bin/sh\necho real redis-cli ran\n");
+    let mut p = in_pty_sh(&s, "psql app; echo status=$?");
+    p.exp_string("real psql ran").expect("a human's session runs");
+    p.exp_string("status=0").expect("exit 0");
+    for cmd in ["psql app", "redis-cli -h cache"] {
+        let mut p = in_pty_sh(&s, &format!("CODEX_MANAGED_BY_NPM=1 {cmd}; echo status=$?"));
+        p.exp_string("interlock: blocked: an interactive").expect("blocked");
+        p.exp_string("Pass the statements with -c/-e or a file (-f)").expect("tells the agent how");
+        p.exp_string("status=77").expect("exit 77");
+    }
+    // With the statements on the command line, the agent's call is checked as usual.
+    let mut p = in_pty_sh(&s, "CODEX_MANAGED_BY_NPM=1 psql app -c 'SELECT 1'; echo status=$?");
+    p.exp_string("real psql ran").expect("a checked statement runs");
+}

@@ -52,7 +52,15 @@ fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, fa
     }
 }
 
+/// Note when the commands a client reads on stdin come from a terminal, as typed.
+fn note_terminal(inv: &Invocation, facts: &mut Facts) {
+    if matches!(inv.stdin, crate::invocation::Stdin::Terminal) {
+        facts.interactive = true;
+    }
+}
+
 fn scan_stdin(inv: &mut Invocation, dialect: Dialect, facts: &mut Facts) -> Script {
+    note_terminal(inv, facts);
     let mut scanner = Scanner::new(dialect);
     if let Err(e) = input::stream_stdin(inv, &mut |chunk| scanner.feed(chunk)) {
         facts.unknown.push(e);
@@ -274,6 +282,7 @@ pub fn redis_cli(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
         let line = facts.command.join(" ");
         redis_command(&cmd, &line, &mut facts.statements);
     } else if !informational {
+        note_terminal(inv, &mut facts);
         match input::stdin_text(inv) {
             Ok(t) => {
                 for line in t.text.lines() {
@@ -333,6 +342,7 @@ pub fn mongosh(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
     }
     let informational = ["--version", "--help", "-h"].iter().any(|f| facts.has_flag(f));
     if texts.is_empty() && files.is_empty() && !informational {
+        note_terminal(inv, &mut facts);
         match input::stdin_text(inv) {
             Ok(t) => texts.push(t.text),
             Err(e) => facts.unknown.push(e),

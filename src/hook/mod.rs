@@ -21,6 +21,9 @@ pub struct Judgement {
     pub verdict: Verdict,
     /// Notes for the human (e.g. `railway run`), deduplicated.
     pub notes: Vec<String>,
+    /// The argv of each simple command that needs a human's confirmation (not a deny), as
+    /// the shell will exec it: what a grant binds.
+    pub confirm_calls: Vec<Vec<String>>,
 }
 
 /// Shells whose script-file argument the hook reads (`bash deploy.sh`).
@@ -56,7 +59,7 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
     if command.len() > MAX_COMMAND {
         let what = format!("the command is {} KiB long, more than interlock reads", command.len() >> 10);
         let m = engine::cannot_see(&what, Severity::High);
-        return Judgement { verdict: Verdict::from_matches(vec![m]), notes: Vec::new() };
+        return Judgement { verdict: Verdict::from_matches(vec![m]), notes: Vec::new(), confirm_calls: Vec::new() };
     }
     let mut script = shell::parse(command);
     // `bash deploy.sh`: the commands in the file run too. Read it (relative to the hook's
@@ -93,6 +96,7 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
     }
     let mut matches: Vec<Match> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
+    let mut confirm_calls: Vec<Vec<String>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     script.unknown.retain(|u| seen.insert(u.clone()));
     for u in &script.unknown {
@@ -118,10 +122,14 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
             shell::Input::Inherited => Stdin::Empty,
         };
         let argv = cmd.argv.iter().map(Into::into).collect();
+        let words = cmd.argv.clone();
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), env, stdin);
         inv.notes = cmd.notes;
         inv.file_limit = FILE_LIMIT;
         let eval = engine::evaluate(&mut inv, rules);
+        if eval.verdict.decision == Decision::Confirm {
+            confirm_calls.push(words);
+        }
         if eval.verdict.decision != Decision::Allow {
             for n in eval.facts.notes {
                 if !notes.contains(&n) {
@@ -131,5 +139,5 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
         }
         matches.extend(eval.verdict.matches);
     }
-    Judgement { verdict: Verdict::from_matches(matches), notes }
+    Judgement { verdict: Verdict::from_matches(matches), notes, confirm_calls }
 }

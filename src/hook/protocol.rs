@@ -103,6 +103,8 @@ pub fn answer(agent: Agent, input: &[u8]) -> Reply {
 struct Event {
     command: String,
     cwd: PathBuf,
+    /// Claude Code's whole `tool_input`, which `updatedInput` replaces.
+    tool_input: Option<Value>,
 }
 
 fn read_event(agent: Agent, input: &[u8]) -> Result<Event, String> {
@@ -138,13 +140,67 @@ fn read_event(agent: Agent, input: &[u8]) -> Result<Event, String> {
         })
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("/"));
-    Ok(Event { command, cwd })
+    let tool_input = obj.get("tool_input").filter(|t| t.is_object()).cloned();
+    Ok(Event { command, cwd, tool_input })
 }
 
 fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
     let event = read_event(agent, input)?;
+    if event.command.contains(crate::grant::VAR) {
+        // Only interlock's hook hands out grants, after a human's Yes; a command that sets
+        // one itself is trying to skip that.
+        let mut j = judge("", &event.cwd);
+        j.verdict = crate::verdict::Verdict::from_matches(vec![crate::verdict::Match {
+            rule: "interlock.grant-forged".into(),
+            action: Decision::Deny,
+            severity: crate::verdict::Severity::Critical,
+            reason: format!(
+                "the command sets {} itself; only a human's Yes in the dialog grants a run",
+                crate::grant::VAR
+            ),
+            what: None,
+            object: None,
+        }]);
+        return Ok(render(agent, &j));
+    }
     let j = judge(&event.command, &event.cwd);
-    Ok(render(agent, &j))
+    let mut reply = render(agent, &j);
+    if agent == Agent::Claude && j.verdict.decision == Decision::Confirm {
+        hand_over_grant(&mut reply, &event, &j);
+    }
+    Ok(reply)
+}
+
+/// Whether a human can answer Claude Code's dialog: its interactive UI, not `-p` (where
+/// `ask` becomes a refusal and a grant would only end up in the transcript).
+fn human_can_answer() -> bool {
+    std::env::var("CLAUDE_CODE_ENTRYPOINT").is_ok_and(|e| e == "cli")
+}
+
+/// Add to Claude Code's `ask` a grant for the calls it is about, so the Yes in Claude Code's
+/// dialog is the only confirmation (see `grant`). Without a grant (no state directory, `-p`)
+/// the `ask` stands alone and the shim asks for `interlock approve` as before.
+fn hand_over_grant(reply: &mut Reply, event: &Event, j: &Judgement) {
+    if !human_can_answer() || j.confirm_calls.is_empty() {
+        return;
+    }
+    let Some(tool_input) = &event.tool_input else { return };
+    let Ok(store) = crate::approval::Store::open() else { return };
+    let calls: Vec<Vec<std::ffi::OsString>> =
+        j.confirm_calls.iter().map(|argv| argv.iter().map(Into::into).collect()).collect();
+    let Ok(token) = crate::grant::issue(&store, &calls, &event.cwd) else { return };
+    let Ok(mut out) = serde_json::from_str::<Value>(&reply.stdout) else { return };
+    let mut input = tool_input.clone();
+    input["command"] = json!(format!("export {}={token}; {}", crate::grant::VAR, event.command));
+    out["hookSpecificOutput"]["updatedInput"] = input;
+    if let Some(reason) = out["hookSpecificOutput"]["permissionDecisionReason"].as_str() {
+        let reason = format!(
+            "{reason} (Yes runs it once: {} lets interlock's shim run exactly these calls, once, without asking again.)",
+            crate::grant::VAR
+        );
+        out["hookSpecificOutput"]["permissionDecisionReason"] = json!(reason);
+    }
+    reply.stdout = format!("{out}\n");
 }
 
 /// Why, in one paragraph, redacted.
