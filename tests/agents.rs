@@ -135,6 +135,10 @@ fn send(stream: &mut TcpStream, status: &str, content_type: &str, body: &str) {
     );
 }
 
+fn not_found(stream: &mut TcpStream) {
+    send(stream, "404 Not Found", "application/json", r#"{"error":{"message":"mock"}}"#);
+}
+
 /// Server-sent events, closed when done.
 fn send_sse(stream: &mut TcpStream, events: &[(Option<&str>, Value)]) {
     let mut out = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n");
@@ -179,7 +183,7 @@ fn anthropic(req: &Request, stream: &mut TcpStream, command: &str) {
         return send(stream, "200 OK", "application/json", r#"{"input_tokens":10}"#);
     }
     if !req.path.contains("/messages") {
-        return send(stream, "404 Not Found", "application/json", r#"{"error":{"message":"mock"}}"#);
+        return not_found(stream);
     }
     let body: Value = serde_json::from_str(&req.body).unwrap_or(Value::Null);
     let offers_bash = body["tools"].as_array().is_some_and(|t| t.iter().any(|t| t["name"] == "Bash"));
@@ -220,7 +224,7 @@ fn anthropic(req: &Request, stream: &mut TcpStream, command: &str) {
 
 fn openai(req: &Request, stream: &mut TcpStream, command: &str) {
     if !req.path.ends_with("/responses") {
-        return send(stream, "404 Not Found", "application/json", r#"{"error":{"message":"mock"}}"#);
+        return not_found(stream);
     }
     let body: Value = serde_json::from_str(&req.body).unwrap_or(Value::Null);
     let tools = body["tools"].as_array().cloned().unwrap_or_default();
@@ -285,7 +289,7 @@ fn gemini(req: &Request, stream: &mut TcpStream, command: &str) {
         return send(stream, "200 OK", "application/json", r#"{"totalTokens":10}"#);
     }
     if !req.path.contains("enerateContent") {
-        return send(stream, "404 Not Found", "application/json", r#"{"error":{"message":"mock"}}"#);
+        return not_found(stream);
     }
     let body: Value = serde_json::from_str(&req.body).unwrap_or(Value::Null);
     let config = &body["generationConfig"];

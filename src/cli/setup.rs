@@ -143,7 +143,6 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
                 &mut v,
                 &["hooks", "beforeShellExecution"],
                 json!({"command": command, "failClosed": true, "timeout": HOOK_TIMEOUT_SECS}),
-                &command,
                 opts.remove,
             );
             if !opts.remove
@@ -171,7 +170,6 @@ pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
                 &mut v,
                 &["hooks", "BeforeTool"],
                 json!({"matcher": "run_shell_command", "hooks": [{"name": "interlock", "type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECS * 1000}]}),
-                &command,
                 opts.remove,
             );
             changes.push((file, pretty(&v)?));
@@ -268,15 +266,15 @@ fn mentions_interlock_hook(v: &Value) -> bool {
 fn toggle_pretooluse(v: &mut Value, command: &str, remove: bool) {
     let group =
         json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECS}]});
-    toggle_hook(v, &["hooks", "PreToolUse"], group, command, remove);
+    toggle_hook(v, &["hooks", "PreToolUse"], group, remove);
 }
 
 /// Add interlock's hook `group` at `path`, or take every interlock registration out.
-fn toggle_hook(v: &mut Value, path: &[&str], group: Value, command: &str, remove: bool) {
-    if remove { remove_hook_groups(v, path) } else { add_hook_group(v, path, group, command) }
+fn toggle_hook(v: &mut Value, path: &[&str], group: Value, remove: bool) {
+    if remove { remove_hook_groups(v, path) } else { add_hook_group(v, path, group) }
 }
 
-fn add_hook_group(v: &mut Value, path: &[&str], group: Value, _command: &str) {
+fn add_hook_group(v: &mut Value, path: &[&str], group: Value) {
     let Some(list) = array_at(v, path) else { return };
     // Replace an older registration (another binary path, no timeout) in place, so the
     // positions of other groups — which Codex's trust entries name — do not move.
@@ -684,21 +682,36 @@ fn handler_problems(agent: &str, h: &Value, unit_ms: u64, problems: &mut Vec<Str
     }
 }
 
+/// interlock's handlers at `path` in the settings `file`, with their own problems recorded;
+/// `None` when interlock is not registered there.
+fn registered_handlers(
+    w: &mut Wiring,
+    file: &Path,
+    path: &str,
+    agent: &str,
+    unit_ms: u64,
+) -> Option<(Value, Vec<Value>)> {
+    let v = read_json(file).unwrap_or_else(|_| json!({}));
+    let hs = our_handlers(&v, path);
+    w.registered = !hs.is_empty();
+    if !w.registered {
+        return None;
+    }
+    hs.iter().for_each(|h| handler_problems(agent, h, unit_ms, &mut w.problems));
+    Some((v, hs))
+}
+
 /// Check one agent's real state, as far as its files tell.
 pub fn wiring(target: Target) -> Wiring {
     let mut w = Wiring::default();
     let (Ok(home), Ok(shims)) = (home(), shims_dir()) else { return w };
     let shims_s = shims.display().to_string();
-    let json = |p: &Path| read_json(p).unwrap_or_else(|_| json!({}));
     match target {
         Target::Claude => {
-            let v = json(&home.join(".claude/settings.json"));
-            let hs = our_handlers(&v, "/hooks/PreToolUse");
-            w.registered = !hs.is_empty();
-            if !w.registered {
+            let file = home.join(".claude/settings.json");
+            let Some((v, _)) = registered_handlers(&mut w, &file, "/hooks/PreToolUse", "claude", 1000) else {
                 return w;
-            }
-            hs.iter().for_each(|h| handler_problems("claude", h, 1000, &mut w.problems));
+            };
             match v.pointer("/env/PATH").and_then(Value::as_str) {
                 Some(p) if first_path_entry(p) == shims_s => {
                     if v.pointer(&format!("/env/{PATH_MARKER}")).and_then(Value::as_str) == Some("added")
@@ -712,14 +725,9 @@ pub fn wiring(target: Target) -> Wiring {
         }
         Target::Codex => {
             let hooks_json = home.join(".codex/hooks.json");
-            let v = json(&hooks_json);
-            w.registered = !our_handlers(&v, "/hooks/PreToolUse").is_empty();
-            if !w.registered {
+            let Some((v, _)) = registered_handlers(&mut w, &hooks_json, "/hooks/PreToolUse", "codex", 1000) else {
                 return w;
-            }
-            our_handlers(&v, "/hooks/PreToolUse")
-                .iter()
-                .for_each(|h| handler_problems("codex", h, 1000, &mut w.problems));
+            };
             let config = std::fs::read_to_string(home.join(".codex/config.toml")).unwrap_or_default();
             let doc: toml_edit::DocumentMut = config.parse().unwrap_or_default();
             for (key, hash) in codex_trust_entries(&hooks_json, &v, true) {
@@ -745,13 +753,10 @@ pub fn wiring(target: Target) -> Wiring {
         }
         Target::Gemini => {
             let dir = home.join(".gemini");
-            let v = json(&dir.join("settings.json"));
-            let hs = our_handlers(&v, "/hooks/BeforeTool");
-            w.registered = !hs.is_empty();
-            if !w.registered {
+            let file = dir.join("settings.json");
+            if registered_handlers(&mut w, &file, "/hooks/BeforeTool", "gemini", 1).is_none() {
                 return w;
             }
-            hs.iter().for_each(|h| handler_problems("gemini", h, 1, &mut w.problems));
             let snippet = gemini_bash_env_file(&dir);
             let env = std::fs::read_to_string(dir.join(".env")).unwrap_or_default();
             if !env.lines().any(|l| l == format!("BASH_ENV={}", snippet.display())) || !snippet.is_file() {
@@ -763,13 +768,11 @@ pub fn wiring(target: Target) -> Wiring {
             w.notes.push("gemini: ~/.gemini/.env is read only in trusted folders and when the project has no .env of its own; there the hook is the only layer".into());
         }
         Target::Cursor => {
-            let v = json(&home.join(".cursor/hooks.json"));
-            let hs = our_handlers(&v, "/hooks/beforeShellExecution");
-            w.registered = !hs.is_empty();
-            if !w.registered {
+            let file = home.join(".cursor/hooks.json");
+            let Some((_, hs)) = registered_handlers(&mut w, &file, "/hooks/beforeShellExecution", "cursor", 1000)
+            else {
                 return w;
-            }
-            hs.iter().for_each(|h| handler_problems("cursor", h, 1000, &mut w.problems));
+            };
             if hs.iter().any(|h| h.get("failClosed") != Some(&json!(true))) {
                 w.problems
                     .push("cursor: the hook is not failClosed: Cursor runs the command when the hook fails".into());
@@ -783,7 +786,7 @@ pub fn wiring(target: Target) -> Wiring {
         }
         Target::VsCode => {
             for file in vscode_settings_files(&home) {
-                let v = json(&file);
+                let v = read_json(&file).unwrap_or_else(|_| json!({}));
                 if let Some(p) = v.get(vscode_env_key()).and_then(|e| e.get("PATH")).and_then(Value::as_str) {
                     w.registered = true;
                     if !is_our_vscode_path(p, &shims) {

@@ -149,8 +149,7 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
     if event.command.contains(crate::grant::VAR) {
         // Only interlock's hook hands out grants, after a human's Yes; a command that sets
         // one itself is trying to skip that.
-        let mut j = judge("", &event.cwd);
-        j.verdict = crate::verdict::Verdict::from_matches(vec![crate::verdict::Match {
+        let verdict = crate::verdict::Verdict::from_matches(vec![crate::verdict::Match {
             rule: "interlock.grant-forged".into(),
             action: Decision::Deny,
             severity: crate::verdict::Severity::Critical,
@@ -161,7 +160,7 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
             what: None,
             object: None,
         }]);
-        return Ok(render(agent, &j));
+        return Ok(render(agent, &Judgement { verdict, notes: Vec::new(), confirm_calls: Vec::new() }));
     }
     let j = judge(&event.command, &event.cwd);
     let mut reply = render(agent, &j);
