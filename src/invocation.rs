@@ -97,6 +97,9 @@ pub struct Invocation {
     /// Context a caller adds for the human, e.g. "runs under `railway run` with production
     /// credentials".
     pub notes: Vec<String>,
+    /// Where a wrapper makes the call land (`ssh prod-db psql …` → `prod-db`): a target like
+    /// those the analyzers find, so a production-looking one raises severity.
+    pub targets: Vec<String>,
     /// The most bytes of one named file the analyzers read (SQL scripts, `< file`); a longer
     /// file is "cannot see". Unlimited for the shim, which streams a dump at memchr speed;
     /// a hook, which must answer within its time budget, sets a limit.
@@ -107,7 +110,7 @@ impl Invocation {
     /// An invocation of `argv` in `cwd` with `env`, the program named after argv[0].
     pub fn new(argv: Vec<OsString>, cwd: PathBuf, env: Env, stdin: Stdin) -> Invocation {
         let program = argv.first().map(|a| program_name(a)).unwrap_or_default();
-        Invocation { program, argv, cwd, env, stdin, notes: Vec::new(), file_limit: u64::MAX }
+        Invocation { program, argv, cwd, env, stdin, notes: Vec::new(), targets: Vec::new(), file_limit: u64::MAX }
     }
 
     /// The arguments after argv[0], as text (lossy: analyzers reason about text; the real

@@ -32,7 +32,7 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
     };
     let rules = RuleSet::for_program(&program);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    if rules.rules.is_empty() && rules.errors.is_empty() {
+    if rules.rules.is_empty() && rules.errors.is_empty() && !crate::hook::shell::may_run_others(&program) {
         // Nothing can match: skip analysis entirely.
         let args: Vec<String> = argv.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
         audit::record(&Record::new("allow", &program, Some(&real), &args, &cwd, None));
@@ -40,6 +40,9 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
     }
     let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
     let mut eval = engine::evaluate(&mut inv, &rules);
+    // `sudo -u postgres psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`: no shim runs on
+    // the far side, so what the wrapper runs is judged here.
+    crate::hook::add_inside(&inv, &mut eval);
     // A database shell reading a terminal is a human's session — unless an agent runs it
     // (Codex's `exec_command` with `tty: true`, then `write_stdin`): then the agent types.
     if eval.facts.interactive && crate::agent::detect().is_some() {

@@ -32,5 +32,8 @@ pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
         _ => argv::analyze(&inv.args_lossy(), spec, &inv.env),
     };
     facts.notes.extend(inv.notes.iter().cloned());
+    for t in &inv.targets {
+        facts.add_target(t.clone());
+    }
     facts
 }

@@ -21,7 +21,8 @@ fn evaluate(argv: Vec<OsString>) -> anyhow::Result<(Invocation, Evaluation)> {
         bail!("no program to check: give one after `--`, e.g. `interlock check -- curl https://example.com`");
     }
     let rules = RuleSet::for_program(&inv.program);
-    let eval = engine::evaluate(&mut inv, &rules);
+    let mut eval = engine::evaluate(&mut inv, &rules);
+    crate::hook::add_inside(&inv, &mut eval);
     Ok((inv, eval))
 }
 

@@ -7,6 +7,7 @@
 
 pub mod protocol;
 pub mod shell;
+pub mod wrappers;
 
 use std::path::{Path, PathBuf};
 
@@ -26,8 +27,7 @@ pub struct Judgement {
     pub confirm_calls: Vec<Vec<String>>,
 }
 
-/// Shells whose script-file argument the hook reads (`bash deploy.sh`).
-const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", "mksh"];
+use shell::SHELLS;
 /// How many script files one judgement follows.
 const MAX_SCRIPTS: usize = 8;
 /// The longest command string judged; a longer one is "cannot see" (a hook must answer in
@@ -61,7 +61,42 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
         let m = engine::cannot_see(&what, Severity::High);
         return Judgement { verdict: Verdict::from_matches(vec![m]), notes: Vec::new(), confirm_calls: Vec::new() };
     }
-    let mut script = shell::parse(command);
+    judge_script(shell::parse(command), cwd)
+}
+
+/// Judge what an argv runs inside its wrappers (see `shell::inside_argv`): the matches to
+/// add to the argv's own verdict, so `interlock check` and the shims see what a hook sees.
+pub fn judge_inside(argv: &[String], cwd: &Path) -> Option<Judgement> {
+    let program = crate::invocation::program_name(std::ffi::OsStr::new(argv.first()?));
+    if !shell::may_run_others(&program) {
+        return None;
+    }
+    let script = shell::inside_argv(argv.to_vec());
+    if script.commands.is_empty() && script.unknown.is_empty() {
+        return None;
+    }
+    Some(judge_script(script, cwd))
+}
+
+/// Add what `inv` runs inside its wrappers to `eval` (see `judge_inside`).
+pub fn add_inside(inv: &Invocation, eval: &mut engine::Evaluation) {
+    let mut argv = vec![inv.argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default()];
+    argv.extend(inv.args_lossy());
+    let Some(inside) = judge_inside(&argv, &inv.cwd) else { return };
+    if inside.verdict.matches.is_empty() {
+        return;
+    }
+    let mut matches = std::mem::take(&mut eval.verdict.matches);
+    matches.extend(inside.verdict.matches);
+    eval.verdict = Verdict::from_matches(matches);
+    for n in inside.notes {
+        if !eval.facts.notes.contains(&n) {
+            eval.facts.notes.push(n);
+        }
+    }
+}
+
+fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
     // `bash deploy.sh`: the commands in the file run too. Read it (relative to the hook's
     // cwd) and judge them with the rest; a file that cannot be read is "cannot see".
     let mut followed = 0;
@@ -125,6 +160,7 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
         let words = cmd.argv.clone();
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), env, stdin);
         inv.notes = cmd.notes;
+        inv.targets = cmd.targets;
         inv.file_limit = FILE_LIMIT;
         let eval = engine::evaluate(&mut inv, rules);
         if eval.verdict.decision == Decision::Confirm {

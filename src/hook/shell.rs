@@ -11,7 +11,24 @@
 
 use tree_sitter::{Node, Parser};
 
+use super::wrappers::{self, Body, Opts, Step};
 use crate::invocation::program_name;
+
+/// xargs(1): the options that take a value, then the command (default `echo`).
+const XARGS: Opts = Opts {
+    short: "ILnPsdEa",
+    long: &[
+        "--max-args",
+        "--max-procs",
+        "--delimiter",
+        "--arg-file",
+        "--replace",
+        "--max-lines",
+        "--max-chars",
+        "--eof",
+        "--process-slot-var",
+    ],
+};
 
 /// How deep `sh -c` / `eval` nesting is followed.
 const MAX_DEPTH: usize = 6;
@@ -40,6 +57,8 @@ pub struct SimpleCommand {
     pub env: Vec<(String, String)>,
     pub stdin: Input,
     pub notes: Vec<String>,
+    /// Where the command lands when a wrapper runs it elsewhere (`ssh prod-db …`).
+    pub targets: Vec<String>,
 }
 
 /// Everything a shell string will run.
@@ -53,6 +72,29 @@ pub struct Script {
 pub fn parse(source: &str) -> Script {
     let mut out = Script::default();
     parse_into(source, 0, &mut out, &[]);
+    out
+}
+
+/// Shells: `-c STRING`, a script file, or commands on standard input.
+pub(crate) const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", "mksh"];
+
+/// Whether `program` (a basename) can run other commands: a shell, `eval`, `xargs` or a
+/// wrapper.
+pub fn may_run_others(program: &str) -> bool {
+    SHELLS.contains(&program) || matches!(program, "eval" | "xargs") || wrappers::is_wrapper(program)
+}
+
+/// What an argv runs besides itself: the commands inside its wrappers (`sudo -iu postgres
+/// psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`), followed like those of a shell string.
+/// A wrapper's own command is not included: its caller judges it with its real stdin.
+pub fn inside_argv(argv: Vec<String>) -> Script {
+    let mut out = Script::default();
+    let wrapper = argv.first().is_some_and(|a| wrappers::is_wrapper(&program_name(std::ffi::OsStr::new(a))));
+    let mut walker = Walker { src: b"", depth: 0, out: &mut out, notes: Vec::new(), nesting: 0, too_deep: false };
+    walker.follow(argv, Vec::new(), Input::Inherited, Vec::new(), Vec::new());
+    if wrapper && !out.commands.is_empty() {
+        out.commands.remove(0);
+    }
     out
 }
 
@@ -303,181 +345,124 @@ impl Walker<'_> {
         }
     }
 
-    /// Strip wrappers, follow `sh -c` / `eval`, and record the command.
-    fn simple(&mut self, mut argv: Vec<String>, mut env: Vec<(String, String)>, stdin: Input) {
-        let mut notes = self.notes.clone();
-        loop {
-            let Some(first) = argv.first() else { return };
-            let name = program_name(std::ffi::OsStr::new(first));
-            let rest = &argv[1..];
-            let next: Option<Vec<String>> = match name.as_str() {
-                "sudo" | "doas" => Some(skip_options(
-                    rest,
-                    &[
-                        "-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-T", "-U", "--user", "--group", "--host",
-                        "--prompt", "--chdir",
-                    ],
-                )),
-                "env" => {
-                    let mut i = 0;
-                    let mut split: Option<String> = None;
-                    while i < rest.len() {
-                        let a = &rest[i];
-                        if a == "--" {
-                            i += 1;
-                            break;
-                        } else if matches!(a.as_str(), "-u" | "--unset" | "-C" | "--chdir") {
-                            i += 2;
-                        } else if a == "-S" || a == "--split-string" {
-                            split = rest.get(i + 1).cloned();
-                            i += 2;
-                        } else if a.starts_with('-') {
-                            i += 1;
-                        } else if let Some((k, v)) = a.split_once('=').filter(|(k, _)| is_name(k)) {
-                            env.push((k.to_string(), v.to_string()));
-                            i += 1;
-                        } else {
-                            break;
-                        }
+    /// Record the command, and follow what it runs: wrappers (`sudo`, `ssh HOST …`,
+    /// `kubectl exec … --`), `sh -c` and `eval`. A wrapper is recorded too, so its own
+    /// rules apply (`kubectl exec` is harmless; `kubectl delete` under `sudo` is not).
+    fn simple(&mut self, argv: Vec<String>, env: Vec<(String, String)>, stdin: Input) {
+        let notes = self.notes.clone();
+        self.follow(argv, env, stdin, notes, Vec::new());
+    }
+
+    fn follow(
+        &mut self,
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+        stdin: Input,
+        notes: Vec<String>,
+        targets: Vec<String>,
+    ) {
+        let Some(first) = argv.first() else { return };
+        if first.contains('$') {
+            self.out.unknown.push(format!("the command name `{}` is computed when the command runs", short(first)));
+            return;
+        }
+        let name = program_name(std::ffi::OsStr::new(first));
+        let rest = &argv[1..];
+        match name.as_str() {
+            n if SHELLS.contains(&n) => {
+                match shell_dash_c(rest) {
+                    ShellArgs::Script(s) => self.nested(&s, &notes, &targets),
+                    ShellArgs::File(f) => {
+                        self.out.commands.push(SimpleCommand { argv: vec![name, f], env, stdin, notes, targets })
                     }
-                    match split {
-                        Some(s) => {
-                            let mut words = shell_words::split(&s).unwrap_or_default();
-                            words.extend(rest[i.min(rest.len())..].iter().cloned());
-                            Some(words)
-                        }
-                        None => Some(rest[i.min(rest.len())..].to_vec()),
+                    ShellArgs::Stdin => self.shell_stdin(&name, &stdin, &notes, &targets),
+                    ShellArgs::Dynamic => {
+                        self.out.unknown.push(format!("`{name} -c` runs a command built at run time"))
                     }
                 }
-                "command" => {
-                    if rest.iter().take_while(|a| a.starts_with('-')).any(|a| a.contains('v') || a.contains('V')) {
-                        return; // `command -v x` only looks x up
+                return;
+            }
+            "eval" => {
+                if rest.iter().any(|a| a.contains('$') || a.contains('`')) {
+                    self.out.unknown.push("`eval` runs text built at run time; what it runs cannot be known".into());
+                } else {
+                    self.nested(&rest.join(" "), &notes, &targets);
+                }
+                return;
+            }
+            "xargs" => {
+                let mut notes = notes;
+                notes.push("xargs appends arguments read from its input, which cannot be seen in advance".into());
+                let inner = XARGS.parse(rest);
+                let cmd = rest[inner.rest..].to_vec();
+                // `xargs` alone runs `echo`.
+                if !cmd.is_empty() {
+                    self.follow(cmd, env, Input::Unseen, notes, targets);
+                }
+                return;
+            }
+            _ => {}
+        }
+        let step = wrappers::step(&argv);
+        if step == Step::Not {
+            self.out.commands.push(SimpleCommand { argv, env, stdin, notes, targets });
+            return;
+        }
+        self.out.commands.push(SimpleCommand {
+            argv: argv.clone(),
+            env: env.clone(),
+            stdin: stdin.clone(),
+            notes: notes.clone(),
+            targets: targets.clone(),
+        });
+        match step {
+            Step::Not => {}
+            Step::Unknown(why) => self.out.unknown.push(why),
+            Step::Runs(inners) => {
+                for inner in inners {
+                    let mut notes = notes.clone();
+                    let mut targets = targets.clone();
+                    notes.extend(inner.note);
+                    targets.extend(inner.target);
+                    let mut env = env.clone();
+                    env.extend(inner.env);
+                    match inner.body {
+                        Body::Argv(a) => self.follow(a, env, stdin.clone(), notes, targets),
+                        Body::Shell(text) => self.nested(&text, &notes, &targets),
+                        Body::Stdin => self.shell_stdin(&name, &stdin, &notes, &targets),
                     }
-                    Some(skip_options(rest, &[]))
                 }
-                "builtin" | "nohup" | "time" | "exec" | "caffeinate" | "chronic" => Some(skip_options(rest, &["-a"])),
-                // Package runners run the named tool: `npx prisma migrate reset`.
-                "npx" | "bunx" => Some(skip_options(rest, &["-p", "--package", "-c", "--call"])),
-                "pnpm" | "yarn" if matches!(rest.first().map(String::as_str), Some("dlx" | "exec")) => {
-                    Some(skip_options(&rest[1..], &[]))
-                }
-                "bundle" if rest.first().is_some_and(|r| r == "exec") => Some(skip_options(&rest[1..], &[])),
-                "nice" => Some(skip_options(rest, &["-n", "--adjustment"])),
-                "stdbuf" => Some(skip_options(rest, &["-i", "-o", "-e", "--input", "--output", "--error"])),
-                "timeout" => {
-                    let after = skip_options(rest, &["-s", "--signal", "-k", "--kill-after"]);
-                    Some(after.into_iter().skip(1).collect()) // the duration
-                }
-                "xargs" => {
-                    notes.push("xargs appends arguments read from its input, which cannot be seen in advance".into());
-                    Some(skip_options(
-                        rest,
-                        &[
-                            "-I",
-                            "-i",
-                            "-L",
-                            "-l",
-                            "-n",
-                            "-P",
-                            "-s",
-                            "-d",
-                            "-E",
-                            "-e",
-                            "-a",
-                            "--max-args",
-                            "--max-procs",
-                            "--delimiter",
-                            "--arg-file",
-                            "--replace",
-                            "--max-lines",
-                            "--max-chars",
-                            "--eof",
-                        ],
-                    ))
-                }
-                "watch" => {
-                    let after = skip_options(
-                        rest,
-                        &["-n", "--interval", "-d", "--differences", "-q", "--equexit", "-s", "--shell"],
-                    );
-                    if after.is_empty() {
-                        return;
-                    }
-                    // watch runs its arguments through `sh -c` joined by spaces.
-                    let joined = after.join(" ");
-                    let out_notes = notes.clone();
-                    parse_into(&joined, self.depth + 1, self.out, &out_notes);
-                    return;
-                }
-                "bash" | "sh" | "zsh" | "dash" | "ksh" | "ash" | "mksh" => {
-                    match shell_dash_c(rest) {
-                        ShellArgs::Script(s) => {
-                            let out_notes = notes.clone();
-                            parse_into(&s, self.depth + 1, self.out, &out_notes);
-                        }
-                        ShellArgs::File(f) => self.out.commands.push(SimpleCommand {
-                            argv: vec![name.clone(), f],
-                            env: env.clone(),
-                            stdin: stdin.clone(),
-                            notes: notes.clone(),
-                        }),
-                        ShellArgs::Stdin => {
-                            if let Input::Bytes(b) = &stdin {
-                                let out_notes = notes.clone();
-                                parse_into(&String::from_utf8_lossy(b), self.depth + 1, self.out, &out_notes);
-                            } else if stdin == Input::Unseen {
-                                self.out.unknown.push(format!(
-                                    "`{name}` runs commands piped into it, which cannot be seen in advance"
-                                ));
-                            }
-                        }
-                        ShellArgs::Dynamic => {
-                            self.out.unknown.push(format!("`{name} -c` runs a command built at run time"))
-                        }
-                    }
-                    return;
-                }
-                "eval" => {
-                    let joined = rest.join(" ");
-                    if rest.iter().any(|a| a.contains('$') || a.contains('`')) {
-                        self.out
-                            .unknown
-                            .push("`eval` runs text built at run time; what it runs cannot be known".into());
-                    } else {
-                        let out_notes = notes.clone();
-                        parse_into(&joined, self.depth + 1, self.out, &out_notes);
-                    }
-                    return;
-                }
-                "railway" if rest.first().is_some_and(|r| r == "run") => {
-                    self.out.commands.push(SimpleCommand {
-                        argv: argv.clone(),
-                        env: env.clone(),
-                        stdin: stdin.clone(),
-                        notes: notes.clone(),
-                    });
-                    notes.push("runs under `railway run`, with the project's variables (database URLs, tokens) — often production credentials".into());
-                    let inner =
-                        skip_options(&rest[1..], &["-s", "--service", "-e", "--environment", "-p", "--project"]);
-                    Some(inner)
-                }
-                _ => None,
-            };
-            match next {
-                Some(n) if !n.is_empty() => {
-                    if n[0].contains('$') {
-                        self.out
-                            .unknown
-                            .push(format!("the command name `{}` is computed when the command runs", short(&n[0])));
-                        return;
-                    }
-                    argv = n;
-                }
-                Some(_) => return,
-                None => break,
             }
         }
-        self.out.commands.push(SimpleCommand { argv, env, stdin, notes });
+    }
+
+    /// Parse a shell string a command runs (`sh -c`, `ssh HOST '…'`) in turn.
+    fn nested(&mut self, text: &str, notes: &[String], targets: &[String]) {
+        let mut inner = Script::default();
+        parse_into(text, self.depth + 1, &mut inner, notes);
+        for c in &mut inner.commands {
+            c.targets.extend(targets.iter().cloned());
+        }
+        self.out.commands.extend(inner.commands);
+        self.out.unknown.extend(inner.unknown);
+    }
+
+    /// A shell that reads its commands from standard input.
+    fn shell_stdin(&mut self, name: &str, stdin: &Input, notes: &[String], targets: &[String]) {
+        match stdin {
+            Input::Bytes(b) => self.nested(&String::from_utf8_lossy(b), notes, targets),
+            Input::Unseen => {
+                self.out.unknown.push(format!("`{name}` runs commands piped into it, which cannot be seen in advance"))
+            }
+            Input::File(f) => self.out.commands.push(SimpleCommand {
+                argv: vec!["sh".into(), f.clone()],
+                env: Vec::new(),
+                stdin: Input::Inherited,
+                notes: notes.to_vec(),
+                targets: targets.to_vec(),
+            }),
+            Input::Inherited => {}
+        }
     }
 
     fn word(&self, node: Node) -> Word {
@@ -518,30 +503,6 @@ impl Walker<'_> {
             _ => Word { text: self.text(node), dynamic: true },
         }
     }
-}
-
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !s.starts_with(|c: char| c.is_ascii_digit())
-}
-
-/// Skip a wrapper's options (`value_opts` take a value), returning the command after them.
-fn skip_options(args: &[String], value_opts: &[&str]) -> Vec<String> {
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if a == "--" {
-            i += 1;
-            break;
-        }
-        if !a.starts_with('-') || a == "-" {
-            break;
-        }
-        let takes = value_opts.contains(&a.as_str());
-        i += if takes { 2 } else { 1 };
-    }
-    args[i.min(args.len())..].to_vec()
 }
 
 enum ShellArgs {
@@ -693,9 +654,9 @@ mod tests {
                 "{src}"
             );
         }
-        assert!(argvs("command -v psql").is_empty());
-        assert_eq!(argvs("npx -y prisma migrate reset --force")[0], ["prisma", "migrate", "reset", "--force"]);
-        assert_eq!(argvs("bundle exec rails db:drop")[0], ["rails", "db:drop"]);
+        assert!(argvs("command -v psql").iter().all(|a| a[0] != "psql"));
+        assert_eq!(argvs("npx -y prisma migrate reset --force")[1], ["prisma", "migrate", "reset", "--force"]);
+        assert_eq!(argvs("bundle exec rails db:drop")[1], ["rails", "db:drop"]);
     }
 
     #[test]
