@@ -100,6 +100,10 @@ pub struct Invocation {
     /// Where a wrapper makes the call land (`ssh prod-db psql …` → `prod-db`): a target like
     /// those the analyzers find, so a production-looking one raises severity.
     pub targets: Vec<String>,
+    /// Files the same command string writes before this call runs (`cat > q.json <<EOF`),
+    /// absolute: the analyzers read these contents, not the stale file on disk. `None`: the
+    /// content is only known at run time.
+    pub written: Vec<(PathBuf, Option<Vec<u8>>)>,
     /// The most bytes of one named file the analyzers read (SQL scripts, `< file`); a longer
     /// file is "cannot see". Unlimited for the shim, which streams a dump at memchr speed;
     /// a hook, which must answer within its time budget, sets a limit.
@@ -110,7 +114,17 @@ impl Invocation {
     /// An invocation of `argv` in `cwd` with `env`, the program named after argv[0].
     pub fn new(argv: Vec<OsString>, cwd: PathBuf, env: Env, stdin: Stdin) -> Invocation {
         let program = argv.first().map(|a| program_name(a)).unwrap_or_default();
-        Invocation { program, argv, cwd, env, stdin, notes: Vec::new(), targets: Vec::new(), file_limit: u64::MAX }
+        Invocation {
+            program,
+            argv,
+            cwd,
+            env,
+            stdin,
+            notes: Vec::new(),
+            targets: Vec::new(),
+            written: Vec::new(),
+            file_limit: u64::MAX,
+        }
     }
 
     /// The arguments after argv[0], as text (lossy: analyzers reason about text; the real

@@ -38,7 +38,7 @@ fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, fa
             Source::File(name) => {
                 let path = inv.resolve_path(&name);
                 let base = path.parent().map(Path::to_path_buf).unwrap_or_else(|| inv.cwd.clone());
-                match scan_file(&path, inv.file_limit, dialect) {
+                match scan_file(inv, &path, dialect) {
                     Ok(s) => (s, base),
                     Err(e) => {
                         facts.unknown.push(e);
@@ -68,9 +68,9 @@ fn scan_stdin(inv: &mut Invocation, dialect: Dialect, facts: &mut Facts) -> Scri
     scanner.finish()
 }
 
-fn scan_file(path: &Path, limit: u64, dialect: Dialect) -> Result<Script, String> {
+fn scan_file(inv: &Invocation, path: &Path, dialect: Dialect) -> Result<Script, String> {
     let mut scanner = Scanner::new(dialect);
-    input::stream_file(path, limit, &mut |chunk| scanner.feed(chunk))?;
+    input::stream_path(inv, path, &mut |chunk| scanner.feed(chunk))?;
     Ok(scanner.finish())
 }
 
@@ -95,7 +95,7 @@ fn absorb(inv: &mut Invocation, dialect: Dialect, script: Script, base: &Path, d
                     continue;
                 }
                 let full: PathBuf = if relative { base.join(&path) } else { inv.resolve_path(&path) };
-                match scan_file(&full, inv.file_limit, dialect) {
+                match scan_file(inv, &full, dialect) {
                     Ok(s) => {
                         let next_base = full.parent().map(Path::to_path_buf).unwrap_or_else(|| base.to_path_buf());
                         absorb(inv, dialect, s, &next_base, depth + 1, facts);

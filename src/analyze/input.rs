@@ -83,6 +83,24 @@ pub fn stream_file(path: &Path, limit: u64, sink: &mut dyn FnMut(&[u8])) -> Resu
     }
 }
 
+/// The content the command string wrote to `path` before this call, if it wrote it (the
+/// last write wins): `Some(Err)` when that content is only known at run time.
+fn written<'a>(inv: &'a Invocation, path: &Path) -> Option<Result<&'a [u8], String>> {
+    let (_, content) = inv.written.iter().rev().find(|(p, _)| p == path)?;
+    Some(content.as_deref().ok_or_else(|| {
+        format!("{} is written by the same command just before, with content known only at run time", path.display())
+    }))
+}
+
+/// Stream the file at `path` (absolute) as this call will read it: what the command
+/// string wrote to it, else the regular file on disk, up to the invocation's limit.
+pub fn stream_path(inv: &Invocation, path: &Path, sink: &mut dyn FnMut(&[u8])) -> Result<(), String> {
+    match written(inv, path) {
+        Some(content) => content.map(sink),
+        None => stream_file(path, inv.file_limit, sink),
+    }
+}
+
 /// Text read for analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
@@ -94,6 +112,11 @@ pub struct Text {
 /// A file named in the arguments (`@body.json`, `-f drop.sql`), up to `ANALYZE_LIMIT`.
 pub fn file(inv: &Invocation, name: &str) -> Result<Text, String> {
     let path = inv.resolve_path(name);
+    if let Some(content) = written(inv, &path) {
+        let bytes = content?;
+        let kept = &bytes[..bytes.len().min(ANALYZE_LIMIT)];
+        return Ok(Text { text: String::from_utf8_lossy(kept).into_owned(), truncated: bytes.len() > ANALYZE_LIMIT });
+    }
     let f = open_regular(&path)?;
     let mut buf = Vec::new();
     f.take(ANALYZE_LIMIT as u64 + 1)
@@ -115,7 +138,7 @@ pub fn stream_stdin(inv: &mut Invocation, sink: &mut dyn FnMut(&[u8])) -> Result
         }
         Stdin::File(p) => {
             let path = if p.is_absolute() { p.clone() } else { inv.cwd.join(&*p) };
-            stream_file(&path, inv.file_limit, sink).map(|()| true)
+            stream_path(inv, &path, sink).map(|()| true)
         }
         Stdin::Process(spool) => {
             spool.stream(sink).map(|_| true).map_err(|e| format!("cannot read standard input: {e}"))

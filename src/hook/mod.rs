@@ -61,7 +61,7 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
         let m = engine::cannot_see(&what, Severity::High);
         return Judgement { verdict: Verdict::from_matches(vec![m]), notes: Vec::new(), confirm_calls: Vec::new() };
     }
-    judge_script(shell::parse(command), cwd)
+    judge_script(shell::parse_in(command, Some(cwd)), cwd)
 }
 
 /// Judge what an argv runs inside its wrappers (see `shell::inside_argv`): the matches to
@@ -96,35 +96,63 @@ pub fn add_inside(inv: &Invocation, eval: &mut engine::Evaluation) {
     }
 }
 
+/// The content the string wrote to `path` before command `before` runs, if it did.
+fn written_before<'a>(
+    script: &'a shell::Script,
+    before: usize,
+    cwd: &Path,
+    path: &Path,
+) -> Option<&'a Option<Vec<u8>>> {
+    script.written[..before.min(script.written.len())].iter().rev().find(|(p, _)| cwd.join(p) == path).map(|(_, c)| c)
+}
+
 fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
-    // `bash deploy.sh`: the commands in the file run too. Read it (relative to the hook's
-    // cwd) and judge them with the rest; a file that cannot be read is "cannot see".
+    // `bash deploy.sh`, `source env.sh`, `./reset-db.sh`: the commands in the file run too.
+    // Read it (relative to the hook's cwd) — or what the string itself wrote to it — and
+    // judge them with the rest; a file that cannot be read is "cannot see".
     let mut followed = 0;
     let mut i = 0;
     while i < script.commands.len() {
         let cmd = &script.commands[i];
         let program = crate::invocation::program_name(std::ffi::OsStr::new(&cmd.argv[0]));
-        let file = if SHELLS.contains(&program.as_str()) && cmd.argv.len() >= 2 {
-            Some(cwd.join(&cmd.argv[1]))
-        } else if cmd.argv[0].contains('/') && is_shell_script(&cwd.join(&cmd.argv[0])) {
-            Some(cwd.join(&cmd.argv[0])) // `./scripts/reset-db.sh`
-        } else {
-            None
+        let runs_file =
+            (SHELLS.contains(&program.as_str()) || program == "source" || program == ".") && cmd.argv.len() >= 2;
+        let named = if runs_file { Some(cwd.join(&cmd.argv[1])) } else { None };
+        let own = cmd.argv[0].contains('/').then(|| cwd.join(&cmd.argv[0]));
+        let wrote = |p: &PathBuf| written_before(&script, cmd.writes_before, cwd, p).cloned();
+        let file: Option<(PathBuf, Option<Option<Vec<u8>>>)> = match (named, own) {
+            (Some(p), _) => Some((p.clone(), wrote(&p))),
+            (None, Some(p)) => match wrote(&p) {
+                Some(content) => Some((p, Some(content))),
+                None if is_shell_script(&p) => Some((p, None)), // `./scripts/reset-db.sh`
+                None => None,
+            },
+            (None, None) => None,
         };
-        if let Some(path) = file {
+        if let Some((path, content)) = file {
             followed += 1;
-            if followed > MAX_SCRIPTS {
-                script.unknown.push("scripts run other scripts too deeply to follow".into());
-            } else {
-                match read_script(&path) {
-                    Ok(text) if text.len() <= MAX_COMMAND => {
-                        let inner = shell::parse(&text);
-                        script.unknown.extend(inner.unknown);
-                        script.commands.extend(inner.commands);
+            let text = match content {
+                _ if followed > MAX_SCRIPTS => Err("scripts run other scripts too deeply to follow".to_string()),
+                Some(Some(bytes)) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+                Some(None) => Err(format!(
+                    "the script {} is written by the same command just before, with content known only at run time",
+                    path.display()
+                )),
+                None => read_script(&path).map_err(|e| format!("the script it runs cannot be read ({e})")),
+            };
+            match text {
+                Ok(text) if text.len() <= MAX_COMMAND => {
+                    let mut inner = shell::parse_in(&text, Some(cwd));
+                    let offset = script.written.len();
+                    for c in &mut inner.commands {
+                        c.writes_before += offset;
                     }
-                    Ok(_) => script.unknown.push(format!("the script {} is too long to follow", path.display())),
-                    Err(e) => script.unknown.push(format!("the script it runs cannot be read ({e})")),
+                    script.written.extend(inner.written);
+                    script.unknown.extend(inner.unknown);
+                    script.commands.extend(inner.commands);
                 }
+                Ok(_) => script.unknown.push(format!("the script {} is too long to follow", path.display())),
+                Err(e) => script.unknown.push(e),
             }
         }
         i += 1;
@@ -140,7 +168,8 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
     let base_env = Env::from_process();
     // One rule set per program name, however often the string runs it.
     let mut rule_sets: std::collections::HashMap<String, RuleSet> = std::collections::HashMap::new();
-    for cmd in script.commands {
+    let commands = std::mem::take(&mut script.commands);
+    for cmd in commands {
         let program = crate::invocation::program_name(std::ffi::OsStr::new(&cmd.argv[0]));
         let rules = rule_sets.entry(program.clone()).or_insert_with(|| RuleSet::for_program(&program));
         if rules.rules.is_empty() {
@@ -161,6 +190,10 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), env, stdin);
         inv.notes = cmd.notes;
         inv.targets = cmd.targets;
+        inv.written = script.written[..cmd.writes_before.min(script.written.len())]
+            .iter()
+            .map(|(p, c)| (cwd.join(p), c.clone()))
+            .collect();
         inv.file_limit = FILE_LIMIT;
         let eval = engine::evaluate(&mut inv, rules);
         if eval.verdict.decision == Decision::Confirm {

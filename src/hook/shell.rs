@@ -9,6 +9,9 @@
 //! syntax error, a command name computed at run time, `eval "$x"` — is reported as unknown,
 //! never assumed safe.
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use tree_sitter::{Node, Parser};
 
 use super::wrappers::{self, Body, Opts, Step};
@@ -59,6 +62,8 @@ pub struct SimpleCommand {
     pub notes: Vec<String>,
     /// Where the command lands when a wrapper runs it elsewhere (`ssh prod-db …`).
     pub targets: Vec<String>,
+    /// How many of `Script::written` the string wrote before this command runs.
+    pub writes_before: usize,
 }
 
 /// Everything a shell string will run.
@@ -66,12 +71,21 @@ pub struct SimpleCommand {
 pub struct Script {
     pub commands: Vec<SimpleCommand>,
     pub unknown: Vec<String>,
+    /// Files the string writes (`cat > q.json <<EOF`, `echo … > wipe.sh`), in order, as
+    /// written (relative to the command's directory), with their content — `None` when it is
+    /// only known at run time.
+    pub written: Vec<(String, Option<Vec<u8>>)>,
 }
 
 /// Parse `source` as bash.
 pub fn parse(source: &str) -> Script {
+    parse_in(source, None)
+}
+
+/// Parse `source` as bash run in `cwd`: `for f in migrations/*.sql` then sees the files.
+pub fn parse_in(source: &str, cwd: Option<&Path>) -> Script {
     let mut out = Script::default();
-    parse_into(source, 0, &mut out, &[]);
+    parse_into(source, 0, &mut out, &[], cwd);
     out
 }
 
@@ -90,7 +104,7 @@ pub fn may_run_others(program: &str) -> bool {
 pub fn inside_argv(argv: Vec<String>) -> Script {
     let mut out = Script::default();
     let wrapper = argv.first().is_some_and(|a| wrappers::is_wrapper(&program_name(std::ffi::OsStr::new(a))));
-    let mut walker = Walker { src: b"", depth: 0, out: &mut out, notes: Vec::new(), nesting: 0, too_deep: false };
+    let mut walker = Walker::new(b"", 0, &mut out, Vec::new(), None);
     walker.follow(argv, Vec::new(), Input::Inherited, Vec::new(), Vec::new());
     if wrapper && !out.commands.is_empty() {
         out.commands.remove(0);
@@ -98,7 +112,7 @@ pub fn inside_argv(argv: Vec<String>) -> Script {
     out
 }
 
-fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String]) {
+fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String], cwd: Option<&Path>) {
     if depth > MAX_DEPTH {
         out.unknown.push("shell commands nest `sh -c` / `eval` too deeply to follow".into());
         return;
@@ -116,7 +130,7 @@ fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String]) {
     if root.has_error() {
         out.unknown.push("the shell command has a syntax error; what it runs cannot be known".into());
     }
-    let mut walker = Walker { src: source.as_bytes(), depth, out, notes: notes.to_vec(), nesting: 0, too_deep: false };
+    let mut walker = Walker::new(source.as_bytes(), depth, out, notes.to_vec(), cwd);
     walker.visit(root, &Input::Inherited);
 }
 
@@ -129,6 +143,11 @@ struct Walker<'a> {
     nesting: usize,
     /// Whether `MAX_NESTING` was hit (reported once).
     too_deep: bool,
+    /// Shell variables the string set so far: their literal value, or `None` when it is
+    /// computed at run time.
+    vars: HashMap<String, Option<String>>,
+    /// Where globs in `for` lists are expanded, when known.
+    cwd: Option<&'a Path>,
 }
 
 /// A word's value: the literal text, and whether part of it is only known at run time.
@@ -137,7 +156,17 @@ struct Word {
     dynamic: bool,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    fn new(src: &'a [u8], depth: usize, out: &'a mut Script, notes: Vec<String>, cwd: Option<&'a Path>) -> Self {
+        Walker { src, depth, out, notes, nesting: 0, too_deep: false, vars: HashMap::new(), cwd }
+    }
+
+    /// Record a command that will run, with the files written before it.
+    fn record(&mut self, mut cmd: SimpleCommand) {
+        cmd.writes_before = self.out.written.len();
+        self.out.commands.push(cmd);
+    }
+
     fn text(&self, node: Node) -> String {
         String::from_utf8_lossy(&self.src[node.byte_range()]).into_owned()
     }
@@ -166,6 +195,21 @@ impl Walker<'_> {
     fn visit_node(&mut self, node: Node, stdin: &Input) {
         match node.kind() {
             "command" => self.command(node, stdin),
+            "variable_assignment" => {
+                self.visit_substitutions(node);
+                self.assign(node);
+            }
+            "declaration_command" => {
+                // `export A=1`, `local a=$(…)`, `declare -x B=2`, `readonly C=3`.
+                self.visit_substitutions(node);
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    if child.kind() == "variable_assignment" {
+                        self.assign(child);
+                    }
+                }
+            }
+            "for_statement" => self.for_loop(node, stdin),
             "redirected_statement" => {
                 let input = self.redirect_input(node).unwrap_or_else(|| stdin.clone());
                 let mut cursor = node.walk();
@@ -186,11 +230,16 @@ impl Walker<'_> {
                         self.visit_substitutions(child);
                     }
                 }
+                self.note_writes(node);
             }
             "pipeline" => {
+                // Each stage reads what the one before prints: known when that is a file
+                // (`cat q.sql | psql`) or literal text (`echo 'SELECT 1' | psql`).
                 let mut cursor = node.walk();
-                for (i, child) in node.named_children(&mut cursor).enumerate() {
-                    self.visit(child, if i == 0 { stdin } else { &Input::Unseen });
+                let mut input = stdin.clone();
+                for child in node.named_children(&mut cursor) {
+                    self.visit(child, &input);
+                    input = self.piped_output(child, &input).unwrap_or(Input::Unseen);
                 }
             }
             "ERROR" => {
@@ -199,6 +248,171 @@ impl Walker<'_> {
             }
             "heredoc_body" | "heredoc_start" | "heredoc_end" | "comment" => {}
             _ => self.visit_children(node, stdin),
+        }
+    }
+
+    /// `NAME=value` as a statement of its own: the variable is set for what follows.
+    fn assign(&mut self, node: Node) {
+        let Some(name) = node.child_by_field_name("name").map(|n| self.text(n)) else { return };
+        let value = match node.child_by_field_name("value") {
+            Some(v) => {
+                let w = self.word(v);
+                (!w.dynamic).then_some(w.text)
+            }
+            None => Some(String::new()),
+        };
+        self.vars.insert(name, value);
+    }
+
+    /// `for NAME in WORDS; do BODY; done`: the body once per value, so `psql -f "$f"` sees
+    /// each migration file the glob matches. Values only known at run time (`in $(ls)`, no
+    /// `in` list, too many) make the variable unknown, and the body is walked once.
+    fn for_loop(&mut self, node: Node, stdin: &Input) {
+        const MAX_VALUES: usize = 64;
+        let Some(var) = node.child_by_field_name("variable").map(|n| self.text(n)) else {
+            return self.visit_children(node, stdin);
+        };
+        let mut values: Option<Vec<String>> = Some(Vec::new());
+        let mut cursor = node.walk();
+        for v in node.children_by_field_name("value", &mut cursor) {
+            self.visit_substitutions(v);
+            let w = self.word(v);
+            let expanded = if w.dynamic {
+                None
+            } else if matches!(v.kind(), "word" | "concatenation") && w.text.contains(['*', '?', '[']) {
+                self.cwd.and_then(|cwd| glob(cwd, &w.text))
+            } else {
+                Some(vec![w.text])
+            };
+            match (&mut values, expanded) {
+                (Some(all), Some(more)) => all.extend(more),
+                _ => values = None,
+            }
+        }
+        let has_list = node.child_by_field_name("value").is_some();
+        let Some(body) = node.child_by_field_name("body") else { return };
+        match values.filter(|v| has_list && !v.is_empty() && v.len() <= MAX_VALUES) {
+            Some(values) => {
+                for value in values {
+                    self.vars.insert(var.clone(), Some(value));
+                    self.visit(body, stdin);
+                }
+            }
+            None => {
+                self.vars.insert(var, None);
+                self.visit(body, stdin);
+            }
+        }
+    }
+
+    /// Files a statement writes with `>`/`>>`: their content when the statement is
+    /// `cat <<EOF`, `echo …`, `printf …` or `tee` of known text, else unknown.
+    fn note_writes(&mut self, node: Node) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if child.kind() != "file_redirect" {
+                continue;
+            }
+            let op = child.child(0).map(|c| self.text(c)).unwrap_or_default();
+            let fd = child.child_by_field_name("descriptor").map(|d| self.text(d));
+            if !matches!(op.as_str(), ">" | ">>" | ">|" | "&>" | "&>>") || fd.as_deref().is_some_and(|f| f != "1") {
+                continue;
+            }
+            let Some(dest) = child.child_by_field_name("destination") else { continue };
+            let dest = self.word(dest);
+            if dest.dynamic || dest.text == "/dev/null" {
+                continue;
+            }
+            let mut content = node.child_by_field_name("body").and_then(|b| self.produced(b, node));
+            if op.ends_with(">>") {
+                let before = self.out.written.iter().rev().find(|(p, _)| *p == dest.text).and_then(|(_, c)| c.clone());
+                content = before.zip(content).map(|(mut a, b)| {
+                    a.extend(b);
+                    a
+                });
+            }
+            self.out.written.push((dest.text, content));
+        }
+    }
+
+    /// What a pipeline stage prints, when interlock can know it: `cat FILE`, `cat` of its
+    /// own known input, `echo`/`printf` of literal words, a heredoc `cat`.
+    fn piped_output(&self, stage: Node, input: &Input) -> Option<Input> {
+        let (command, statement) = match stage.kind() {
+            "command" => (stage, stage),
+            "redirected_statement" => (stage.child_by_field_name("body")?, stage),
+            _ => return None,
+        };
+        if command.kind() != "command" {
+            return None;
+        }
+        let name = self.text(command.child_by_field_name("name")?);
+        let mut cursor = command.walk();
+        let args: Vec<Word> = command.children_by_field_name("argument", &mut cursor).map(|a| self.word(a)).collect();
+        if name == "cat" && statement.kind() == "command" {
+            return match args.as_slice() {
+                [] => Some(input.clone()),
+                [file] if !file.dynamic && !file.text.starts_with('-') => Some(Input::File(file.text.clone())),
+                _ => None,
+            };
+        }
+        self.produced(command, statement).map(Input::Bytes)
+    }
+
+    /// What a statement prints, when it is plain text: `cat`/`tee` of a heredoc or
+    /// here-string, `echo` or `printf` with literal words.
+    fn produced(&self, body: Node, statement: Node) -> Option<Vec<u8>> {
+        if body.kind() != "command" {
+            return None;
+        }
+        let name = self.text(body.child_by_field_name("name")?);
+        let mut args = Vec::new();
+        let mut cursor = body.walk();
+        for a in body.children_by_field_name("argument", &mut cursor) {
+            let w = self.word(a);
+            if w.dynamic {
+                return None;
+            }
+            args.push(w.text);
+        }
+        match name.as_str() {
+            "cat" | "tee" if args.iter().all(|a| name == "tee" && !a.starts_with('-')) => {
+                self.redirect_input(statement).and_then(|i| match i {
+                    Input::Bytes(b) => Some(b),
+                    _ => None,
+                })
+            }
+            "echo" => {
+                let (flags, words): (Vec<&String>, Vec<&String>) = args
+                    .iter()
+                    .partition(|a| a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| "neE".contains(c)));
+                let mut text = words.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(" ");
+                if flags.iter().any(|f| f.contains('e')) {
+                    text = unescape_ansi_c(&text);
+                }
+                if !flags.iter().any(|f| f.contains('n')) {
+                    text.push('\n');
+                }
+                Some(text.into_bytes())
+            }
+            "printf" => {
+                let (format, values) = args.split_first()?;
+                let mut values = values.iter();
+                let mut text = String::new();
+                let format = unescape_ansi_c(format);
+                let mut parts = format.split("%s").peekable();
+                while let Some(part) = parts.next() {
+                    text.push_str(part);
+                    if parts.peek().is_some() {
+                        text.push_str(values.next().map_or("", String::as_str));
+                    }
+                }
+                for rest in values {
+                    text.push_str(rest);
+                }
+                Some(text.into_bytes())
+            }
+            _ => None,
         }
     }
 
@@ -373,7 +587,7 @@ impl Walker<'_> {
                 match shell_dash_c(rest) {
                     ShellArgs::Script(s) => self.nested(&s, &notes, &targets),
                     ShellArgs::File(f) => {
-                        self.out.commands.push(SimpleCommand { argv: vec![name, f], env, stdin, notes, targets })
+                        self.record(SimpleCommand { argv: vec![name, f], env, stdin, notes, targets, writes_before: 0 })
                     }
                     ShellArgs::Stdin => self.shell_stdin(&name, &stdin, &notes, &targets),
                     ShellArgs::Dynamic => {
@@ -387,6 +601,15 @@ impl Walker<'_> {
                     self.out.unknown.push("`eval` runs text built at run time; what it runs cannot be known".into());
                 } else {
                     self.nested(&rest.join(" "), &notes, &targets);
+                }
+                return;
+            }
+            "alias" => {
+                // `alias x='psql -c …'; x`: judge what the alias runs where it is defined.
+                for def in rest {
+                    if let Some((_, body)) = def.split_once('=') {
+                        self.nested(body, &notes, &targets);
+                    }
                 }
                 return;
             }
@@ -405,15 +628,16 @@ impl Walker<'_> {
         }
         let step = wrappers::step(&argv);
         if step == Step::Not {
-            self.out.commands.push(SimpleCommand { argv, env, stdin, notes, targets });
+            self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0 });
             return;
         }
-        self.out.commands.push(SimpleCommand {
+        self.record(SimpleCommand {
             argv: argv.clone(),
             env: env.clone(),
             stdin: stdin.clone(),
             notes: notes.clone(),
             targets: targets.clone(),
+            writes_before: 0,
         });
         match step {
             Step::Not => {}
@@ -438,13 +662,11 @@ impl Walker<'_> {
 
     /// Parse a shell string a command runs (`sh -c`, `ssh HOST '…'`) in turn.
     fn nested(&mut self, text: &str, notes: &[String], targets: &[String]) {
-        let mut inner = Script::default();
-        parse_into(text, self.depth + 1, &mut inner, notes);
-        for c in &mut inner.commands {
+        let start = self.out.commands.len();
+        parse_into(text, self.depth + 1, self.out, notes, self.cwd);
+        for c in &mut self.out.commands[start..] {
             c.targets.extend(targets.iter().cloned());
         }
-        self.out.commands.extend(inner.commands);
-        self.out.unknown.extend(inner.unknown);
     }
 
     /// A shell that reads its commands from standard input.
@@ -454,14 +676,30 @@ impl Walker<'_> {
             Input::Unseen => {
                 self.out.unknown.push(format!("`{name}` runs commands piped into it, which cannot be seen in advance"))
             }
-            Input::File(f) => self.out.commands.push(SimpleCommand {
+            Input::File(f) => self.record(SimpleCommand {
                 argv: vec!["sh".into(), f.clone()],
                 env: Vec::new(),
                 stdin: Input::Inherited,
                 notes: notes.to_vec(),
                 targets: targets.to_vec(),
+                writes_before: 0,
             }),
             Input::Inherited => {}
+        }
+    }
+
+    /// `$NAME` / `${NAME}` / `${NAME:-default}`: the value the string gave NAME earlier,
+    /// else only known at run time.
+    fn expansion(&self, node: Node) -> Word {
+        let raw = self.text(node);
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        let plain = node.kind() == "simple_expansion"
+            || (children.len() == 1 && raw.starts_with("${") && !raw.starts_with("${#") && !raw.starts_with("${!"));
+        let name = children.iter().find(|c| c.kind() == "variable_name").map(|c| self.text(*c));
+        match (plain, name.and_then(|n| self.vars.get(&n))) {
+            (true, Some(Some(value))) => Word { text: value.clone(), dynamic: false },
+            _ => Word { text: raw, dynamic: true },
         }
     }
 
@@ -478,17 +716,23 @@ impl Walker<'_> {
                 Word { text: unescape_ansi_c(inner), dynamic: false }
             }
             "string" => {
-                let full = self.text(node);
-                let inner = full.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(&full);
+                // Literal pieces and expansions in order; `$NAME` set earlier in the string is
+                // its value, anything else is only known at run time.
+                let mut text = String::new();
                 let mut dynamic = false;
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
-                    if child.kind() != "string_content" {
-                        dynamic = true;
+                    if child.kind() == "string_content" {
+                        text.push_str(&unescape_double(&self.text(child)));
+                    } else {
+                        let w = self.word(child);
+                        text.push_str(&w.text);
+                        dynamic |= w.dynamic;
                     }
                 }
-                Word { text: unescape_double(inner), dynamic }
+                Word { text, dynamic }
             }
+            "simple_expansion" | "expansion" => self.expansion(node),
             "concatenation" => {
                 let mut text = String::new();
                 let mut dynamic = false;
@@ -547,6 +791,71 @@ fn shell_dash_c(args: &[String]) -> ShellArgs {
     }
 }
 
+/// Expand a glob the way bash does for a `for` list, for patterns whose wildcards are in the
+/// last path component: the matching names (not hidden ones unless the pattern starts with
+/// `.`), sorted; the pattern itself when nothing matches. `None` past `MAX` matches.
+fn glob(cwd: &Path, pattern: &str) -> Option<Vec<String>> {
+    const MAX: usize = 64;
+    let (dir, file) = pattern.rsplit_once('/').map_or(("", pattern), |(d, f)| (d, f));
+    if dir.contains(['*', '?', '[']) {
+        return None;
+    }
+    let base = if dir.is_empty() {
+        cwd.to_path_buf()
+    } else if pattern.starts_with('/') {
+        Path::new(dir).to_path_buf()
+    } else {
+        cwd.join(dir)
+    };
+    let Ok(entries) = std::fs::read_dir(&base) else { return Some(vec![pattern.to_string()]) };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| (!n.starts_with('.') || file.starts_with('.')) && wildcard(file.as_bytes(), n.as_bytes()))
+        .map(|n| if dir.is_empty() && !pattern.starts_with('/') { n } else { format!("{dir}/{n}") })
+        .collect();
+    if names.len() > MAX {
+        return None;
+    }
+    names.sort();
+    if names.is_empty() {
+        names.push(pattern.to_string());
+    }
+    Some(names)
+}
+
+/// Shell wildcard match: `*`, `?`, `[abc]`/`[a-z]`/`[!x]`.
+fn wildcard(pat: &[u8], name: &[u8]) -> bool {
+    match (pat.first(), name.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => wildcard(&pat[1..], name) || (!name.is_empty() && wildcard(pat, &name[1..])),
+        (Some(b'?'), Some(_)) => wildcard(&pat[1..], &name[1..]),
+        (Some(b'['), Some(&c)) => {
+            let Some(end) = pat.iter().skip(2).position(|&b| b == b']').map(|e| e + 2) else {
+                return c == b'[' && wildcard(&pat[1..], &name[1..]);
+            };
+            let set = &pat[1..end];
+            let (negate, set) = match set.first() {
+                Some(b'!' | b'^') => (true, &set[1..]),
+                _ => (false, set),
+            };
+            let mut hit = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == b'-' {
+                    hit |= set[i] <= c && c <= set[i + 2];
+                    i += 3;
+                } else {
+                    hit |= set[i] == c;
+                    i += 1;
+                }
+            }
+            hit != negate && wildcard(&pat[end + 1..], &name[1..])
+        }
+        (Some(&p), Some(&c)) => p == c && wildcard(&pat[1..], &name[1..]),
+        _ => false,
+    }
+}
+
 fn unescape_bare(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -579,27 +888,47 @@ fn unescape_double(s: &str) -> String {
     out
 }
 
+/// The text of `$'…'` as bash decodes it: `\n`, `\xHH`, `\NNN` (octal), `\uHHHH`,
+/// `\UHHHHHHHH`, `\cX` and the other C escapes.
 fn unescape_ansi_c(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
+    let digits = |chars: &mut std::iter::Peekable<std::str::Chars>, radix: u32, max: usize| -> Option<u32> {
+        let d: String = std::iter::from_fn(|| chars.next_if(|c| c.is_digit(radix))).take(max).collect();
+        u32::from_str_radix(&d, radix).ok()
+    };
     while let Some(c) = chars.next() {
         if c != '\\' {
             out.push(c);
             continue;
         }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('x') => {
-                let hex: String = std::iter::from_fn(|| chars.next_if(|c| c.is_ascii_hexdigit())).take(2).collect();
-                if let Some(ch) = u8::from_str_radix(&hex, 16).ok().map(char::from) {
-                    out.push(ch);
+        let decoded = match chars.next() {
+            Some('n') => Some('\n'),
+            Some('t') => Some('\t'),
+            Some('r') => Some('\r'),
+            Some('a') => Some('\u{7}'),
+            Some('b') => Some('\u{8}'),
+            Some('e' | 'E') => Some('\u{1b}'),
+            Some('f') => Some('\u{c}'),
+            Some('v') => Some('\u{b}'),
+            Some('x') => digits(&mut chars, 16, 2).and_then(char::from_u32),
+            Some('u') => digits(&mut chars, 16, 4).and_then(char::from_u32),
+            Some('U') => digits(&mut chars, 16, 8).and_then(char::from_u32),
+            Some('c') => chars.next().map(|x| char::from((x as u8) & 0x1f)),
+            Some(o @ '0'..='7') => {
+                let mut v = o.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.next_if(|c| c.is_digit(8)) {
+                        Some(d) => v = v * 8 + d.to_digit(8).unwrap_or(0),
+                        None => break,
+                    }
                 }
+                char::from_u32(v & 0xff)
             }
-            Some(o) => out.push(o),
-            None => {}
-        }
+            Some(other) => Some(other),
+            None => None,
+        };
+        out.extend(decoded);
     }
     out
 }
@@ -671,6 +1000,12 @@ mod tests {
         let cmds = parse("cat <<EOF | psql\nDROP TABLE x;\nEOF\n").commands;
         assert_eq!(cmds.last().map(|c| c.stdin.clone()), Some(Input::Bytes(b"DROP TABLE x;\n".to_vec())));
         let cmds = parse("cat dump.sql | psql").commands;
+        assert_eq!(cmds[1].stdin, Input::File("dump.sql".into()));
+        let cmds = parse("echo 'SELECT 1' | psql").commands;
+        assert_eq!(cmds[1].stdin, Input::Bytes(b"SELECT 1\n".to_vec()));
+        let cmds = parse("printf '%s;\\n' 'SELECT 1' | cat | psql").commands;
+        assert_eq!(cmds[2].stdin, Input::Bytes(b"SELECT 1;\n".to_vec()));
+        let cmds = parse("pg_dump shop | psql other").commands;
         assert_eq!(cmds[1].stdin, Input::Unseen);
     }
 
@@ -688,5 +1023,77 @@ mod tests {
         let cmds = parse("railway run psql -c 'DROP TABLE x'").commands;
         assert_eq!(cmds[1].argv, ["psql", "-c", "DROP TABLE x"]);
         assert!(cmds[1].notes.iter().any(|n| n.contains("production")));
+    }
+
+    #[test]
+    fn variables_set_by_the_string() {
+        let psql_arg = |src: &str| {
+            parse(src).commands.into_iter().find(|c| c.argv[0] == "psql").map(|c| c.argv[2].clone()).unwrap_or_default()
+        };
+        assert_eq!(psql_arg("Q='DROP TABLE users'; psql -c \"$Q\""), "DROP TABLE users");
+        assert_eq!(psql_arg("export Q='DROP TABLE users'; psql -c \"${Q}\""), "DROP TABLE users");
+        assert_eq!(psql_arg("T=users; psql -c \"DROP TABLE $T\""), "DROP TABLE users");
+        assert_eq!(psql_arg("local Q=x; declare -x Q='TRUNCATE t'; psql -c \"$Q\""), "TRUNCATE t");
+        assert_eq!(argvs("P=psql; $P -c x")[0], ["psql", "-c", "x"]);
+        // Not set by the string, or computed at run time: still a variable.
+        assert_eq!(psql_arg("psql -c \"$Q\""), "$Q");
+        assert_eq!(psql_arg("Q=$(cat q.sql); psql -c \"$Q\""), "$Q");
+        assert_eq!(psql_arg("Q=x; psql -c \"${Q:-y}\""), "${Q:-y}");
+        assert!(!parse("P=$(which psql); $P -c x").unknown.is_empty());
+    }
+
+    #[test]
+    fn ansi_c_quoting() {
+        for src in [
+            "psql -c $'\\x44ROP TABLE t'",
+            "psql -c $'\\u0044ROP TABLE t'",
+            "psql -c $'\\104ROP TABLE t'",
+            "psql -c $'\\U00000044ROP\\tTABLE t'",
+        ] {
+            let arg = &parse(src).commands[0].argv[2];
+            assert_eq!(arg.replace('\t', " "), "DROP TABLE t", "{src}");
+        }
+    }
+
+    #[test]
+    fn aliases_and_functions() {
+        assert!(argvs("alias nuke=\"psql -c 'DROP TABLE t'\"; nuke").contains(&vec![
+            "psql".into(),
+            "-c".into(),
+            "DROP TABLE t".into()
+        ]));
+        assert!(argvs("nuke() { psql -c \"DROP TABLE $1\"; }; nuke users").iter().any(|a| a[0] == "psql"));
+    }
+
+    #[test]
+    fn files_the_string_writes() {
+        let s = parse("cat > q.json <<'EOF'\n{\"query\":\"mutation { volumeDelete }\"}\nEOF\ncurl -d @q.json u");
+        assert_eq!(s.written, [("q.json".to_string(), Some(b"{\"query\":\"mutation { volumeDelete }\"}\n".to_vec()))]);
+        assert_eq!(s.commands.last().map(|c| c.writes_before), Some(1));
+        let s =
+            parse("echo 'DROP TABLE t;' > a.sql; printf 'x%s\\n' y >> a.sql; curl -o b.json u > c.log; psql -f a.sql");
+        assert_eq!(s.written[0], ("a.sql".to_string(), Some(b"DROP TABLE t;\n".to_vec())));
+        assert_eq!(s.written[1], ("a.sql".to_string(), Some(b"DROP TABLE t;\nxy\n".to_vec())));
+        assert_eq!(s.written[2], ("c.log".to_string(), None));
+        assert_eq!(parse("echo \"$X\" > a.sql").written[0].1, None);
+        assert!(parse("psql -c x 2> err.log").written.is_empty());
+    }
+
+    #[test]
+    fn for_loops_over_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("m")).unwrap();
+        for f in ["002_b.sql", "001_a.sql", "notes.txt", ".hidden.sql"] {
+            std::fs::write(dir.path().join("m").join(f), "SELECT 1;").unwrap();
+        }
+        let s = parse_in("for f in m/*.sql; do psql -f \"$f\"; done", Some(dir.path()));
+        let files: Vec<&str> = s.commands.iter().map(|c| c.argv[2].as_str()).collect();
+        assert_eq!(files, ["m/001_a.sql", "m/002_b.sql"]);
+        let s = parse_in("for t in users orders; do psql -c \"TRUNCATE $t\"; done", None);
+        assert_eq!(s.commands.len(), 2);
+        let s = parse_in("for f in $(ls); do psql -f \"$f\"; done", Some(dir.path()));
+        assert_eq!(s.commands[0].argv[2], "$f");
+        assert!(wildcard(b"0[0-9]?_*.sql", b"001_a.sql"));
+        assert!(!wildcard(b"[!0]*", b"0x"));
     }
 }
