@@ -5,6 +5,7 @@
 //! the shims use. Each protocol module turns the verdict into its agent's answer. Nothing in
 //! here may fail open: any error becomes a refusal.
 
+pub(crate) mod project;
 pub mod protocol;
 pub mod shell;
 pub mod wrappers;
@@ -129,6 +130,31 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
             },
             (None, None) => None,
         };
+        // `make reset`, `npm run db:reset`, `just wipe`: the recipe or script runs.
+        if let Some(found) = project::tasks(&cmd.argv, cwd) {
+            followed += 1;
+            match found {
+                _ if followed > MAX_SCRIPTS => {
+                    script.unknown.push("scripts run other scripts too deeply to follow".into())
+                }
+                Ok(tasks) => {
+                    let notes = cmd.notes.clone();
+                    for task in tasks {
+                        let mut inner = shell::parse_in(&task.text, Some(&task.dir));
+                        for c in &mut inner.commands {
+                            c.writes_before = 0;
+                            c.notes.extend(notes.iter().cloned());
+                            c.notes.push(task.note.clone());
+                        }
+                        script.unknown.extend(inner.unknown);
+                        script.commands.extend(inner.commands);
+                    }
+                }
+                Err(e) => script.unknown.push(format!("the task it runs cannot be read ({e})")),
+            }
+            i += 1;
+            continue;
+        }
         if let Some((path, content)) = file {
             followed += 1;
             let text = match content {

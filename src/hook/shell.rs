@@ -95,7 +95,9 @@ pub(crate) const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", 
 /// Whether `program` (a basename) can run other commands: a shell, `eval`, `xargs` or a
 /// wrapper.
 pub fn may_run_others(program: &str) -> bool {
-    SHELLS.contains(&program) || matches!(program, "eval" | "xargs") || wrappers::is_wrapper(program)
+    SHELLS.contains(&program)
+        || matches!(program, "eval" | "xargs" | "source" | "." | "make" | "gmake" | "just")
+        || wrappers::is_wrapper(program)
 }
 
 /// What an argv runs besides itself: the commands inside its wrappers (`sudo -iu postgres
@@ -103,7 +105,7 @@ pub fn may_run_others(program: &str) -> bool {
 /// A wrapper's own command is not included: its caller judges it with its real stdin.
 pub fn inside_argv(argv: Vec<String>) -> Script {
     let mut out = Script::default();
-    let wrapper = argv.first().is_some_and(|a| wrappers::is_wrapper(&program_name(std::ffi::OsStr::new(a))));
+    let wrapper = wrappers::step(&argv) != Step::Not;
     let mut walker = Walker::new(b"", 0, &mut out, Vec::new(), None);
     walker.follow(argv, Vec::new(), Input::Inherited, Vec::new(), Vec::new());
     if wrapper && !out.commands.is_empty() {

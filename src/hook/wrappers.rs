@@ -37,17 +37,17 @@ pub(crate) struct Parsed {
 }
 
 impl Parsed {
-    fn has(&self, names: &[&str]) -> bool {
+    pub(crate) fn has(&self, names: &[&str]) -> bool {
         self.opts.iter().any(|o| names.contains(&o.name.as_str()))
     }
 
-    fn value(&self, names: &[&str]) -> Option<&str> {
+    pub(crate) fn value(&self, names: &[&str]) -> Option<&str> {
         self.opts.iter().rev().find(|o| names.contains(&o.name.as_str())).and_then(|o| o.value.as_deref())
     }
 }
 
 impl Opts {
-    const NONE: Opts = Opts { short: "", long: &[] };
+    pub(crate) const NONE: Opts = Opts { short: "", long: &[] };
 
     /// Read options from the start of `args`, stopping at the first operand or after `--`.
     pub fn parse(&self, args: &[String]) -> Parsed {
