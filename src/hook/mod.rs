@@ -5,6 +5,7 @@
 //! the shims use. Each protocol module turns the verdict into its agent's answer. Nothing in
 //! here may fail open: any error becomes a refusal.
 
+pub(crate) mod interp;
 pub(crate) mod project;
 pub mod protocol;
 pub mod shell;

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use tree_sitter::{Node, Parser};
 
+use super::interp;
 use super::wrappers::{self, Body, Opts, Step};
 use crate::invocation::program_name;
 
@@ -98,6 +99,7 @@ pub fn may_run_others(program: &str) -> bool {
     SHELLS.contains(&program)
         || matches!(program, "eval" | "xargs" | "source" | "." | "make" | "gmake" | "just")
         || wrappers::is_wrapper(program)
+        || interp::is_interpreter(program)
 }
 
 /// What an argv runs besides itself: the commands inside its wrappers (`sudo -iu postgres
@@ -606,6 +608,11 @@ impl<'a> Walker<'a> {
                 }
                 return;
             }
+            n if interp::is_interpreter(n) => {
+                self.interpreter(&argv, &env, &stdin, &notes, &targets);
+                self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0 });
+                return;
+            }
             "alias" => {
                 // `alias x='psql -c …'; x`: judge what the alias runs where it is defined.
                 for def in rest {
@@ -658,6 +665,37 @@ impl<'a> Walker<'a> {
                         Body::Stdin => self.shell_stdin(&name, &stdin, &notes, &targets),
                     }
                 }
+            }
+        }
+    }
+
+    /// Inline code of an interpreter (`python -c`, `node -e`, a heredoc on stdin): the
+    /// commands its string literals stand for (see `interp`).
+    fn interpreter(
+        &mut self,
+        argv: &[String],
+        env: &[(String, String)],
+        stdin: &Input,
+        notes: &[String],
+        targets: &[String],
+    ) {
+        let program = program_name(std::ffi::OsStr::new(&argv[0]));
+        let Some((lang, code)) = interp::code(&program, &argv[1..]) else { return };
+        let text = match (code, stdin) {
+            (interp::Code::Inline(t), _) => t,
+            (interp::Code::Stdin, Input::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+            _ => return,
+        };
+        let guarded =
+            |p: &str| !crate::rules::builtin::files_for(p).is_empty() || wrappers::is_wrapper(p) || SHELLS.contains(&p);
+        let mut notes = notes.to_vec();
+        notes.push(format!("found in a string literal of the {lang} code it runs"));
+        for found in interp::scan(&program, &text, &guarded) {
+            match found {
+                interp::Found::Argv(a) => {
+                    self.follow(a, env.to_vec(), Input::Inherited, notes.clone(), targets.to_vec())
+                }
+                interp::Found::Shell(t) => self.nested(&t, &notes, targets),
             }
         }
     }

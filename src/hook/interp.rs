@@ -1,0 +1,377 @@
+//! Interpreter one-liners: `python -c`, `python - <<EOF`, `node -e/-p`, `deno eval`,
+//! `bun -e`, `ruby -e`, `perl -e`, `php -r`.
+//!
+//! interlock does not run or fully parse the code. It reads the code's string literals and
+//! looks for what the analyzers already understand: a GraphQL document or a JSON body with
+//! a `query`, an SQL statement, a URL sent with an HTTP DELETE, a command line for a guarded
+//! program (`subprocess.run(["psql", "-c", …])`, `os.system("…")`, `execSync("…")`). Each
+//! literal found becomes an ordinary command (`curl …`, `psql -c …`) judged by the usual
+//! rules, with a note saying where it came from. Code that builds its payload at run time
+//! (string formatting, reading a file) is out of reach; nothing found means nothing to judge.
+
+/// Which comment syntax the language has (strings are read the same way in all of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Python,
+    Js,
+    Ruby,
+    Perl,
+    Php,
+}
+
+/// What the code of an interpreter call is, when it is given inline or on stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Code {
+    Inline(String),
+    Stdin,
+}
+
+/// The interpreter's language and where its code is, if `argv` runs inline code.
+pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code)> {
+    let lang = language(program)?;
+    let (name, flags): (&str, &[&str]) = match lang {
+        Lang::Python => ("python", &["-c"]),
+        Lang::Js if program == "deno" => {
+            return match args {
+                [eval, code, ..] if eval == "eval" => Some(("deno", Code::Inline(code.clone()))),
+                _ => None,
+            };
+        }
+        Lang::Js => ("node", &["-e", "-p", "--eval", "--print"]),
+        Lang::Ruby => ("ruby", &["-e"]),
+        Lang::Perl => ("perl", &["-e", "-E"]),
+        Lang::Php => ("php", &["-r", "--run"]),
+    };
+    // Options that take a value (so it is not taken for a script), and those that run a
+    // module instead of inline code.
+    let (valued, module): (&[&str], &[&str]) = match lang {
+        Lang::Python => (&["-W", "-X", "--check-hash-based-pycs"], &["-m"]),
+        Lang::Js => (&["-r", "--require", "--import", "--loader", "--env-file", "-C", "--conditions"], &[]),
+        Lang::Ruby => (&["-I", "-r", "-C", "-E"], &[]),
+        Lang::Perl => (&["-I", "-M", "-m"], &[]),
+        Lang::Php => (&["-c", "-d", "-z"], &[]),
+    };
+    let mut inline: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if flags.contains(&a.as_str()) {
+            inline.extend(args.get(i + 1).cloned());
+            i += 2;
+            continue;
+        }
+        let attached = flags.iter().find_map(|f| {
+            a.strip_prefix(&format!("{f}=")).or_else(|| a.strip_prefix(*f).filter(|r| f.len() == 2 && !r.is_empty()))
+        });
+        if let Some(rest) = attached {
+            inline.push(rest.to_string());
+            i += 1;
+            continue;
+        }
+        if module.contains(&a.as_str()) || a == "--" {
+            break;
+        }
+        if a == "-" {
+            return Some((name, Code::Stdin));
+        }
+        if !a.starts_with('-') {
+            // A script file, or the code's own arguments after the inline code.
+            break;
+        }
+        i += if valued.contains(&a.as_str()) { 2 } else { 1 };
+    }
+    if !inline.is_empty() {
+        return Some((name, Code::Inline(inline.join("\n"))));
+    }
+    // `python` / `node` with no script reads the program from stdin.
+    (args.iter().all(|a| a.starts_with('-') && !module.contains(&a.as_str()))).then_some((name, Code::Stdin))
+}
+
+fn language(program: &str) -> Option<Lang> {
+    let base = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    Some(match base {
+        "python" | "pypy" => Lang::Python,
+        "node" | "nodejs" | "deno" | "bun" => Lang::Js,
+        "ruby" => Lang::Ruby,
+        "perl" => Lang::Perl,
+        "php" => Lang::Php,
+        _ => return None,
+    })
+}
+
+/// Whether `program` is an interpreter whose one-liners are read.
+pub(crate) fn is_interpreter(program: &str) -> bool {
+    language(program).is_some()
+}
+
+/// A command found in the code, to be judged like one written in the shell string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Found {
+    Argv(Vec<String>),
+    Shell(String),
+}
+
+/// What the string literals of `code` (in the language of `program`) would do.
+pub(crate) fn scan(program: &str, code: &str, guarded: &dyn Fn(&str) -> bool) -> Vec<Found> {
+    let lang = language(program).unwrap_or(Lang::Python);
+    let tokens = tokens(code, lang);
+    let literals: Vec<&str> =
+        tokens.iter().filter_map(|t| if let Tok::Str(s) = t { Some(s.as_str()) } else { None }).collect();
+    let mut out = Vec::new();
+    let urls: Vec<&str> =
+        literals.iter().copied().filter(|l| l.starts_with("http://") || l.starts_with("https://")).collect();
+    let url = urls.first().copied().unwrap_or("https://unknown.invalid/");
+    let lower = code.to_ascii_lowercase();
+    // `requests.delete(`, `axios.delete(`, `method: "DELETE"`, `Net::HTTP::Delete`, `-X DELETE`.
+    let deletes = lower.contains(".delete(")
+        || lower.contains("http::delete")
+        || literals.iter().any(|l| l.eq_ignore_ascii_case("delete"));
+    if deletes {
+        for u in &urls {
+            out.push(Found::Argv(vec!["curl".into(), "-X".into(), "DELETE".into(), (*u).to_string()]));
+        }
+    }
+    for lit in &literals {
+        let t = lit.trim();
+        if let Some(body) = graphql_body(t) {
+            out.push(Found::Argv(vec![
+                "curl".into(),
+                "-X".into(),
+                "POST".into(),
+                url.to_string(),
+                "--data-raw".into(),
+                body,
+            ]));
+        } else if looks_like_sql(t) {
+            out.push(Found::Argv(vec!["psql".into(), "-c".into(), t.to_string()]));
+        } else if let Some(first) = t.split_whitespace().next()
+            && t.contains(char::is_whitespace)
+            && guarded(crate::invocation::program_name(std::ffi::OsStr::new(first)).as_str())
+        {
+            out.push(Found::Shell(t.to_string()));
+        }
+    }
+    // `["psql", "-c", "DROP …"]`, `('kubectl', 'delete', 'ns', 'prod')`: argv lists.
+    let mut i = 0;
+    while i < tokens.len() {
+        if matches!(tokens[i], Tok::Open) {
+            let mut words = Vec::new();
+            let mut j = i + 1;
+            while let Some(Tok::Str(s)) = tokens.get(j) {
+                words.push(s.clone());
+                j += 1;
+                if matches!(tokens.get(j), Some(Tok::Comma)) {
+                    j += 1;
+                }
+            }
+            if words.len() > 1
+                && matches!(tokens.get(j), Some(Tok::Close))
+                && guarded(crate::invocation::program_name(std::ffi::OsStr::new(&words[0])).as_str())
+            {
+                out.push(Found::Argv(words));
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A GraphQL request body for a literal: a JSON object with a `query`, or a document with an
+/// operation keyword.
+fn graphql_body(lit: &str) -> Option<String> {
+    if lit.starts_with('{') && lit.contains("\"query\"") && serde_json::from_str::<serde_json::Value>(lit).is_ok() {
+        return Some(lit.to_string());
+    }
+    let mut words = lit.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty());
+    let first = words.next()?;
+    if matches!(first, "mutation" | "subscription") || (first == "query" && lit.contains('{')) {
+        return Some(serde_json::json!({ "query": lit }).to_string());
+    }
+    None
+}
+
+fn looks_like_sql(lit: &str) -> bool {
+    let first = lit.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_ascii_uppercase();
+    let second = lit.split_whitespace().nth(1).unwrap_or("").to_ascii_uppercase();
+    match first.as_str() {
+        "DROP" | "TRUNCATE" | "ALTER" | "MERGE" | "GRANT" | "REVOKE" | "VACUUM" | "COPY" => !second.is_empty(),
+        "DELETE" => second == "FROM" || lit.to_ascii_uppercase().contains(" FROM "),
+        "UPDATE" => lit.to_ascii_uppercase().contains(" SET "),
+        "WITH" | "EXPLAIN" => lit.contains(' ') && lit.len() > 8,
+        _ => false,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Str(String),
+    Open,
+    Close,
+    Comma,
+    Other,
+}
+
+/// The string literals and list punctuation of `code`. Escapes are decoded the common
+/// C way; Python triple quotes and JS template literals are strings too.
+fn tokens(code: &str, lang: Lang) -> Vec<Tok> {
+    let b = code.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' if matches!(lang, Lang::Python | Lang::Ruby | Lang::Perl | Lang::Php) => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if matches!(lang, Lang::Js | Lang::Php) && b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if matches!(lang, Lang::Js | Lang::Php) && b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'\'' | b'"' | b'`' => {
+                let triple = lang == Lang::Python && b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
+                let (text, end) = if triple { literal(b, i + 3, &[c, c, c]) } else { literal(b, i + 1, &[c]) };
+                out.push(Tok::Str(text));
+                i = end;
+                continue;
+            }
+            b'[' | b'(' => out.push(Tok::Open),
+            b']' | b')' => out.push(Tok::Close),
+            b',' => out.push(Tok::Comma),
+            c if c.is_ascii_whitespace() => {}
+            _ => {
+                if !matches!(out.last(), Some(Tok::Other)) {
+                    out.push(Tok::Other);
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Read a literal starting at `start` up to `close`; returns its decoded text and the index
+/// after the closing quote.
+fn literal(b: &[u8], start: usize, close: &[u8]) -> (String, usize) {
+    let mut out: Vec<u8> = Vec::new();
+    let mut i = start;
+    while i < b.len() {
+        if b[i..].starts_with(close) {
+            return (String::from_utf8_lossy(&out).into_owned(), i + close.len());
+        }
+        if b[i] == b'\\' && i + 1 < b.len() {
+            let e = b[i + 1];
+            i += 2;
+            match e {
+                b'n' => out.push(b'\n'),
+                b't' => out.push(b'\t'),
+                b'r' => out.push(b'\r'),
+                b'0' => out.push(0),
+                b'x' => {
+                    let hex = std::str::from_utf8(b.get(i..i + 2).unwrap_or_default()).unwrap_or("");
+                    match u8::from_str_radix(hex, 16) {
+                        Ok(v) => {
+                            out.push(v);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'x'),
+                    }
+                }
+                b'u' => {
+                    let hex = std::str::from_utf8(b.get(i..i + 4).unwrap_or_default()).unwrap_or("");
+                    match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) => {
+                            let mut buf = [0u8; 4];
+                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                            i += 4;
+                        }
+                        None => out.push(b'u'),
+                    }
+                }
+                other => out.push(other),
+            }
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    (String::from_utf8_lossy(&out).into_owned(), b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guarded(p: &str) -> bool {
+        matches!(p, "psql" | "kubectl" | "curl" | "railway")
+    }
+
+    fn found(program: &str, code: &str) -> Vec<Found> {
+        scan(program, code, &guarded)
+    }
+
+    #[test]
+    fn where_the_code_is() {
+        let w = |s: &str| shell_words::split(s).unwrap();
+        assert_eq!(code("python3", &w("-c 'print(1)'")), Some(("python", Code::Inline("print(1)".into()))));
+        assert_eq!(code("python3.12", &w("-u -c x")), Some(("python", Code::Inline("x".into()))));
+        assert_eq!(code("python", &w("-")), Some(("python", Code::Stdin)));
+        assert_eq!(code("python", &[]), Some(("python", Code::Stdin)));
+        assert_eq!(code("python", &w("manage.py flush")), None);
+        assert_eq!(code("python", &w("-W ignore manage.py flush")), None);
+        assert_eq!(code("python", &w("-m json.tool")), None);
+        assert_eq!(code("node", &w("-e 'x()'")), Some(("node", Code::Inline("x()".into()))));
+        assert_eq!(code("node", &w("--eval='x()'")), Some(("node", Code::Inline("x()".into()))));
+        assert_eq!(code("deno", &w("eval 'x()'")), Some(("deno", Code::Inline("x()".into()))));
+        assert_eq!(code("bun", &w("-e 'x()'")), Some(("node", Code::Inline("x()".into()))));
+        assert_eq!(code("ruby", &w("-e a -e b")), Some(("ruby", Code::Inline("a\nb".into()))));
+        assert_eq!(code("perl", &w("-E 'say 1'")), Some(("perl", Code::Inline("say 1".into()))));
+        assert_eq!(code("php", &w("-r 'x();'")), Some(("php", Code::Inline("x();".into()))));
+        assert_eq!(code("node", &w("server.js")), None);
+        assert_eq!(code("cargo", &w("-c x")), None);
+    }
+
+    #[test]
+    fn the_incident_in_python() {
+        let code = r#"import requests
+requests.post("https://backboard.railway.com/graphql/v2", headers={"Authorization": "Bearer x"},
+    json={'query': 'mutation { volumeDelete(volumeId: "v1") }'})"#;
+        let f = found("python3", code);
+        assert!(
+            f.iter().any(|x| matches!(x, Found::Argv(a) if a[3] == "https://backboard.railway.com/graphql/v2" && a[5].contains("volumeDelete"))),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn sql_urls_and_commands() {
+        let f = found("python", "import psycopg; c.execute('DROP TABLE users')");
+        assert_eq!(f, [Found::Argv(vec!["psql".into(), "-c".into(), "DROP TABLE users".into()])]);
+        let f = found("node", "fetch('https://api.example.com/v1/db/1', {method: 'DELETE'}) // 'DROP TABLE x'");
+        assert_eq!(
+            f,
+            [Found::Argv(vec!["curl".into(), "-X".into(), "DELETE".into(), "https://api.example.com/v1/db/1".into()])]
+        );
+        let f = found("python", "import subprocess; subprocess.run(['kubectl', 'delete', 'ns', 'prod'])");
+        assert_eq!(f, [Found::Argv(vec!["kubectl".into(), "delete".into(), "ns".into(), "prod".into()])]);
+        let f = found("ruby", "system(\"psql -c 'DROP DATABASE shop'\")");
+        assert_eq!(f, [Found::Shell("psql -c 'DROP DATABASE shop'".into())]);
+        let f = found("node", "require('child_process').execSync(\"\\x70sql -c 'TRUNCATE t'\")");
+        assert_eq!(f, [Found::Shell("psql -c 'TRUNCATE t'".into())]);
+        // Nothing the analyzers understand: nothing to judge.
+        assert!(found("python", "print('delete me'); import json; json.dumps({'a': 1})").is_empty());
+        assert!(found("node", "console.log('select a value from the list')").is_empty());
+        assert!(found("python", "requests.get('https://api.example.com/v1/items')").is_empty());
+    }
+}
