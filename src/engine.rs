@@ -35,6 +35,8 @@ pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> 
     let production = facts.production_target();
     let mut matches: Vec<Match> = rules
         .rules_for(program)
+        // A dry run changes nothing: no rule about what the call would destroy applies.
+        .filter(|_| !facts.dry_run)
         .filter_map(|rule| {
             // A rule that does not compile was reported by `rules test`/`doctor`; it cannot
             // match, and the other rules still apply.

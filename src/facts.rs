@@ -113,6 +113,8 @@ pub struct Facts {
     /// `-c`/`-f`): what it will run cannot be seen in advance. Harmless when a human types;
     /// under an agent, the agent types (the shim decides which).
     pub interactive: bool,
+    /// The call is a dry run (one of its program's `dry_run_flags`): it changes nothing.
+    pub dry_run: bool,
 }
 
 impl Facts {
@@ -133,6 +135,165 @@ impl Facts {
     }
 }
 
+/// A host name in the form rules match: lower case, no trailing dot, no IPv6 brackets.
+pub fn normal_host(host: &str) -> String {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h.strip_prefix('[').and_then(|x| x.strip_suffix(']')).map_or(h.clone(), str::to_string)
+}
+
+/// Whether a (normalized) host is this machine or a local development alias: `localhost`
+/// and `*.localhost` (RFC 6761), the loopback ranges `127.0.0.0/8` and `::1`, `0.0.0.0`,
+/// and the names Docker and Podman give the host from inside a container.
+pub fn is_local_host(host: &str) -> bool {
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    if matches!(host, "host.docker.internal" | "gateway.docker.internal" | "host.containers.internal" | "0.0.0.0") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip.is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+/// Verbs that, leading a GraphQL field name, say the field does something else than the
+/// words after them (`requestPasswordReset` requests; `enableDeleteProtection` enables).
+/// Only words that are not also common nouns of a schema (`issue`, `link`, `schedule`,
+/// `view`, `copy`, `track`, `check` name things: `issueDelete` deletes an issue).
+const NON_DESTRUCTIVE_VERBS: &[&str] = &[
+    "add",
+    "apply",
+    "approve",
+    "accept",
+    "cancel",
+    "confirm",
+    "create",
+    "disable",
+    "enable",
+    "ensure",
+    "get",
+    "generate",
+    "insert",
+    "invite",
+    "list",
+    "login",
+    "logout",
+    "mark",
+    "preview",
+    "register",
+    "request",
+    "resend",
+    "retry",
+    "save",
+    "send",
+    "set",
+    "start",
+    "subscribe",
+    "toggle",
+    "undo",
+    "update",
+    "upload",
+    "upsert",
+    "validate",
+    "verify",
+    "clone",
+    "deploy",
+    "redeploy",
+    "restart",
+    "resume",
+    "trigger",
+    "submit",
+    "publish",
+    "refresh",
+    "sync",
+    "fetch",
+];
+
+/// Verbs that destroy, reset or take something away (the generic destructive-mutation rule
+/// lists which of these it asks about).
+const DESTRUCTIVE_VERBS: &[&str] = &[
+    "delete",
+    "remove",
+    "destroy",
+    "purge",
+    "wipe",
+    "reset",
+    "drop",
+    "erase",
+    "truncate",
+    "clear",
+    "restore",
+    "rollback",
+    "revert",
+    "stop",
+    "terminate",
+    "shutdown",
+    "suspend",
+    "detach",
+    "disconnect",
+    "transfer",
+    "rotate",
+    "revoke",
+    "archive",
+    "deactivate",
+    "uninstall",
+    "unpublish",
+    "kill",
+    "nuke",
+    "prune",
+    "flush",
+    "overwrite",
+    "replace",
+    "force",
+    "expire",
+    "evict",
+    "demote",
+    "downgrade",
+];
+
+/// The action a GraphQL field name says it takes: its words split at camelCase,
+/// PascalCase, `_` and `-`, lower-cased; the first word that is a known verb decides
+/// (`volumeDelete` → `delete`, `deleteProject` → `delete`, `bulk_delete_users` → `delete`,
+/// `requestPasswordReset` → `request`). `None` when no word is a known verb.
+pub fn graphql_action(name: &str) -> Option<String> {
+    field_words(name)
+        .into_iter()
+        .find(|w| NON_DESTRUCTIVE_VERBS.contains(&w.as_str()) || DESTRUCTIVE_VERBS.contains(&w.as_str()))
+}
+
+/// `volumeInstanceBackupDelete` → `volume instance backup delete`; `HTTPServerStop` →
+/// `http server stop`; `delete_all-items` → `delete all items`.
+fn field_words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let boundary = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            });
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        word.push(c.to_ascii_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 /// Whether a host, database, environment or context name looks like production: a
 /// `prod`/`production`/`prd`/`live` word inside it (`prod-db.internal`, `api_production`).
 pub fn looks_like_production(name: &str) -> bool {
@@ -144,6 +305,50 @@ pub fn looks_like_production(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_hosts() {
+        for h in [
+            "localhost",
+            "LOCALHOST.",
+            "api.localhost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+            "::1",
+            "0.0.0.0",
+            "host.docker.internal",
+        ] {
+            assert!(is_local_host(&normal_host(h)), "{h}");
+        }
+        for h in ["example.com", "localhost.example.com", "10.0.0.1", "192.168.1.10", "backboard.railway.com."] {
+            assert!(!is_local_host(&normal_host(h)), "{h}");
+        }
+        assert_eq!(normal_host("Backboard.Railway.COM."), "backboard.railway.com");
+    }
+
+    #[test]
+    fn graphql_actions() {
+        for (name, verb) in [
+            ("volumeDelete", Some("delete")),
+            ("deleteProject", Some("delete")),
+            ("bulk_delete_users", Some("delete")),
+            ("BulkDeleteUsers", Some("delete")),
+            ("HTTPServerStop", Some("stop")),
+            ("requestPasswordReset", Some("request")),
+            ("enableDeleteProtection", Some("enable")),
+            ("projectTransfer", Some("transfer")),
+            ("apiTokenRotate", Some("rotate")),
+            ("createProject", Some("create")),
+            ("issueDelete", Some("delete")),
+            ("scheduleRemove", Some("remove")),
+            ("me", None),
+            ("deletedItems", None),
+        ] {
+            assert_eq!(graphql_action(name).as_deref(), verb, "{name}");
+        }
+        assert_eq!(field_words("volumeInstanceBackupDelete"), ["volume", "instance", "backup", "delete"]);
+    }
 
     #[test]
     fn production_names() {

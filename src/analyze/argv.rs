@@ -74,6 +74,13 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
         }
     }
     if let Some(spec) = spec {
+        facts.dry_run = spec.dry_run_flags.iter().any(|d| {
+            facts.has_flag(d)
+                && !facts
+                    .flag_values
+                    .iter()
+                    .any(|(f, v)| f == d && matches!(v.to_ascii_lowercase().as_str(), "none" | "false" | "0" | "no"))
+        });
         for var in &spec.target_env {
             if let Some(v) = env.get(var) {
                 facts.add_target(v);

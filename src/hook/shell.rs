@@ -608,7 +608,7 @@ impl<'a> Walker<'a> {
                 }
                 return;
             }
-            n if interp::is_interpreter(n) => {
+            n if interp::code(n, rest).is_some() => {
                 self.interpreter(&argv, &env, &stdin, &notes, &targets);
                 self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0 });
                 return;

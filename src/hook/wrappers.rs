@@ -702,27 +702,46 @@ fn parallel(args: &[String]) -> Step {
 }
 
 /// find(1): each `-exec`/`-execdir`/`-ok`/`-okdir` COMMAND … `;` or `+` runs COMMAND with
-/// `{}` standing for each file found: judged with `{}` replaced by the starting points
-/// (the files are under them).
+/// `{}` standing for each file found: judged with `{}` replaced by what the expression
+/// names — `START/NAME` for the last `-name`/`-iname` before it (`find . -name
+/// __pycache__ -exec rm -rf {} +` → `rm -rf ./__pycache__`), the `-path` pattern, else the
+/// starting points themselves (the files are under them).
 fn find(args: &[String]) -> Step {
-    let starts: Vec<&String> =
-        args.iter().take_while(|a| !a.starts_with('-') && !matches!(a.as_str(), "(" | "!" | ",")).collect();
-    let starts: Vec<String> = if starts.is_empty() { vec![".".into()] } else { starts.into_iter().cloned().collect() };
+    let starts: Vec<String> = args
+        .iter()
+        .take_while(|a| !a.starts_with('-') && !matches!(a.as_str(), "(" | "!" | ","))
+        .map(|s| s.trim_end_matches('/').to_string())
+        .map(|s| if s.is_empty() { "/".to_string() } else { s })
+        .collect();
+    let starts = if starts.is_empty() { vec![".".to_string()] } else { starts };
     let mut out = Vec::new();
+    let mut named: Option<Vec<String>> = None;
     let mut i = 0;
     while i < args.len() {
-        if matches!(args[i].as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
-            let end = args[i + 1..].iter().position(|a| a == ";" || a == "+").map_or(args.len(), |e| i + 1 + e);
-            let cmd: Vec<String> = args[i + 1..end]
-                .iter()
-                .flat_map(|a| if a == "{}" { starts.clone() } else { vec![a.replace("{}", &starts[0])] })
-                .collect();
-            if !cmd.is_empty() {
-                out.push(Inner::argv(cmd));
+        match args[i].as_str() {
+            "-name" | "-iname" => {
+                if let Some(n) = args.get(i + 1) {
+                    named = Some(starts.iter().map(|s| format!("{}/{n}", s.trim_end_matches('/'))).collect());
+                }
+                i += 2;
             }
-            i = end + 1;
-        } else {
-            i += 1;
+            "-path" | "-ipath" | "-wholename" => {
+                named = args.get(i + 1).map(|p| vec![p.clone()]);
+                i += 2;
+            }
+            "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                let end = args[i + 1..].iter().position(|a| a == ";" || a == "+").map_or(args.len(), |e| i + 1 + e);
+                let files = named.clone().unwrap_or_else(|| starts.clone());
+                let cmd: Vec<String> = args[i + 1..end]
+                    .iter()
+                    .flat_map(|a| if a == "{}" { files.clone() } else { vec![a.replace("{}", &files[0])] })
+                    .collect();
+                if !cmd.is_empty() {
+                    out.push(Inner::argv(cmd));
+                }
+                i = end + 1;
+            }
+            _ => i += 1,
         }
     }
     if out.is_empty() { Step::Not } else { Step::Runs(out) }
@@ -740,9 +759,14 @@ fn command_runners() {
     );
     assert_eq!(
         bodies("find /srv/data -name '*.db' -exec rm -rf {} \\; -execdir git push -f {} +"),
-        [Body::Argv(words("rm -rf /srv/data")), Body::Argv(words("git push -f /srv/data"))]
+        [Body::Argv(words("rm -rf /srv/data/*.db")), Body::Argv(words("git push -f /srv/data/*.db"))]
     );
     assert_eq!(bodies("find . -exec psql -f {} ;"), [Body::Argv(words("psql -f ."))]);
+    assert_eq!(
+        bodies("find . -name __pycache__ -type d -exec rm -rf {} +"),
+        [Body::Argv(words("rm -rf ./__pycache__"))]
+    );
+    assert_eq!(bodies("find src/ -path '*/gen/*' -exec rm -rf {} +"), [Body::Argv(words("rm -rf '*/gen/*'"))]);
     assert_eq!(step(&words("find . -name '*.rs'")), Step::Not);
     assert!(matches!(step(&words("parallel")), Step::Unknown(_)));
 }

@@ -157,7 +157,10 @@ impl Compiled {
         if !spec.statement.is_empty() && !facts.statements.iter().any(|s| spec.statement.contains(&s.kind)) {
             return None;
         }
-        let graphql = spec.graphql_operation.is_some() || self.graphql_field.given() || self.graphql_arg.given();
+        let graphql = spec.graphql_operation.is_some()
+            || self.graphql_field.given()
+            || self.graphql_arg.given()
+            || !spec.graphql_verb.is_empty();
         if graphql && facts.graphql.is_empty() {
             return None;
         }
@@ -227,19 +230,25 @@ impl Compiled {
     fn graphql_matches(&self, spec: &RuleSpec, f: &GraphqlField) -> bool {
         spec.graphql_operation.is_none_or(|op| op == f.operation)
             && self.graphql_field.allows(&f.name)
+            && (spec.graphql_verb.is_empty()
+                || crate::facts::graphql_action(&f.name).is_some_and(|v| spec.graphql_verb.contains(&v)))
             && (!self.graphql_arg.given() || f.args.iter().any(|(k, v)| self.graphql_arg.allows(&format!("{k}={v}"))))
-            && self.host_matches(f.host.as_deref())
+            && self.host_matches(spec, f.host.as_deref())
     }
 
     fn request_matches(&self, spec: &RuleSpec, r: &HttpRequest) -> bool {
         (spec.method.is_empty() || spec.method.iter().any(|m| m.eq_ignore_ascii_case(&r.method)))
             && self.path.allows(&r.path)
-            && self.host_matches(r.host.as_deref())
+            && self.host_matches(spec, r.host.as_deref())
     }
 
-    fn host_matches(&self, host: Option<&str>) -> bool {
-        let host = host.unwrap_or("");
-        self.host.allows(host) && self.not_host.excludes(host)
+    /// Hosts are matched in one normal form: lower case, no trailing dot, no IPv6
+    /// brackets (the URL parser already turned international names into punycode).
+    fn host_matches(&self, spec: &RuleSpec, host: Option<&str>) -> bool {
+        let host = crate::facts::normal_host(host.unwrap_or(""));
+        self.host.allows(&host)
+            && self.not_host.excludes(&host)
+            && !(spec.remote_only && crate::facts::is_local_host(&host))
     }
 }
 

@@ -43,6 +43,11 @@ pub struct ProgramSpec {
     /// Options that take a value only under one subcommand: `{ compose = ["-f", "-p"] }`.
     #[serde(default)]
     pub subcommand_value_flags: std::collections::BTreeMap<String, Vec<String>>,
+    /// Options that make the call a dry run — it reports what it would do and changes
+    /// nothing (`--dry-run`, `--dry-run=client`; git's `-n`). With one given (and not
+    /// `=none`/`=false`), no rule for the program applies.
+    #[serde(default)]
+    pub dry_run_flags: Vec<String>,
     /// Words that do not count as part of the subcommand path (`gcloud beta …`).
     #[serde(default)]
     pub skip_words: Vec<String>,
@@ -164,6 +169,16 @@ pub struct RuleSpec {
     pub graphql_operation: Option<OperationKind>,
     #[serde(default)]
     pub graphql_field: Option<String>,
+    /// HTTP and GraphQL: only calls to a remote host — not to this machine or a local
+    /// development alias (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`, `0.0.0.0`,
+    /// `host.docker.internal`); see `facts::is_local_host`.
+    #[serde(default)]
+    pub remote_only: bool,
+    /// The action a field name says it takes, from its words (`volumeDelete`,
+    /// `delete_project`, `BulkDeleteUsers` → `delete`; `requestPasswordReset` → `request`):
+    /// some field whose action is one of these verbs. See `facts::graphql_action`.
+    #[serde(default)]
+    pub graphql_verb: Vec<String>,
     /// Regex over `name=value` of the field's arguments (`^(input\.)?replace=true$`).
     #[serde(default)]
     pub graphql_arg: Option<String>,

@@ -1,0 +1,241 @@
+//! What a command string runs beyond its first word — wrappers, remote and container exec,
+//! user switches, runners, variables, files it writes, project tasks, interpreter
+//! one-liners — judged through `interlock hook claude`, and, wherever the command is one
+//! argv, through `interlock check` and a shim too: all three must agree.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::*;
+
+/// A project directory the commands run in: a Makefile, package.json, justfile, migrations
+/// and scripts, with benign and destructive tasks side by side.
+fn project(s: &Sandbox) -> std::path::PathBuf {
+    let dir = s.path("project");
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::write(dir.join("migrations/001_init.sql"), "CREATE TABLE users (id int);\n").unwrap();
+    std::fs::write(dir.join("migrations/002_index.sql"), "CREATE INDEX ON users (id);\n").unwrap();
+    std::fs::write(dir.join("seed.sql"), "INSERT INTO users VALUES (1);\n").unwrap();
+    std::fs::write(
+        dir.join("Makefile"),
+        "PSQL := psql\n.PHONY: test reset drop\ntest:\n\tcargo test\nreset: drop\n\t$(PSQL) -f seed.sql\ndrop:\n\t@$(PSQL) -c 'DROP DATABASE shop'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"scripts":{"build":"tsc","db:reset":"prisma migrate reset --force","predeploy":"railway volume delete --volume pgdata --yes","deploy":"echo deploying"}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("justfile"), "default:\n    cargo build\n\nwipe:\n    redis-cli FLUSHALL\n").unwrap();
+    std::fs::write(dir.join("env.sh"), "export DB=shop\npsql -c 'TRUNCATE users'\n").unwrap();
+    dir
+}
+
+fn hook_decision(s: &Sandbox, cwd: &std::path::Path, command: &str) -> String {
+    let event = serde_json::json!({
+        "session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": {"command": command}, "cwd": cwd, "permission_mode": "default"
+    });
+    let mut child = s
+        .cmd(BIN, &[])
+        .args(["hook", "claude"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(event.to_string().as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
+    if out.stdout.is_empty() {
+        return "allow".into();
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["hookSpecificOutput"]["permissionDecision"].as_str().unwrap_or("?").to_string()
+}
+
+/// `interlock check -- ARGV` in `cwd`: `allow` or `ask` (the hook's word for confirm).
+fn check_decision(s: &Sandbox, cwd: &std::path::Path, argv: &[String]) -> String {
+    let out =
+        s.cmd(BIN, &[]).current_dir(cwd).arg("check").arg("--").args(argv).stdin(Stdio::null()).output().expect("run");
+    match out.status.code() {
+        Some(0) => "allow".into(),
+        Some(1) => "ask".into(),
+        other => panic!("check {argv:?}: {other:?} {}", stderr(&out)),
+    }
+}
+
+/// Strings that must ask, and look-alikes that must not. Commands without shell syntax are
+/// also run through `check`, which must agree.
+const CASES: &[(&str, &str)] = &[
+    // 1. Remote and container exec.
+    ("ask", "kubectl exec -it postgres-0 -- psql -c 'DROP DATABASE shop'"),
+    ("ask", "kubectl --context prod exec deploy/api -c app -- sh -c \"rm -rf /data\""),
+    ("ask", "docker exec -i db psql -U postgres -c 'DROP DATABASE shop'"),
+    ("ask", "docker compose exec -T db psql -c 'TRUNCATE users'"),
+    ("ask", "podman exec db redis-cli FLUSHALL"),
+    ("ask", "ssh prod-db \"psql -c 'DROP DATABASE shop'\""),
+    ("ask", "ssh -p 2222 deploy@db.internal -- dropdb shop"),
+    ("ask", "fly ssh console -a shop -C \"psql -c 'DROP DATABASE shop'\""),
+    ("ask", "heroku run -a shop -- rails db:drop"),
+    ("ask", "railway ssh -s db -- psql -c \"'DROP DATABASE shop'\""),
+    ("ask", "gcloud compute ssh db-1 --zone us-east1-b --command \"psql -c 'DROP DATABASE shop'\""),
+    (
+        "ask",
+        "aws ssm send-command --document-name AWS-RunShellScript --instance-ids i-1 --parameters '{\"commands\":[\"dropdb shop\"]}'",
+    ),
+    ("allow", "kubectl exec -it web-0 -- ls /app"),
+    ("allow", "docker exec db psql -c 'SELECT 1'"),
+    ("allow", "ssh prod-db uptime"),
+    ("allow", "fly ssh console -C 'df -h'"),
+    // 2. User switches.
+    ("ask", "sudo -iu postgres psql -c 'DROP DATABASE shop'"),
+    ("ask", "sudo -u postgres -i psql -c 'DROP DATABASE shop'"),
+    ("ask", "sudo -E -- psql -c 'DROP DATABASE shop'"),
+    ("ask", "su postgres -c \"psql -c 'DROP DATABASE shop'\""),
+    ("ask", "su - postgres -c \"psql -c 'DROP DATABASE shop'\""),
+    ("ask", "sudo su - postgres -c \"psql -c 'DROP DATABASE shop'\""),
+    ("ask", "runuser -u postgres -- psql -c 'DROP DATABASE shop'"),
+    ("ask", "doas -u postgres psql -c 'DROP DATABASE shop'"),
+    ("ask", "pkexec --user postgres psql -c 'DROP DATABASE shop'"),
+    ("allow", "sudo -u postgres psql -c 'SELECT 1'"),
+    ("allow", "sudo apt-get install -y jq"),
+    // 3. Runners and wrappers.
+    ("ask", "npm exec -- prisma migrate reset --force"),
+    ("ask", "npm x prisma migrate reset --force"),
+    ("ask", "bun x prisma migrate reset --force"),
+    ("ask", "yarn dlx prisma migrate reset --force"),
+    ("ask", "pnpm exec prisma migrate reset --force"),
+    ("ask", "uv run --env-file .env prisma migrate reset --force"),
+    ("ask", "poetry run railway volume delete --volume pgdata --yes"),
+    ("ask", "dotenv -e .env.production -- prisma migrate reset --force"),
+    ("ask", "env -S\"psql -c 'DROP TABLE users'\""),
+    ("ask", "ionice -c3 nice -n 19 psql -c 'DROP TABLE users'"),
+    ("ask", "setsid -f flock /tmp/lock psql -c 'DROP TABLE users'"),
+    ("ask", "script -qc \"psql -c 'DROP TABLE users'\" /dev/null"),
+    ("ask", "find . -name '*.bak' -exec git push --force origin main \\;"),
+    ("ask", "parallel psql -c {} ::: 'DROP TABLE a' 'DROP TABLE b'"),
+    ("ask", "watch -n 60 \"redis-cli FLUSHALL\""),
+    ("ask", "chronic caffeinate -i time psql -c 'DROP TABLE users'"),
+    ("allow", "npx prisma migrate dev"),
+    ("allow", "find . -name __pycache__ -type d -exec rm -rf {} +"),
+    ("allow", "timeout 30 psql -c 'SELECT 1'"),
+    // 4. What the string defines or writes.
+    ("ask", "Q='DROP TABLE users'; psql -c \"$Q\""),
+    (
+        "ask",
+        "export BODY='{\"query\":\"mutation { volumeDelete(volumeId: \\\"v1\\\") }\"}'; curl -X POST https://backboard.railway.com/graphql/v2 -d \"$BODY\"",
+    ),
+    ("ask", "PSQL=psql; $PSQL -c 'DROP TABLE users'"),
+    ("ask", "alias nuke=\"psql -c 'DROP TABLE users'\"; nuke"),
+    ("ask", "wipe() { redis-cli FLUSHALL; }; wipe"),
+    ("ask", "psql -c $'\\x44ROP TABLE users'"),
+    ("ask", "psql -c $'\\u0044ROP TABLE users'"),
+    ("ask", "psql -c $'\\104ROP TABLE users'"),
+    (
+        "ask",
+        "cat > q.json <<'EOF'\n{\"query\":\"mutation { volumeDelete(volumeId: \\\"v1\\\") }\"}\nEOF\ncurl -X POST https://backboard.railway.com/graphql/v2 -d @q.json",
+    ),
+    ("ask", "echo 'DROP TABLE users;' > seed.sql && psql -f seed.sql"),
+    ("ask", "echo 'psql -c \"DROP TABLE users\"' > wipe.sh && bash wipe.sh"),
+    ("ask", "pg_dump other > seed.sql; psql -f seed.sql"),
+    ("allow", "Q='SELECT 1'; psql -c \"$Q\""),
+    ("allow", "echo 'SELECT 1;' > q.sql && psql -f q.sql"),
+    // 5. Scripts the string runs.
+    ("ask", "source env.sh"),
+    ("ask", ". ./env.sh"),
+    ("ask", "make reset"),
+    ("ask", "make -C . drop"),
+    ("ask", "npm run db:reset"),
+    ("ask", "npm run deploy"),
+    ("ask", "yarn db:reset"),
+    ("ask", "pnpm db:reset"),
+    ("ask", "bun run db:reset"),
+    ("ask", "just wipe"),
+    ("allow", "make test"),
+    ("allow", "make -n reset"),
+    ("allow", "npm run build"),
+    ("allow", "just"),
+    // 6. Interpreter one-liners and heredocs.
+    (
+        "ask",
+        "python3 -c \"import requests; requests.post('https://backboard.railway.com/graphql/v2', json={'query': 'mutation { volumeDelete(volumeId: \\\"v1\\\") }'})\"",
+    ),
+    ("ask", "python3 - <<'EOF'\nimport psycopg\npsycopg.connect('dbname=shop').execute('DROP TABLE users')\nEOF"),
+    ("ask", "node -e \"fetch('https://api.example.com/v1/databases/prod', {method: 'DELETE'})\""),
+    ("ask", "python3 -c \"import subprocess; subprocess.run(['psql', '-c', 'DROP DATABASE shop'])\""),
+    ("ask", "ruby -e 'system(\"kubectl delete namespace production\")'"),
+    ("ask", "perl -e 'system(\"redis-cli FLUSHALL\")'"),
+    ("ask", "php -r 'shell_exec(\"dropdb shop\");'"),
+    ("ask", "deno eval \"await fetch('https://api.example.com/v1/items/1', {method: 'DELETE'})\""),
+    ("allow", "python3 -c \"print('delete me')\""),
+    ("allow", "node -e \"console.log(require('./package.json').version)\""),
+    ("allow", "python3 -c \"import requests; print(requests.get('https://api.example.com/v1/items').json())\""),
+    // 7. Everyday strings that must not ask.
+    ("allow", "echo 'SELECT count(*) FROM users' | psql"),
+    ("allow", "cat migrations/001_init.sql | psql"),
+    ("allow", "psql < migrations/001_init.sql"),
+    ("allow", "for f in migrations/*.sql; do psql -f \"$f\"; done"),
+    ("allow", "kubectl delete namespace staging --dry-run=client"),
+    ("allow", "kubectl delete pvc data --dry-run=server -o yaml"),
+    ("allow", "git push --force --dry-run origin main"),
+    ("allow", "terraform plan -destroy"),
+    ("allow", "rm -rf node_modules dist .next build target __pycache__"),
+    ("allow", "rm -f package-lock.json yarn.lock Cargo.lock"),
+    (
+        "allow",
+        "curl -X POST https://api.example.com/graphql -d '{\"query\":\"mutation { requestPasswordReset(email: \\\"a@b.c\\\") { ok } }\"}'",
+    ),
+    (
+        "allow",
+        "curl -X POST https://api.example.com/graphql -d '{\"query\":\"mutation { enableDeleteProtection(id: 1) { ok } }\"}'",
+    ),
+    ("allow", "curl -X DELETE http://localhost:8080/items/1"),
+    ("allow", "curl -X DELETE http://127.0.0.1:8080/items/1"),
+    ("allow", "curl -X DELETE 'http://[::1]:8080/items/1'"),
+    ("allow", "curl -X DELETE http://host.docker.internal:8080/items/1"),
+    ("allow", "curl -X DELETE http://api.localhost/items/1"),
+    ("allow", "curl http://localhost:4000/graphql -d '{\"query\":\"mutation { deleteUser(id: 1) }\"}'"),
+    ("ask", "for f in migrations/*.sql; do psql -f \"$f\"; done; psql -c 'DROP TABLE users'"),
+    ("ask", "kubectl delete namespace staging --dry-run=none"),
+];
+
+#[test]
+fn hook_and_check_see_through_command_strings() {
+    let s = Sandbox::new();
+    let dir = project(&s);
+    let mut wrong = Vec::new();
+    for (want, command) in CASES {
+        let got = hook_decision(&s, &dir, command);
+        if got != *want {
+            wrong.push(format!("hook: {command}: want {want}, got {got}"));
+        }
+        // One argv, no shell syntax: check must say the same.
+        let plain = !command.contains(['|', ';', '&', '>', '<', '$', '\n', '(', '`', '*']);
+        if plain && let Ok(argv) = shell_words::split(command) {
+            let got = check_decision(&s, &dir, &argv);
+            if got != *want {
+                wrong.push(format!("check: {command}: want {want}, got {got}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// A shim in front of `ssh`: what it would run on the far side needs a human; with no
+/// terminal to ask on, the real ssh never runs.
+#[test]
+fn ssh_shim_judges_the_remote_command() {
+    let s = Sandbox::new();
+    s.shim("ssh");
+    s.recorder("real", "ssh");
+    let out = s.cmd("ssh", &["shims", "real"]).args(["prod-db", "psql -c 'DROP DATABASE shop'"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interlock: blocked") && stderr(&out).contains("prod-db"), "{}", stderr(&out));
+    assert_eq!(s.runs(), 0);
+    let out = s.cmd("ssh", &["shims", "real"]).args(["prod-db", "uptime"]).output().expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.runs(), 1);
+}
