@@ -200,6 +200,10 @@ const CASES: &[(&str, &str)] = &[
     ("allow", "curl http://localhost:4000/graphql -d '{\"query\":\"mutation { deleteUser(id: 1) }\"}'"),
     ("ask", "for f in migrations/*.sql; do psql -f \"$f\"; done; psql -c 'DROP TABLE users'"),
     ("ask", "kubectl delete namespace staging --dry-run=none"),
+    ("ask", "psql -c \"$(cat q.sql)\""),
+    ("ask", "curl -X POST https://api.example.com/graphql -d \"$(cat body.json)\""),
+    ("allow", "git push origin $(git branch --show-current)"),
+    ("allow", "curl -H \"Authorization: Bearer $(cat ~/.token)\" https://api.example.com/v1/items"),
 ];
 
 #[test]

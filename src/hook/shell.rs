@@ -65,6 +65,9 @@ pub struct SimpleCommand {
     pub targets: Vec<String>,
     /// How many of `Script::written` the string wrote before this command runs.
     pub writes_before: usize,
+    /// Arguments (as they appear in `argv`) built by a command substitution at run time
+    /// (`psql -c "$(cat q.sql)"`): their text is not what the program will receive.
+    pub computed: Vec<String>,
 }
 
 /// Everything a shell string will run.
@@ -152,6 +155,8 @@ struct Walker<'a> {
     vars: HashMap<String, Option<String>>,
     /// Where globs in `for` lists are expanded, when known.
     cwd: Option<&'a Path>,
+    /// The arguments of the command being recorded that a command substitution computes.
+    computed: Vec<String>,
 }
 
 /// A word's value: the literal text, and whether part of it is only known at run time.
@@ -162,12 +167,13 @@ struct Word {
 
 impl<'a> Walker<'a> {
     fn new(src: &'a [u8], depth: usize, out: &'a mut Script, notes: Vec<String>, cwd: Option<&'a Path>) -> Self {
-        Walker { src, depth, out, notes, nesting: 0, too_deep: false, vars: HashMap::new(), cwd }
+        Walker { src, depth, out, notes, nesting: 0, too_deep: false, vars: HashMap::new(), cwd, computed: Vec::new() }
     }
 
     /// Record a command that will run, with the files written before it.
     fn record(&mut self, mut cmd: SimpleCommand) {
         cmd.writes_before = self.out.written.len();
+        cmd.computed.clone_from(&self.computed);
         self.out.commands.push(cmd);
     }
 
@@ -496,6 +502,7 @@ impl<'a> Walker<'a> {
         let mut env = Vec::new();
         let mut argv: Vec<String> = Vec::new();
         let mut name_dynamic = false;
+        let mut computed = Vec::new();
         let mut input = stdin.clone();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -530,7 +537,12 @@ impl<'a> Walker<'a> {
                     } else {
                         self.visit_substitutions(child);
                     }
-                    argv.push(self.word(child).text);
+                    let w = self.word(child);
+                    let raw = self.text(child);
+                    if w.dynamic && (raw.contains("$(") || raw.contains('`')) {
+                        computed.push(w.text.clone());
+                    }
+                    argv.push(w.text);
                 }
             }
         }
@@ -544,7 +556,9 @@ impl<'a> Walker<'a> {
             ));
             return;
         }
+        let outer = std::mem::replace(&mut self.computed, computed);
         self.simple(argv, env, input);
+        self.computed = outer;
     }
 
     fn redirect_input_single(&self, child: Node) -> Option<Input> {
@@ -590,9 +604,15 @@ impl<'a> Walker<'a> {
             n if SHELLS.contains(&n) => {
                 match shell_dash_c(rest) {
                     ShellArgs::Script(s) => self.nested(&s, &notes, &targets),
-                    ShellArgs::File(f) => {
-                        self.record(SimpleCommand { argv: vec![name, f], env, stdin, notes, targets, writes_before: 0 })
-                    }
+                    ShellArgs::File(f) => self.record(SimpleCommand {
+                        argv: vec![name, f],
+                        env,
+                        stdin,
+                        notes,
+                        targets,
+                        writes_before: 0,
+                        computed: Vec::new(),
+                    }),
                     ShellArgs::Stdin => self.shell_stdin(&name, &stdin, &notes, &targets),
                     ShellArgs::Dynamic => {
                         self.out.unknown.push(format!("`{name} -c` runs a command built at run time"))
@@ -610,7 +630,7 @@ impl<'a> Walker<'a> {
             }
             n if interp::code(n, rest).is_some() => {
                 self.interpreter(&argv, &env, &stdin, &notes, &targets);
-                self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0 });
+                self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0, computed: Vec::new() });
                 return;
             }
             "alias" => {
@@ -637,7 +657,7 @@ impl<'a> Walker<'a> {
         }
         let step = wrappers::step(&argv);
         if step == Step::Not {
-            self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0 });
+            self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0, computed: Vec::new() });
             return;
         }
         self.record(SimpleCommand {
@@ -647,6 +667,7 @@ impl<'a> Walker<'a> {
             notes: notes.clone(),
             targets: targets.clone(),
             writes_before: 0,
+            computed: Vec::new(),
         });
         match step {
             Step::Not => {}
@@ -723,6 +744,7 @@ impl<'a> Walker<'a> {
                 notes: notes.to_vec(),
                 targets: targets.to_vec(),
                 writes_before: 0,
+                computed: Vec::new(),
             }),
             Input::Inherited => {}
         }
