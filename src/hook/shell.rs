@@ -89,7 +89,7 @@ pub fn parse(source: &str) -> Script {
 /// Parse `source` as bash run in `cwd`: `for f in migrations/*.sql` then sees the files.
 pub fn parse_in(source: &str, cwd: Option<&Path>) -> Script {
     let mut out = Script::default();
-    parse_into(source, 0, &mut out, &[], cwd);
+    parse_into(source, 0, &mut out, &[], cwd, &Input::Inherited);
     out
 }
 
@@ -119,7 +119,8 @@ pub fn inside_argv(argv: Vec<String>) -> Script {
     out
 }
 
-fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String], cwd: Option<&Path>) {
+/// Parse `source` into `out`; its commands read `stdin` unless they redirect their own.
+fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String], cwd: Option<&Path>, stdin: &Input) {
     if depth > MAX_DEPTH {
         out.unknown.push("shell commands nest `sh -c` / `eval` too deeply to follow".into());
         return;
@@ -138,7 +139,7 @@ fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String], cw
         out.unknown.push("the shell command has a syntax error; what it runs cannot be known".into());
     }
     let mut walker = Walker::new(source.as_bytes(), depth, out, notes.to_vec(), cwd);
-    walker.visit(root, &Input::Inherited);
+    walker.visit(root, stdin);
 }
 
 struct Walker<'a> {
@@ -603,7 +604,7 @@ impl<'a> Walker<'a> {
         match name.as_str() {
             n if SHELLS.contains(&n) => {
                 match shell_dash_c(rest) {
-                    ShellArgs::Script(s) => self.nested(&s, &notes, &targets),
+                    ShellArgs::Script(s) => self.nested(&s, &notes, &targets, &stdin),
                     ShellArgs::File(f) => self.record(SimpleCommand {
                         argv: vec![name, f],
                         env,
@@ -624,7 +625,7 @@ impl<'a> Walker<'a> {
                 if rest.iter().any(|a| a.contains('$') || a.contains('`')) {
                     self.out.unknown.push("`eval` runs text built at run time; what it runs cannot be known".into());
                 } else {
-                    self.nested(&rest.join(" "), &notes, &targets);
+                    self.nested(&rest.join(" "), &notes, &targets, &stdin);
                 }
                 return;
             }
@@ -637,7 +638,7 @@ impl<'a> Walker<'a> {
                 // `alias x='psql -c …'; x`: judge what the alias runs where it is defined.
                 for def in rest {
                     if let Some((_, body)) = def.split_once('=') {
-                        self.nested(body, &notes, &targets);
+                        self.nested(body, &notes, &targets, &Input::Inherited);
                     }
                 }
                 return;
@@ -682,7 +683,7 @@ impl<'a> Walker<'a> {
                     env.extend(inner.env);
                     match inner.body {
                         Body::Argv(a) => self.follow(a, env, stdin.clone(), notes, targets),
-                        Body::Shell(text) => self.nested(&text, &notes, &targets),
+                        Body::Shell(text) => self.nested(&text, &notes, &targets, &stdin),
                         Body::Stdin => self.shell_stdin(&name, &stdin, &notes, &targets),
                     }
                 }
@@ -716,15 +717,15 @@ impl<'a> Walker<'a> {
                 interp::Found::Argv(a) => {
                     self.follow(a, env.to_vec(), Input::Inherited, notes.clone(), targets.to_vec())
                 }
-                interp::Found::Shell(t) => self.nested(&t, &notes, targets),
+                interp::Found::Shell(t) => self.nested(&t, &notes, targets, &Input::Inherited),
             }
         }
     }
 
     /// Parse a shell string a command runs (`sh -c`, `ssh HOST '…'`) in turn.
-    fn nested(&mut self, text: &str, notes: &[String], targets: &[String]) {
+    fn nested(&mut self, text: &str, notes: &[String], targets: &[String], stdin: &Input) {
         let start = self.out.commands.len();
-        parse_into(text, self.depth + 1, self.out, notes, self.cwd);
+        parse_into(text, self.depth + 1, self.out, notes, self.cwd, stdin);
         for c in &mut self.out.commands[start..] {
             c.targets.extend(targets.iter().cloned());
         }
@@ -733,7 +734,7 @@ impl<'a> Walker<'a> {
     /// A shell that reads its commands from standard input.
     fn shell_stdin(&mut self, name: &str, stdin: &Input, notes: &[String], targets: &[String]) {
         match stdin {
-            Input::Bytes(b) => self.nested(&String::from_utf8_lossy(b), notes, targets),
+            Input::Bytes(b) => self.nested(&String::from_utf8_lossy(b), notes, targets, &Input::Inherited),
             Input::Unseen => {
                 self.out.unknown.push(format!("`{name}` runs commands piped into it, which cannot be seen in advance"))
             }
