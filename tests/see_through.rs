@@ -185,6 +185,8 @@ const CASES: &[(&str, &str)] = &[
     ("allow", "kubectl delete pvc data --dry-run=server -o yaml"),
     ("allow", "git push --force --dry-run origin main"),
     ("allow", "terraform plan -destroy"),
+    ("allow", "terraform plan -out=tfplan && terraform apply tfplan"),
+    ("ask", "terraform plan -destroy -out=destroy.tfplan && terraform apply destroy.tfplan"),
     ("allow", "rm -rf node_modules dist .next build target __pycache__"),
     ("allow", "rm -f package-lock.json yarn.lock Cargo.lock"),
     (

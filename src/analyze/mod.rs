@@ -7,6 +7,7 @@
 
 pub mod argv;
 pub mod clients;
+pub mod git;
 pub mod graphql;
 pub mod http;
 pub mod input;
@@ -24,6 +25,7 @@ pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
         "wget" => http::wget(inv),
         "http" | "https" | "xh" | "xhs" => http::httpie(inv),
         "railway" => railway::analyze(inv, spec),
+        "git" => git::analyze(inv, spec),
         "psql" => clients::psql(inv, spec),
         "mysql" | "mariadb" => clients::mysql(inv, spec),
         "sqlite3" => clients::sqlite3(inv, spec),

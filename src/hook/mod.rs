@@ -98,6 +98,37 @@ pub fn add_inside(inv: &Invocation, eval: &mut engine::Evaluation) {
     }
 }
 
+/// The plan files `terraform|tofu plan -destroy -out=FILE` writes in the string.
+fn destroy_plans(commands: &[shell::SimpleCommand]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in commands {
+        let program = crate::invocation::program_name(std::ffi::OsStr::new(&c.argv[0]));
+        if !matches!(program.as_str(), "terraform" | "tofu") || !c.argv.iter().any(|a| a == "plan") {
+            continue;
+        }
+        if !c.argv.iter().any(|a| a == "-destroy" || a == "--destroy") {
+            continue;
+        }
+        for (i, a) in c.argv.iter().enumerate() {
+            let file = match a.split_once('=') {
+                Some(("-out" | "--out", f)) => Some(f.to_string()),
+                _ if a == "-out" || a == "--out" => c.argv.get(i + 1).cloned(),
+                _ => None,
+            };
+            out.extend(file);
+        }
+    }
+    out
+}
+
+/// Whether `argv` is `terraform|tofu [globals] apply … FILE` of a destroy plan.
+fn applies_destroy_plan(argv: &[String], plans: &[String]) -> bool {
+    let program = crate::invocation::program_name(std::ffi::OsStr::new(&argv[0]));
+    matches!(program.as_str(), "terraform" | "tofu")
+        && argv.get(1).is_some_and(|a| a == "apply")
+        && argv.iter().skip(2).any(|a| plans.contains(a))
+}
+
 /// Clients whose statements are their arguments, and HTTP clients' body options.
 const STATEMENT_CLIENTS: &[&str] =
     &["psql", "mysql", "mariadb", "sqlite3", "redis-cli", "valkey-cli", "mongosh", "mongo", "railway"];
@@ -244,8 +275,9 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
             matches.push(engine::cannot_see(&why, Severity::High));
         }
     }
+    let destroy_plans = destroy_plans(&script.commands);
     let commands = std::mem::take(&mut script.commands);
-    for cmd in commands {
+    for mut cmd in commands {
         let program = crate::invocation::program_name(std::ffi::OsStr::new(&cmd.argv[0]));
         let rules = rule_sets.entry(program.clone()).or_insert_with(|| RuleSet::for_program(&program));
         if rules.rules.is_empty() {
@@ -261,8 +293,13 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
             shell::Input::Unseen => Stdin::Unseen,
             shell::Input::Inherited => Stdin::Empty,
         };
-        let argv = cmd.argv.iter().map(Into::into).collect();
         let words = cmd.argv.clone();
+        if applies_destroy_plan(&cmd.argv, &destroy_plans) {
+            // Judged as the destroy it is; the grant still binds the argv as written.
+            cmd.argv.insert(2, "-destroy".into());
+            cmd.notes.push("applies a plan made with `plan -destroy` earlier in the command".into());
+        }
+        let argv = cmd.argv.iter().map(Into::into).collect();
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), env, stdin);
         inv.notes = cmd.notes;
         inv.targets = cmd.targets;

@@ -41,6 +41,7 @@ pub struct Compiled {
     graphql_arg: Lazy,
     target: Lazy,
     argv: Lazy,
+    not_argv: Lazy,
 }
 
 /// Compile `pattern` once per process: rules of one program often share a pattern (the same
@@ -117,6 +118,7 @@ impl Compiled {
             graphql_arg: Lazy::new("graphql_arg", &spec.graphql_arg),
             target: Lazy::new("target", &spec.target),
             argv: Lazy::new("argv", &spec.argv),
+            not_argv: Lazy::new("not_argv", &spec.not_argv),
         }
     }
 
@@ -134,6 +136,7 @@ impl Compiled {
             &c.graphql_arg,
             &c.target,
             &c.argv,
+            &c.not_argv,
         ] {
             if let Some(e) = l.error() {
                 return Err(e);
@@ -210,7 +213,10 @@ impl Compiled {
         if self.target.given() && !facts.targets.iter().any(|t| self.target.allows(t)) {
             return None;
         }
-        if self.argv.given() && !self.argv.allows(&args.join(" ")) {
+        if (self.argv.given() || self.not_argv.given()) && {
+            let joined = args.join(" ");
+            !self.argv.allows(&joined) || !self.not_argv.excludes(&joined)
+        } {
             return None;
         }
         if object.is_none() {

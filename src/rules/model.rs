@@ -198,6 +198,10 @@ pub struct RuleSpec {
     /// Last resort: regex over the arguments joined by spaces.
     #[serde(default)]
     pub argv: Option<String>,
+    /// The rule does not apply when this regex matches the arguments joined by spaces
+    /// (`find … -delete` on `-name '*.pyc'`).
+    #[serde(default)]
+    pub not_argv: Option<String>,
 
     /// Command lines this rule must match.
     #[serde(default, rename = "match")]
