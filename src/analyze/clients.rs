@@ -13,7 +13,7 @@ use regex::Regex;
 
 use super::argv;
 use super::input;
-use super::sql::{Dialect, Directive, Scanner, Script};
+use super::sql::{Dialect, Directive, Scanner, Script, Session};
 use crate::facts::{Facts, Statement};
 use crate::invocation::Invocation;
 use crate::rules::model::ProgramSpec;
@@ -28,17 +28,22 @@ enum Source {
     Stdin,
 }
 
-/// Scan `sources` in order, following includes; statements, unknowns and targets go to
-/// `facts`.
-fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, facts: &mut Facts) {
+/// Scan `sources` in order, following includes, as one client session (what one input
+/// defines, the next can use); statements, unknowns and targets go to `facts`.
+fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, session: Session, facts: &mut Facts) {
+    let mut session = session;
     for source in sources {
         let (script, base) = match source {
-            Source::Text(t) => (Scanner::scan(dialect, &t), inv.cwd.clone()),
-            Source::File(name) if name == "-" => (scan_stdin(inv, dialect, facts), inv.cwd.clone()),
+            Source::Text(t) => {
+                let mut scanner = Scanner::with_session(dialect, session.clone());
+                scanner.feed(t.as_bytes());
+                (scanner.finish(), inv.cwd.clone())
+            }
+            Source::File(name) if name == "-" => (scan_stdin(inv, dialect, session.clone(), facts), inv.cwd.clone()),
             Source::File(name) => {
                 let path = inv.resolve_path(&name);
                 let base = path.parent().map(Path::to_path_buf).unwrap_or_else(|| inv.cwd.clone());
-                match scan_file(inv, &path, dialect) {
+                match scan_file(inv, &path, dialect, session.clone()) {
                     Ok(s) => (s, base),
                     Err(e) => {
                         facts.unknown.push(e);
@@ -46,9 +51,9 @@ fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, fa
                     }
                 }
             }
-            Source::Stdin => (scan_stdin(inv, dialect, facts), inv.cwd.clone()),
+            Source::Stdin => (scan_stdin(inv, dialect, session.clone(), facts), inv.cwd.clone()),
         };
-        absorb(inv, dialect, script, &base, 0, facts);
+        session = absorb(inv, dialect, script, &base, 0, facts);
     }
 }
 
@@ -59,25 +64,34 @@ fn note_terminal(inv: &Invocation, facts: &mut Facts) {
     }
 }
 
-fn scan_stdin(inv: &mut Invocation, dialect: Dialect, facts: &mut Facts) -> Script {
+fn scan_stdin(inv: &mut Invocation, dialect: Dialect, session: Session, facts: &mut Facts) -> Script {
     note_terminal(inv, facts);
-    let mut scanner = Scanner::new(dialect);
+    let mut scanner = Scanner::with_session(dialect, session);
     if let Err(e) = input::stream_stdin(inv, &mut |chunk| scanner.feed(chunk)) {
         facts.unknown.push(e);
     }
     scanner.finish()
 }
 
-fn scan_file(inv: &Invocation, path: &Path, dialect: Dialect) -> Result<Script, String> {
-    let mut scanner = Scanner::new(dialect);
+fn scan_file(inv: &Invocation, path: &Path, dialect: Dialect, session: Session) -> Result<Script, String> {
+    let mut scanner = Scanner::with_session(dialect, session);
     input::stream_path(inv, path, &mut |chunk| scanner.feed(chunk))?;
     Ok(scanner.finish())
 }
 
-/// Record a script's findings and follow its includes.
-fn absorb(inv: &mut Invocation, dialect: Dialect, script: Script, base: &Path, depth: usize, facts: &mut Facts) {
+/// Record a script's findings and follow its includes; returns the session as it stands
+/// after them.
+fn absorb(
+    inv: &mut Invocation,
+    dialect: Dialect,
+    script: Script,
+    base: &Path,
+    depth: usize,
+    facts: &mut Facts,
+) -> Session {
     facts.statements.extend(script.statements);
     facts.unknown.extend(script.unknown);
+    let mut session = script.session;
     for d in script.directives {
         match d {
             Directive::Connect(words) => {
@@ -86,8 +100,8 @@ fn absorb(inv: &mut Invocation, dialect: Dialect, script: Script, base: &Path, d
                 }
             }
             Directive::Include { path, .. } if path == "-" => {
-                let s = scan_stdin(inv, dialect, facts);
-                absorb(inv, dialect, s, base, depth + 1, facts);
+                let s = scan_stdin(inv, dialect, session.clone(), facts);
+                session = absorb(inv, dialect, s, base, depth + 1, facts);
             }
             Directive::Include { path, relative } => {
                 if depth >= MAX_INCLUDE_DEPTH {
@@ -95,16 +109,17 @@ fn absorb(inv: &mut Invocation, dialect: Dialect, script: Script, base: &Path, d
                     continue;
                 }
                 let full: PathBuf = if relative { base.join(&path) } else { inv.resolve_path(&path) };
-                match scan_file(inv, &full, dialect) {
+                match scan_file(inv, &full, dialect, session.clone()) {
                     Ok(s) => {
                         let next_base = full.parent().map(Path::to_path_buf).unwrap_or_else(|| base.to_path_buf());
-                        absorb(inv, dialect, s, &next_base, depth + 1, facts);
+                        session = absorb(inv, dialect, s, &next_base, depth + 1, facts);
                     }
                     Err(e) => facts.unknown.push(format!("an included script {e}")),
                 }
             }
         }
     }
+    session
 }
 
 fn values<'a>(facts: &'a Facts, flags: &'a [&str]) -> impl Iterator<Item = &'a String> + 'a {
@@ -145,7 +160,14 @@ pub fn psql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
             add_pg_target(&mut facts, &v);
         }
     }
-    scan_sources(inv, Dialect::Postgres, sources, &mut facts);
+    // `-v name=value`, `--set`, `--variable`: psql variables for `:name` in the input.
+    let vars: Vec<(String, String)> = facts
+        .flag_values
+        .iter()
+        .filter(|(f, _)| matches!(f.as_str(), "-v" | "--set" | "--variable"))
+        .filter_map(|(_, v)| v.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+    scan_sources(inv, Dialect::Postgres, sources, Session::with_vars(&vars), &mut facts);
     facts
 }
 
@@ -233,7 +255,7 @@ pub fn mysql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
     if let Some(h) = inv.env.get("MYSQL_HOST") {
         facts.add_target(h);
     }
-    scan_sources(inv, Dialect::MySql, sources, &mut facts);
+    scan_sources(inv, Dialect::MySql, sources, Session::default(), &mut facts);
     facts
 }
 
@@ -251,14 +273,25 @@ pub fn sqlite3(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
     }
     let informational = ["-version", "--version", "-help", "--help"].iter().any(|f| facts.has_flag(f));
     let sql_args: Vec<String> = facts.command.iter().skip(1).cloned().collect();
-    if let Some(db) = facts.command.first().cloned() {
-        facts.add_target(db);
+    let db = facts.command.first().cloned();
+    if let Some(db) = &db {
+        facts.add_target(db.clone());
     }
     if sql_args.is_empty() && !informational {
         sources.push(Source::Stdin);
     }
     sources.extend(sql_args.into_iter().map(Source::Text));
-    scan_sources(inv, Dialect::Sqlite, sources, &mut facts);
+    scan_sources(inv, Dialect::Sqlite, sources, Session::default(), &mut facts);
+    // An in-memory database (`:memory:`, or no file) lives and dies with this session:
+    // destroying what it created destroys nothing kept — unless the session reaches a file
+    // (`ATTACH`, `.open`, `.restore` onto one).
+    let in_memory = db.as_deref().is_none_or(|d| d.is_empty() || d == ":memory:");
+    let reaches_file = facts.statements.iter().any(|s| s.kind == "attach" || s.kind == "restore")
+        || facts.targets.iter().any(|t| Some(t) != db.as_ref());
+    if in_memory && !reaches_file {
+        facts.statements.clear();
+    }
+    facts.statements.retain(|s| s.kind != "attach");
     facts
 }
 

