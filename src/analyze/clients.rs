@@ -311,9 +311,29 @@ pub fn redis_cli(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
     }
     let informational =
         ["-v", "--version", "--help", "--stat", "--latency", "--bigkeys", "--scan"].iter().any(|f| facts.has_flag(f));
-    if let Some(cmd) = facts.command.first().cloned() {
+    let lua_file = values(&facts, &["--eval"]).next().cloned();
+    if let Some(script) = lua_file {
+        // `redis-cli --eval script.lua keys , args`: a Lua script file.
+        match input::file(inv, &script) {
+            Ok(t) => redis_lua(&t.text, &mut facts),
+            Err(e) => facts.unknown.push(e),
+        }
+    } else if let Some(cmd) = facts.command.first().cloned() {
         let line = facts.command.join(" ");
-        redis_command(&cmd, &line, &mut facts.statements);
+        match cmd.to_ascii_uppercase().as_str() {
+            "EVAL" | "EVAL_RO" if facts.has_flag("-x") => match input::stdin_text(inv) {
+                Ok(t) => redis_lua(&t.text, &mut facts),
+                Err(e) => facts.unknown.push(e),
+            },
+            "EVAL" | "EVAL_RO" => {
+                let script = facts.command.get(1).cloned().unwrap_or_default();
+                redis_lua(&script, &mut facts);
+            }
+            "EVALSHA" | "EVALSHA_RO" | "FCALL" | "FCALL_RO" => facts.unknown.push(format!(
+                "`{cmd}` runs a script stored on the server, which cannot be seen from the command line"
+            )),
+            _ => redis_command(&cmd, &line, &mut facts.statements),
+        }
     } else if !informational {
         note_terminal(inv, &mut facts);
         match input::stdin_text(inv) {
@@ -337,6 +357,31 @@ pub fn redis_cli(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
         }
     }
     facts
+}
+
+/// The `redis.call`/`redis.pcall` commands of a Lua script: flushes, and deletes of keys a
+/// `KEYS`/`SCAN` pattern found (every key matching it).
+fn redis_lua(script: &str, facts: &mut Facts) {
+    static CALL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)redis\s*\.\s*p?call\s*\(\s*['"]([A-Za-z]+)['"]"#).expect("static regex"));
+    let called: Vec<String> = CALL.captures_iter(script).map(|c| c[1].to_ascii_uppercase()).collect();
+    for cmd in &called {
+        redis_command(cmd, &format!("redis.call('{cmd}') in a Lua script"), &mut facts.statements);
+    }
+    let finds = called.iter().any(|c| c == "KEYS" || c == "SCAN");
+    let deletes = called.iter().any(|c| c == "DEL" || c == "UNLINK");
+    if finds && deletes {
+        facts.statements.push(Statement {
+            kind: "delete_pattern".into(),
+            object: None,
+            text: "a Lua script deletes every key a KEYS/SCAN pattern matches".into(),
+        });
+    }
+    static DYNAMIC: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)redis\s*\.\s*p?call\s*\(\s*[^'"\s]"#).expect("static regex"));
+    if DYNAMIC.is_match(script) {
+        facts.unknown.push("a Lua script calls Redis with a command computed at run time".into());
+    }
 }
 
 fn redis_command(cmd: &str, line: &str, out: &mut Vec<Statement>) {
@@ -392,7 +437,10 @@ fn mongo_script(js: &str, out: &mut Vec<Statement>) {
     static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         [
             (r"\.\s*dropDatabase\s*\(", "drop_database"),
-            (r"\.\s*drop\s*\(\s*\)", "drop"),
+            (r"\.\s*drop\s*\(", "drop"),
+            (r#"(runCommand|adminCommand)\s*\(\s*\{\s*['"]?dropDatabase['"]?\s*:"#, "drop_database"),
+            (r#"(runCommand|adminCommand)\s*\(\s*\{\s*['"]?drop['"]?\s*:"#, "drop"),
+            (r#"bulkWrite\s*\((?s:.)*?deleteMany['"]?\s*:\s*\{\s*['"]?filter['"]?\s*:\s*\{\s*\}"#, "delete_all"),
             (r"\.\s*dropCollection\s*\(", "drop"),
             (r#"\.\s*(deleteMany|remove)\s*\(\s*(\{\s*\})?\s*[,)]"#, "delete_all"),
             (r#"\.\s*updateMany\s*\(\s*\{\s*\}\s*,"#, "update_all"),
