@@ -33,6 +33,47 @@ pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     facts
 }
 
+/// gh: the shared argv analyzer; `gh api graphql -f query=…` is a GraphQL request to
+/// GitHub, read like any GraphQL body (`-F`/`-f` fields other than `query` are variables).
+pub fn gh(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+    let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
+    if facts.command.first().map(String::as_str) != Some("api")
+        || facts.command.get(1).map(String::as_str) != Some("graphql")
+    {
+        return facts;
+    }
+    let mut query = None;
+    let mut variables = serde_json::Map::new();
+    for (flag, value) in &facts.flag_values {
+        if !matches!(flag.as_str(), "-f" | "--raw-field" | "-F" | "--field") {
+            continue;
+        }
+        let Some((k, v)) = value.split_once('=') else { continue };
+        let v = match v.strip_prefix('@') {
+            Some(file) if flag == "-F" || flag == "--field" => match super::input::file(inv, file) {
+                Ok(t) => t.text,
+                Err(e) => {
+                    facts.unknown.push(format!("the GraphQL document for `gh api graphql` could not be read: {e}"));
+                    continue;
+                }
+            },
+            _ => v.to_string(),
+        };
+        if k == "query" {
+            query = Some(v);
+        } else {
+            variables.insert(k.to_string(), serde_json::Value::String(v));
+        }
+    }
+    if let Some(doc) = query {
+        let vars = serde_json::Value::Object(variables);
+        let parsed = super::graphql::from_document(&doc, Some(&vars), Some("api.github.com"));
+        facts.graphql.extend(parsed.fields);
+        facts.unknown.extend(parsed.unknown);
+    }
+    facts
+}
+
 /// `-c alias.NAME=VALUE` (and `-calias.NAME=VALUE`) given to git.
 fn aliases(args: &[String]) -> Vec<(String, String)> {
     let mut out = Vec::new();

@@ -282,6 +282,7 @@ fn short_name(c: char) -> Option<&'static str> {
         '#' => "progress-bar",
         'j' => "junk-session-cookies",
         'B' => "use-ascii",
+        ':' => "next",
         _ => return None,
     })
 }
@@ -631,6 +632,10 @@ impl Parser<'_> {
             body.push_str(&json.concat());
         }
         let has_body = !op.data.is_empty() || !op.json.is_empty();
+        if !has_body && let Some(file) = &op.upload {
+            // `-T FILE` / `-T -` (or `.`, stdin without blocking) sends the file as the body.
+            body = self.read(if file == "." { "-" } else { file });
+        }
         let mut method = if op.head {
             "HEAD"
         } else if op.get {
@@ -707,12 +712,94 @@ impl Parser<'_> {
                 facts.graphql.extend(parsed.fields);
                 facts.unknown.extend(parsed.unknown);
             }
+            sql_in_body(&body, &req, facts);
             if let Some(h) = &req.host {
                 facts.add_target(h.clone());
             }
             facts.requests.push(req);
         }
     }
+}
+
+/// Keys under which database-over-HTTP APIs take SQL: Supabase (`query`), Cloudflare D1
+/// (`sql`), Neon (`query`, `queries`), Turso/libSQL (`stmt.sql`, `statements`), PlanetScale
+/// (`query`), Hasura `run_sql` (`args.sql`), Databricks and Snowflake (`statement`).
+const SQL_KEYS: &[&str] = &["sql", "query", "queries", "statement", "statements", "stmt", "command"];
+
+/// SQL statements carried in a JSON request body, classified like a client's: what a
+/// database-as-a-service query endpoint will run. Only strings that read as SQL count (a
+/// GraphQL `query` does not).
+pub fn sql_in_body(body: &str, req: &HttpRequest, facts: &mut Facts) {
+    let trimmed = body.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return;
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) else { return };
+    let mut found = Vec::new();
+    collect_sql(&json, false, &mut found);
+    if found.is_empty() {
+        return;
+    }
+    let host = req.host.as_deref().unwrap_or("");
+    let path = req.path.to_ascii_lowercase();
+    let dialect = if path.contains("/d1/")
+        || host.contains("turso")
+        || host.ends_with(".turso.io")
+        || path.contains("pipeline")
+    {
+        super::sql::Dialect::Sqlite
+    } else if host.contains("planetscale") || host.contains("psdb.cloud") {
+        super::sql::Dialect::MySql
+    } else {
+        super::sql::Dialect::Postgres
+    };
+    for text in found {
+        let script = super::sql::Scanner::scan(dialect, &text);
+        facts.statements.extend(script.statements);
+        facts.unknown.extend(script.unknown);
+    }
+}
+
+fn collect_sql(v: &serde_json::Value, under_key: bool, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                collect_sql(v, SQL_KEYS.contains(&k.to_ascii_lowercase().as_str()), out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_sql(i, under_key, out)),
+        serde_json::Value::String(s) if under_key && reads_as_sql(s) => out.push(s.clone()),
+        _ => {}
+    }
+}
+
+/// Whether a string starts like an SQL statement (after comments and blanks).
+fn reads_as_sql(s: &str) -> bool {
+    let first: String =
+        s.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
+    matches!(
+        first.as_str(),
+        "DROP"
+            | "DELETE"
+            | "TRUNCATE"
+            | "UPDATE"
+            | "ALTER"
+            | "INSERT"
+            | "CREATE"
+            | "SELECT"
+            | "WITH"
+            | "MERGE"
+            | "EXPLAIN"
+            | "DO"
+            | "COPY"
+            | "GRANT"
+            | "REVOKE"
+            | "BEGIN"
+            | "CALL"
+            | "REPLACE"
+            | "PRAGMA"
+            | "VACUUM"
+    )
 }
 
 /// A `query=` parameter in a form-encoded string, as a JSON request object.
@@ -911,6 +998,11 @@ pub fn wget(inv: &mut Invocation) -> Facts {
                 None
             };
             let v = value.unwrap_or_default();
+            let (name, v) = match name {
+                "execute" => wgetrc_command(&v),
+                other => (other.to_string(), v),
+            };
+            let name = name.as_str();
             match name {
                 "method" => method = Some(v.to_ascii_uppercase()),
                 "post-data" | "body-data" => body = Some(v),
@@ -926,7 +1018,25 @@ pub fn wget(inv: &mut Invocation) -> Facts {
                 method = Some("POST".into());
             }
         } else if a.starts_with('-') && a.len() > 1 {
-            if a.chars().skip(1).any(|c| value_short.contains(c)) && a.len() == 2 {
+            // `-e COMMAND` / `-eCOMMAND`: a wgetrc command, as `--execute`.
+            if let Some(attached) = a.strip_prefix("-e") {
+                let command = if attached.is_empty() {
+                    i += 1;
+                    args.get(i - 1).cloned().unwrap_or_default()
+                } else {
+                    attached.to_string()
+                };
+                let (name, v) = wgetrc_command(&command);
+                match name.as_str() {
+                    "method" => method = Some(v.to_ascii_uppercase()),
+                    "post-data" | "body-data" => body = Some(v),
+                    "post-file" | "body-file" => body = input::file(inv, &v).map(|t| t.text).ok(),
+                    _ => {}
+                }
+                if matches!(name.as_str(), "post-data" | "post-file") && method.is_none() {
+                    method = Some("POST".into());
+                }
+            } else if a.chars().skip(1).any(|c| value_short.contains(c)) && a.len() == 2 {
                 i += 1;
             }
         } else {
@@ -948,6 +1058,22 @@ pub fn wget(inv: &mut Invocation) -> Facts {
         facts.requests.push(req);
     }
     facts
+}
+
+/// A wgetrc command (`post_data = x`, `postdata=x`, `method=DELETE`) as the long option it
+/// stands for (`post-data`): wgetrc names ignore case, `_` and `-`.
+fn wgetrc_command(command: &str) -> (String, String) {
+    let (name, value) = command.split_once('=').unwrap_or((command, ""));
+    let key: String = name.trim().chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+    let long = match key.as_str() {
+        "postdata" => "post-data",
+        "postfile" => "post-file",
+        "bodydata" => "body-data",
+        "bodyfile" => "body-file",
+        "method" => "method",
+        _ => "",
+    };
+    (long.to_string(), value.trim().to_string())
 }
 
 /// Analyze an HTTPie (`http`, `https`) or xh invocation: `[METHOD] URL [ITEM…]`, where
@@ -981,6 +1107,8 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
     let mut positional = Vec::new();
     let mut raw_body: Option<String> = None;
     let mut form = false;
+    let mut offline = false;
+    let mut ignore_stdin = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -989,6 +1117,9 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
             if a == "--form" || a == "-f" || a == "--multipart" {
                 form = true;
             }
+            // `--offline` builds and prints the request without sending it.
+            offline |= a == "--offline";
+            ignore_stdin |= a == "--ignore-stdin" || a == "-I";
             if let Some(v) = a.strip_prefix("--raw=") {
                 raw_body = Some(v.to_string());
             } else if value_flags.contains(&a.as_str()) && !a.contains('=') {
@@ -1001,18 +1132,40 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
         }
         positional.push(a.clone());
     }
-    let is_method = |s: &str| {
-        !s.is_empty() && s.len() <= 10 && s.chars().all(|c| c.is_ascii_alphabetic()) && s == s.to_ascii_uppercase()
+    // METHOD is optional and case-insensitive (`http delete URL`); a word of letters is the
+    // method when a URL, not a request item, follows it.
+    let is_method = |s: &str, next: &str| {
+        let known = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+        let letters = !s.is_empty() && s.len() <= 10 && s.chars().all(|c| c.is_ascii_alphabetic());
+        let item = next.contains(['=', '@']) || (next.contains(':') && !next.contains("://") && !next.starts_with(':'));
+        letters && !item && (known.contains(&s.to_ascii_uppercase().as_str()) || s == s.to_ascii_uppercase())
     };
     let (method, rest) = match positional.first() {
-        Some(m) if is_method(m) && positional.len() > 1 => (Some(m.clone()), &positional[1..]),
+        Some(m) if positional.len() > 1 && is_method(m, &positional[1]) => {
+            (Some(m.to_ascii_uppercase()), &positional[1..])
+        }
         _ => (None, &positional[..]),
     };
+    if offline {
+        return facts;
+    }
     let Some((url, items)) = rest.split_first() else {
         return facts;
     };
     let mut body = serde_json::Map::new();
+    let mut form_fields: Vec<String> = Vec::new();
     for item in items {
+        if form
+            && !item.contains(":=")
+            && let Some((k, v)) = item.split_once('=')
+        {
+            let v = match v.strip_prefix('@') {
+                Some(f) => input::file(inv, f).map(|t| t.text).unwrap_or_default(),
+                None => v.to_string(),
+            };
+            form_fields.push(format!("{k}={v}"));
+            continue;
+        }
         if let Some((k, v)) = item.split_once(":=") {
             let value = match v.strip_prefix('@') {
                 Some(f) => input::file(inv, f).map(|t| t.text).unwrap_or_default(),
@@ -1030,7 +1183,18 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
             body.insert(k.to_string(), serde_json::Value::String(v.to_string()));
         }
     }
-    let has_body = !body.is_empty() || raw_body.is_some();
+    // Without request items the body is whatever is piped in (`echo '{…}' | http POST url`).
+    if body.is_empty() && form_fields.is_empty() && raw_body.is_none() && !ignore_stdin {
+        match inv.stdin {
+            crate::invocation::Stdin::Empty | crate::invocation::Stdin::Terminal => {}
+            _ => match input::stdin_text(inv) {
+                Ok(t) if !t.text.is_empty() => raw_body = Some(t.text),
+                Ok(_) => {}
+                Err(e) => facts.unknown.push(format!("the request body could not be read: {e}")),
+            },
+        }
+    }
+    let has_body = !body.is_empty() || raw_body.is_some() || !form_fields.is_empty();
     let url = if url.starts_with(':') { format!("localhost{url}") } else { url.clone() };
     let url = if url.contains("://") {
         url
@@ -1048,6 +1212,14 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
         facts.graphql.extend(parsed.fields);
         facts.unknown.extend(parsed.unknown);
         req.body = Some(text);
+    } else if !form_fields.is_empty() {
+        let encoded = form_fields.join("&");
+        if let Some(doc) = graphql_in_form(&encoded) {
+            let parsed = graphql::from_body(&doc, true, req.host.as_deref());
+            facts.graphql.extend(parsed.fields);
+            facts.unknown.extend(parsed.unknown);
+        }
+        req.body = Some(encoded);
     }
     if let Some(h) = &req.host {
         facts.add_target(h.clone());

@@ -26,6 +26,7 @@ pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
         "http" | "https" | "xh" | "xhs" => http::httpie(inv),
         "railway" => railway::analyze(inv, spec),
         "git" => git::analyze(inv, spec),
+        "gh" => git::gh(inv, spec),
         "psql" => clients::psql(inv, spec),
         "mysql" | "mariadb" => clients::mysql(inv, spec),
         "sqlite3" => clients::sqlite3(inv, spec),
