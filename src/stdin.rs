@@ -101,30 +101,24 @@ impl Spool {
             f.seek(SeekFrom::Start(offset))?;
             return Ok(());
         }
-        let mut memory: Vec<u8> = Vec::new();
-        let mut spill: Option<File> = None;
-        let mut len = 0u64;
-        copy_chunks(&mut *f, sink, &mut |chunk| {
-            len += chunk.len() as u64;
-            if let Some(file) = spill.as_mut() {
-                return file.write_all(chunk);
+        // A pipe: one thread drains it into the spool while this one analyzes the chunks it
+        // hands over, so reading, spooling and scanning overlap (two cores: about the time
+        // of the scan alone). At most `IN_FLIGHT` chunks wait between them.
+        grow_pipe(&f);
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let drained = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || drain(&mut *stdin_file(), &full_tx, &empty_rx));
+            for chunk in full_rx {
+                sink(&chunk);
+                // The reader may be done; a chunk it will not reuse is simply dropped.
+                let _ = empty_tx.send(chunk);
             }
-            if memory.len() + chunk.len() <= MEMORY_LIMIT {
-                memory.extend_from_slice(chunk);
-                return Ok(());
-            }
-            let mut file = tempfile::tempfile()?;
-            file.write_all(&memory)?;
-            file.write_all(chunk)?;
-            memory = Vec::new();
-            spill = Some(file);
-            Ok(())
-        })?;
+            reader.join().unwrap_or_else(|_| Err(io::Error::other("the standard-input reader failed")))
+        });
+        let (state, len) = drained?;
         self.len = len;
-        self.state = match spill {
-            Some(file) => State::Spilled(file),
-            None => State::Memory(memory),
-        };
+        self.state = state;
         Ok(())
     }
 
@@ -150,6 +144,65 @@ impl Spool {
             State::Spilled(file) => install(file),
         }
     }
+}
+
+/// Chunks handed from the pipe reader to the analysis, at most, at any time.
+const IN_FLIGHT: usize = 8;
+/// Bytes read from a pipe at a time.
+const PIPE_CHUNK: usize = 1 << 20;
+
+/// Ask for a 1 MiB pipe buffer (the usual unprivileged maximum): fewer wake-ups between
+/// the writer and interlock. Failure is harmless.
+#[cfg(target_os = "linux")]
+fn grow_pipe(f: &File) {
+    let _ = nix::fcntl::fcntl(f, nix::fcntl::FcntlArg::F_SETPIPE_SZ(PIPE_CHUNK as i32));
+}
+
+#[cfg(not(target_os = "linux"))]
+fn grow_pipe(_: &File) {}
+
+/// Read a pipe to its end: each chunk into the spool (memory up to `MEMORY_LIMIT`, then an
+/// unlinked temporary file), then to `full` for analysis. Buffers come back on `empty`.
+fn drain(
+    from: &mut dyn Read,
+    full: &std::sync::mpsc::SyncSender<Vec<u8>>,
+    empty: &std::sync::mpsc::Receiver<Vec<u8>>,
+) -> io::Result<(State, u64)> {
+    let mut memory: Vec<u8> = Vec::new();
+    let mut spill: Option<File> = None;
+    let mut len = 0u64;
+    loop {
+        let mut buf = empty.try_recv().unwrap_or_default();
+        buf.resize(PIPE_CHUNK, 0);
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        buf.truncate(n);
+        len += n as u64;
+        if let Some(file) = spill.as_mut() {
+            file.write_all(&buf)?;
+        } else if memory.len() + n <= MEMORY_LIMIT {
+            memory.extend_from_slice(&buf);
+        } else {
+            let mut file = tempfile::tempfile()?;
+            file.write_all(&memory)?;
+            file.write_all(&buf)?;
+            memory = Vec::new();
+            spill = Some(file);
+        }
+        if full.send(buf).is_err() {
+            // The analysis stopped listening; keep spooling so nothing is lost.
+            continue;
+        }
+    }
+    let state = match spill {
+        Some(file) => State::Spilled(file),
+        None => State::Memory(memory),
+    };
+    Ok((state, len))
 }
 
 /// Read `from` in chunks, handing each to `sink` and then `keep`.
