@@ -101,7 +101,7 @@ pub struct Script {
     pub session: Session,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Code,
     /// After `-`: a `--` comment may start.
@@ -151,10 +151,11 @@ enum State {
     ExecStar,
     /// After `:` in psql code with variables set: `:name`, `:'name'`, `:"name"` may follow.
     Colon,
-    ColonName(Vec<u8>),
+    /// Reading `:name` (the name so far in `tag`).
+    ColonName,
+    /// Reading `:'name'` / `:"name"` (the name so far in `tag`).
     ColonQuoted {
         quote: u8,
-        name: Vec<u8>,
     },
 }
 
@@ -346,7 +347,7 @@ impl Scanner {
     }
 
     fn byte(&mut self, b: u8) {
-        match self.state.clone() {
+        match self.state {
             State::Code => self.code(b),
             State::Dash => {
                 if b == b'-' && self.dialect == Dialect::MySql {
@@ -525,31 +526,38 @@ impl Scanner {
                 }
             }
             State::Colon => match b {
-                b'\'' | b'"' => self.state = State::ColonQuoted { quote: b, name: Vec::new() },
-                b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => self.state = State::ColonName(vec![b]),
+                b'\'' | b'"' => {
+                    self.tag.clear();
+                    self.state = State::ColonQuoted { quote: b };
+                }
+                b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => {
+                    self.tag.clear();
+                    self.tag.push(b);
+                    self.state = State::ColonName;
+                }
                 _ => {
                     self.state = State::Code;
                     self.code_at(b':', false);
                     self.byte(b);
                 }
             },
-            State::ColonName(mut name) => {
-                if is_ident_byte(b) && name.len() < 64 {
-                    name.push(b);
-                    self.state = State::ColonName(name);
+            State::ColonName => {
+                if is_ident_byte(b) && self.tag.len() < 64 {
+                    self.tag.push(b);
                 } else {
                     self.state = State::Code;
+                    let name = std::mem::take(&mut self.tag);
                     self.interpolate(&name, None);
                     self.byte(b);
                 }
             }
-            State::ColonQuoted { quote, mut name } => {
-                if b == quote || name.len() >= 64 {
+            State::ColonQuoted { quote } => {
+                if b == quote || self.tag.len() >= 64 {
                     self.state = State::Code;
+                    let name = std::mem::take(&mut self.tag);
                     self.interpolate(&name, Some(quote));
                 } else {
-                    name.push(b);
-                    self.state = State::ColonQuoted { quote, name };
+                    self.tag.push(b);
                 }
             }
         }
@@ -867,8 +875,12 @@ impl Scanner {
     pub fn finish(mut self) -> Script {
         match std::mem::replace(&mut self.state, State::Code) {
             State::Colon => self.code_at(b':', false),
-            State::ColonName(name) => self.interpolate(&name, None),
-            State::ColonQuoted { quote, name } => {
+            State::ColonName => {
+                let name = std::mem::take(&mut self.tag);
+                self.interpolate(&name, None);
+            }
+            State::ColonQuoted { quote } => {
+                let name = std::mem::take(&mut self.tag);
                 self.code_at(b':', false);
                 self.byte(quote);
                 name.iter().for_each(|&b| self.byte(b));
