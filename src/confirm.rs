@@ -42,6 +42,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The word the audit log records for this outcome.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Confirmed => "confirmed",
+            Outcome::Approved => "approved",
+            Outcome::Declined => "declined",
+            Outcome::Blocked => "blocked",
+            Outcome::Denied => "denied",
+        }
+    }
+
     /// Whether the real program runs.
     pub fn runs(self) -> bool {
         matches!(self, Outcome::Confirmed | Outcome::Approved)

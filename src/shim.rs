@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::audit::{self, Record};
-use crate::confirm::{self, Outcome};
+use crate::confirm;
 use crate::engine;
 use crate::exit;
 use crate::invocation::{Env, Invocation, Stdin, program_name};
@@ -60,14 +60,7 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         return exec(&real, &inv.argv, &me, spool);
     }
     let outcome = confirm::decide(&inv, &real, &eval);
-    let decision = match outcome {
-        Outcome::Confirmed => "confirmed",
-        Outcome::Approved => "approved",
-        Outcome::Declined => "declined",
-        Outcome::Blocked => "blocked",
-        Outcome::Denied => "denied",
-    };
-    audit::record(&Record::new(decision, &program, Some(&real), &args, &inv.cwd, Some(&eval)));
+    audit::record(&Record::new(outcome.as_str(), &program, Some(&real), &args, &inv.cwd, Some(&eval)));
     if outcome.runs() { exec(&real, &inv.argv, &me, spool) } else { ExitCode::from(exit::BLOCKED) }
 }
 
