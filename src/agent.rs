@@ -7,6 +7,12 @@
 //! environment *and* in every ancestor's (on Linux, through `/proc`): unsetting them in a
 //! child (`env -u CLAUDECODE script -qc …`) does not hide the agent above it.
 
+/// What interlock tells an agent whose command it stopped, everywhere it tells it (the
+/// shims' block message and every hook's reply): one text, so no path is softer.
+pub const STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing \
+(another tool, a direct API call, a different token or credentials). Stop and ask the user: tell them what you \
+wanted to run and why.";
+
 /// Environment variables agents set for the commands they run.
 pub const MARKERS: &[(&str, &str)] = &[
     ("CLAUDECODE", "Claude Code"),

@@ -322,11 +322,7 @@ pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: &Wh
         Why::Declined => out.push_str("The human at the terminal did not confirm it, so it did not run.\n"),
         Why::Denied => out.push_str("A rule forbids this command outright, so it did not run.\n"),
     }
-    out.push_str(
-        "If you are an AI agent: do not retry this command, rephrase it, or look for another way to do the same thing \
-         (another tool, a direct API call, a different token or credentials). Stop, and tell the user what you were \
-         about to run and why.\n",
-    );
+    out.push_str(&format!("If you are an AI agent: {}\n", crate::agent::STOP));
     match why {
         Why::Denied => out.push_str("To allow it, a human must change the rule that forbids it (see `interlock explain -- …`).\n"),
         Why::NoTerminal { code: Some(code), .. } => out.push_str(&format!(

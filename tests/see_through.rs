@@ -123,6 +123,10 @@ const CASES: &[(&str, &str)] = &[
     ("ask", "watch -n 60 \"redis-cli FLUSHALL\""),
     ("ask", "chronic caffeinate -i time psql -c 'DROP TABLE users'"),
     ("allow", "npx prisma migrate dev"),
+    ("ask", "ls -d */ | xargs rm -rf"),
+    ("ask", "cat tables.txt | xargs -I{} psql -c 'DROP TABLE {}'"),
+    ("allow", "find . -name '*.pyc' | xargs rm -f"),
+    ("allow", "git branch --merged | xargs git branch -d"),
     ("allow", "find . -name __pycache__ -type d -exec rm -rf {} +"),
     ("allow", "timeout 30 psql -c 'SELECT 1'"),
     // 4. What the string defines or writes.

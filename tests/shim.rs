@@ -297,6 +297,11 @@ fn odd_program_names_and_unreadable_path_entries() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
+/// The agent-facing "stop" sentence, as the hooks say it too.
+fn interlock_stop_text() -> &'static str {
+    "Do not retry this command, rephrase it, or look for another way to do the same thing"
+}
+
 #[test]
 fn blocked_without_a_terminal() {
     let s = railway();
@@ -304,7 +309,7 @@ fn blocked_without_a_terminal() {
     assert_eq!(out.status.code(), Some(77));
     let err = stderr(&out);
     assert!(err.starts_with("interlock: blocked"), "{err}");
-    assert!(err.contains("do not retry"), "{err}");
+    assert!(err.contains(interlock_stop_text()), "{err}");
     assert_eq!(s.runs(), 0, "the real program must not run");
     assert!(out.stdout.is_empty());
 }

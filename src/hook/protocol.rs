@@ -221,7 +221,7 @@ fn reasons(j: &Judgement) -> String {
     redact::escape(&text)
 }
 
-const AGENT_STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing (another tool, a direct API call, a different token). Stop and ask the user: tell them what you wanted to run and why.";
+const AGENT_STOP: &str = crate::agent::STOP;
 /// Silence: "no objection" where the protocol has it.
 fn no_objection() -> Reply {
     Reply { stdout: String::new(), stderr: String::new(), exit: 0 }

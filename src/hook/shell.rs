@@ -18,6 +18,9 @@ use super::interp;
 use super::wrappers::{self, Body, Opts, Step};
 use crate::invocation::program_name;
 
+/// What stands for the arguments xargs reads from its input.
+const XARGS_INPUT: &str = "(arguments read by xargs)";
+
 /// xargs(1): the options that take a value, then the command (default `echo`).
 const XARGS: Opts = Opts {
     short: "ILnPsdEa",
@@ -647,7 +650,16 @@ impl<'a> Walker<'a> {
                 let mut notes = notes;
                 notes.push("xargs appends arguments read from its input, which cannot be seen in advance".into());
                 let inner = XARGS.parse(rest);
-                let cmd = rest[inner.rest..].to_vec();
+                let mut cmd = rest[inner.rest..].to_vec();
+                // The arguments xargs reads are unknown: they stand in as one placeholder
+                // operand (replacing the `-I` string, else appended), so `… | xargs rm -rf`
+                // is judged as deleting something, and `xargs rm -f` as not recursive.
+                let replace = inner.value(&["-I", "--replace"]).map(str::to_string);
+                match replace {
+                    Some(r) => cmd.iter_mut().for_each(|a| *a = a.replace(&r, XARGS_INPUT)),
+                    None if !cmd.is_empty() => cmd.push(XARGS_INPUT.into()),
+                    None => {}
+                }
                 // `xargs` alone runs `echo`.
                 if !cmd.is_empty() {
                     self.follow(cmd, env, Input::Unseen, notes, targets);
