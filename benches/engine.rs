@@ -1,6 +1,9 @@
 //! In-process costs of the decision path (`cargo bench`). Whole-process figures — what an
 //! agent actually pays per command — come from `bench/run.sh`.
 
+// Tests fail by panicking; their helpers are the test crate's own.
+#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

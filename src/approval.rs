@@ -149,6 +149,7 @@ impl Store {
     /// HMAC-SHA256 of `data` with the store's key, hex.
     pub fn mac(&self, data: &[u8]) -> String {
         // HMAC accepts keys of any length; this cannot fail.
+        #[allow(clippy::expect_used)]
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key).expect("HMAC takes any key length");
         mac.update(data);
         hex(&mac.finalize().into_bytes())

@@ -27,6 +27,14 @@ pub mod verdict;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+/// A regex written in interlock's source. Its pattern is a literal exercised by the unit
+/// tests of the code that uses it, so a pattern that does not compile is a programming
+/// error found before release, never a run-time condition.
+#[allow(clippy::expect_used)] // invariant above: literal patterns, each covered by tests
+pub(crate) fn static_regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("a literal regex in interlock's source compiles")
+}
+
 /// The name under which interlock is its own command-line tool.
 pub const SELF_NAME: &str = "interlock";
 

@@ -50,7 +50,9 @@ pub fn is_secret_name(name: &str) -> bool {
         return false;
     }
     static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(^|[_.-])(token|secret|password|passwd|pwd|pass|api[_-]?key|apikey|key|sig|signature|auth|credentials?|private[_-]?key|access[_-]?key|session)([_.-]|$)|(password|passwd|token|secret|apikey)$|^(access_token|client_secret|x-amz-signature|x-amz-credential)$").expect("static regex")
+        crate::static_regex(
+            r"(?i)(^|[_.-])(token|secret|password|passwd|pwd|pass|api[_-]?key|apikey|key|sig|signature|auth|credentials?|private[_-]?key|access[_-]?key|session)([_.-]|$)|(password|passwd|token|secret|apikey)$|^(access_token|client_secret|x-amz-signature|x-amz-credential)$",
+        )
     });
     RE.is_match(name)
 }
@@ -81,20 +83,18 @@ pub fn header(line: &str) -> String {
 /// well-known token formats.
 pub fn text(input: &str) -> String {
     static USERINFO: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):([^@\s/]+)@").expect("static regex"));
+        LazyLock::new(|| crate::static_regex(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):([^@\s/]+)@"));
     static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(^|[\s?&;,'"{(])(-{0,2}[a-z0-9_.-]+"?)(\s*[=:]\s*)("?)([^\s&;,'"})/][^\s&;,'"})]*)"#)
-            .expect("static regex")
+        crate::static_regex(r#"(?i)(^|[\s?&;,'"{(])(-{0,2}[a-z0-9_.-]+"?)(\s*[=:]\s*)("?)([^\s&;,'"})/][^\s&;,'"})]*)"#)
     });
     static BEARER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})").expect("static regex"));
+        LazyLock::new(|| crate::static_regex(r"(?i)\b(bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
     static FORMATS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(concat!(
+        crate::static_regex(concat!(
             r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}",
             r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|glpat-[A-Za-z0-9_-]{16,}|npm_[A-Za-z0-9]{30,}",
             r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})\b"
         ))
-        .expect("static regex")
     });
     // Each pattern runs (and is compiled) only when the text holds a literal it needs.
     let mut out = std::borrow::Cow::Borrowed(input);

@@ -87,8 +87,8 @@ impl ResolveError {
     /// The exit status a shell gives for this failure.
     pub fn exit_code(&self) -> u8 {
         match self {
-            ResolveError::NotFound { .. } => 127,
-            ResolveError::NotExecutable { .. } => 126,
+            ResolveError::NotFound { .. } => crate::exit::NOT_FOUND,
+            ResolveError::NotExecutable { .. } => crate::exit::NOT_EXECUTABLE,
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::rules::RuleSet;
 use crate::verdict::Decision;
 
 /// Run as the shim for `argv[0]`'s basename.
-pub fn run(argv: Vec<OsString>) -> ExitCode {
+pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
     let program = argv.first().map(|a| program_name(a)).unwrap_or_default();
     let me = SelfId::current();
     let real = match resolve::find_real(&program, std::env::var_os("PATH").as_deref(), &me) {
@@ -85,15 +85,15 @@ fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin:
         sh_args.extend(args.into_iter().skip(1));
         let Err(e) = nix::unistd::execve(c"/bin/sh", &sh_args, &env);
         eprintln!("interlock: {}: {}", real.display(), e.desc());
-        return ExitCode::from(126);
+        return ExitCode::from(exit::NOT_EXECUTABLE);
     }
     eprintln!("interlock: {}: {}", real.display(), err.desc());
-    ExitCode::from(if err == nix::errno::Errno::ENOENT { 127 } else { 126 })
+    ExitCode::from(if err == nix::errno::Errno::ENOENT { exit::NOT_FOUND } else { exit::NOT_EXECUTABLE })
 }
 
 /// Undo what the Rust runtime did at start-up: it ignores SIGPIPE, and `execve` keeps
 /// ignored signals ignored. The real program must start as it would have without us.
-pub fn restore_signal_dispositions() {
+pub(crate) fn restore_signal_dispositions() {
     use nix::sys::signal::{SigHandler, Signal, signal};
     // SAFETY: installing the default disposition runs no handler code.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };

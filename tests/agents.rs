@@ -7,6 +7,9 @@
 //! `target/agents`; `INTERLOCK_AGENTS_DIR` points elsewhere). Without them the tests say so
 //! and pass, unless `INTERLOCK_REQUIRE_AGENTS=1` (set by `.ci/run`) makes that a failure.
 
+// Tests fail by panicking; their helpers are the test crate's own.
+#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};

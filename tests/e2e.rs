@@ -3,6 +3,9 @@
 //! flow across processes. Every call goes through the installed-style layout: a shims
 //! directory first on PATH, the real programs after it.
 
+// Tests fail by panicking; their helpers are the test crate's own.
+#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};

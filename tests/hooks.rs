@@ -1,5 +1,8 @@
 //! `interlock hook` and `interlock setup` against the built binary.
 
+// Tests fail by panicking; their helpers are the test crate's own.
+#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
+
 mod common;
 
 use std::io::Write;

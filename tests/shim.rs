@@ -1,5 +1,8 @@
 //! Shim mode against the built binary: faithful exec, resolution, exit codes, bad input.
 
+// Tests fail by panicking; their helpers are the test crate's own.
+#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
+
 mod common;
 
 use std::ffi::OsString;

@@ -363,7 +363,7 @@ pub fn redis_cli(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
 /// `KEYS`/`SCAN` pattern found (every key matching it).
 fn redis_lua(script: &str, facts: &mut Facts) {
     static CALL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"(?i)redis\s*\.\s*p?call\s*\(\s*['"]([A-Za-z]+)['"]"#).expect("static regex"));
+        LazyLock::new(|| crate::static_regex(r#"(?i)redis\s*\.\s*p?call\s*\(\s*['"]([A-Za-z]+)['"]"#));
     let called: Vec<String> = CALL.captures_iter(script).map(|c| c[1].to_ascii_uppercase()).collect();
     for cmd in &called {
         redis_command(cmd, &format!("redis.call('{cmd}') in a Lua script"), &mut facts.statements);
@@ -378,7 +378,7 @@ fn redis_lua(script: &str, facts: &mut Facts) {
         });
     }
     static DYNAMIC: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"(?i)redis\s*\.\s*p?call\s*\(\s*[^'"\s]"#).expect("static regex"));
+        LazyLock::new(|| crate::static_regex(r#"(?i)redis\s*\.\s*p?call\s*\(\s*[^'"\s]"#));
     if DYNAMIC.is_match(script) {
         facts.unknown.push("a Lua script calls Redis with a command computed at run time".into());
     }
@@ -447,7 +447,7 @@ fn mongo_script(js: &str, out: &mut Vec<Statement>) {
             (r"\.\s*dropAllUsers\s*\(", "drop_other"),
         ]
         .into_iter()
-        .map(|(p, k)| (Regex::new(p).expect("static regex"), k))
+        .map(|(p, k)| (crate::static_regex(p), k))
         .collect()
     });
     let code = strip_js_comments(js);

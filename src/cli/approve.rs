@@ -20,7 +20,7 @@ fn human_terminal(what: &str) -> Result<std::fs::File, String> {
     })
 }
 
-pub fn approve(code: &str) -> anyhow::Result<u8> {
+pub(super) fn approve(code: &str) -> anyhow::Result<u8> {
     let mut tty = match human_terminal("approve") {
         Ok(t) => t,
         Err(msg) => {
@@ -47,7 +47,7 @@ pub fn approve(code: &str) -> anyhow::Result<u8> {
     Ok(exit::ALLOW)
 }
 
-pub fn accept() -> anyhow::Result<u8> {
+pub(super) fn accept() -> anyhow::Result<u8> {
     let rules = RuleSet::all();
     if rules.pending.is_empty() {
         println!("interlock: no rule file waits for acceptance.");

@@ -38,7 +38,7 @@ fn public(m: &Match) -> serde_json::Value {
 }
 
 /// The one-line answer: `allow`, or `confirm: rule (severity): reason; …`.
-pub fn line(eval: &Evaluation) -> String {
+pub(super) fn line(eval: &Evaluation) -> String {
     let decision = eval.verdict.decision.as_str();
     if eval.verdict.matches.is_empty() {
         return decision.to_string();
@@ -56,7 +56,7 @@ pub fn line(eval: &Evaluation) -> String {
     format!("{decision}: {}", reasons.join("; "))
 }
 
-pub fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
+pub(super) fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
     let (inv, eval) = evaluate(argv)?;
     if json {
         let out = json!({
@@ -75,7 +75,7 @@ pub fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
     })
 }
 
-pub fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
+pub(super) fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
     let (inv, eval) = evaluate(argv)?;
     let mut shown = vec![inv.program.clone()];
     shown.extend(inv.args_lossy());

@@ -11,7 +11,7 @@ use crate::paths;
 use crate::resolve::{self, SelfId};
 use crate::rules::RuleSet;
 
-pub fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
+pub(super) fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let dir = shims_dir(dir)?;
     let mut problems: Vec<String> = Vec::new();
     let path_var = std::env::var_os("PATH");

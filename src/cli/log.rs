@@ -9,7 +9,7 @@ use crate::audit::{self, Record};
 use crate::exit;
 
 /// Which records to show.
-pub struct Filter {
+pub(super) struct Filter {
     pub since: Option<u64>,
     pub decision: Option<String>,
     pub program: Option<String>,
@@ -26,7 +26,7 @@ impl Filter {
 }
 
 /// `--since` as an RFC 3339 time or a duration back from now (`90s`, `30m`, `2h`, `7d`).
-pub fn parse_since(text: &str) -> anyhow::Result<u64> {
+pub(super) fn parse_since(text: &str) -> anyhow::Result<u64> {
     if let Some(t) = audit::parse_rfc3339(text) {
         return Ok(t);
     }
@@ -57,7 +57,7 @@ fn print(r: &Record, json: bool) {
     println!("{:<20}  {:<9}  {:<10}  {summary}", r.time, r.decision, r.program);
 }
 
-pub fn log(filter: Filter, json: bool, follow: bool) -> anyhow::Result<u8> {
+pub(super) fn log(filter: Filter, json: bool, follow: bool) -> anyhow::Result<u8> {
     let path = audit::log_path().context("no state directory for the log")?;
     if !json {
         println!("{:<20}  {:<9}  {:<10}  SUMMARY", "TIME", "DECISION", "PROGRAM");

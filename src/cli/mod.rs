@@ -170,7 +170,7 @@ fn hook(agent: crate::hook::protocol::Agent) -> u8 {
 }
 
 /// Run the CLI with `argv` (argv[0] included).
-pub fn run(argv: Vec<OsString>) -> ExitCode {
+pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
     // Like any Unix tool: `interlock log | head` ends quietly when head exits.
     crate::shim::restore_signal_dispositions();
     let cli = match Cli::try_parse_from(argv) {

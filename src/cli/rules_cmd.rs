@@ -6,7 +6,7 @@ use crate::engine;
 use crate::exit;
 use crate::rules::{Origin, RuleSet};
 
-pub fn list() -> anyhow::Result<u8> {
+pub(super) fn list() -> anyhow::Result<u8> {
     let rules = RuleSet::all();
     for r in &rules.rules {
         println!(
@@ -31,7 +31,7 @@ pub fn list() -> anyhow::Result<u8> {
     Ok(if rules.errors.is_empty() { exit::ALLOW } else { exit::NEEDS_HUMAN })
 }
 
-pub fn test(file: Option<PathBuf>) -> anyhow::Result<u8> {
+pub(super) fn test(file: Option<PathBuf>) -> anyhow::Result<u8> {
     let rules = match &file {
         Some(path) => {
             // The file's rules, tested with the built-in program tables available.

@@ -15,7 +15,7 @@ use crate::paths;
 
 /// Which agent to wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(super) enum Target {
     Claude,
     Cursor,
     Codex,
@@ -25,7 +25,7 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Target::Claude => "claude",
             Target::Cursor => "cursor",
@@ -39,12 +39,12 @@ impl Target {
 /// The hook timeout setup gives each agent, in seconds: longer than the hook's own budget
 /// (`hook::protocol::BUDGET`), so the agent always gets the hook's refusal rather than a
 /// timeout it would treat as "no objection".
-pub const HOOK_TIMEOUT_SECS: u64 = 10;
+pub(super) const HOOK_TIMEOUT_SECS: u64 = 10;
 
 /// Marks the PATH entry setup added to a settings `env`, so `--remove` can take it out.
 const PATH_MARKER: &str = "INTERLOCK_SETUP_PATH";
 
-pub struct Options {
+pub(super) struct Options {
     pub project: bool,
     pub dry_run: bool,
     pub remove: bool,
@@ -58,12 +58,12 @@ fn base(project: bool, dir: &str) -> anyhow::Result<PathBuf> {
     Ok(if project { std::env::current_dir()?.join(dir) } else { home()?.join(dir) })
 }
 
-pub fn hook_command(target: Target) -> anyhow::Result<String> {
+pub(super) fn hook_command(target: Target) -> anyhow::Result<String> {
     let exe = std::env::current_exe().and_then(std::fs::canonicalize).context("finding the interlock binary")?;
     Ok(format!("{} hook {}", shell_words::quote(&exe.to_string_lossy()), target.name()))
 }
 
-pub fn shims_dir() -> anyhow::Result<PathBuf> {
+pub(super) fn shims_dir() -> anyhow::Result<PathBuf> {
     paths::default_shims_dir().context("no data directory for the shims")
 }
 
@@ -87,7 +87,7 @@ fn vscode_env_key() -> &'static str {
     if cfg!(target_os = "macos") { "terminal.integrated.env.osx" } else { "terminal.integrated.env.linux" }
 }
 
-pub fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
+pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
     let command = hook_command(target)?;
     let shims = shims_dir()?;
     let mut changes: Vec<(PathBuf, String)> = Vec::new();
@@ -314,7 +314,7 @@ fn prune(v: &mut Value, path: &[&str]) {
 }
 
 /// `shims` first, then each directory of `rest` once, without the shims or empty entries.
-pub fn shims_first(shims: &str, rest: &str) -> String {
+pub(super) fn shims_first(shims: &str, rest: &str) -> String {
     let mut seen: Vec<&str> = vec![shims];
     for d in rest.split(':') {
         if !d.is_empty() && !seen.contains(&d) {
@@ -327,7 +327,7 @@ pub fn shims_first(shims: &str, rest: &str) -> String {
 /// The PATH setup writes where an agent takes it literally (Claude Code's `env`, Codex's
 /// `set.PATH`): the shims first, then this shell's PATH without duplicates. Running setup
 /// (or `doctor --fix`) again refreshes it.
-pub fn literal_path(shims: &Path) -> String {
+pub(super) fn literal_path(shims: &Path) -> String {
     let inherited = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
     shims_first(&shims.display().to_string(), &inherited)
 }
@@ -430,7 +430,7 @@ fn interlock_groups(v: &Value) -> Vec<usize> {
 /// Codex's trust entries for the PreToolUse handlers of a hooks.json: the key it looks up
 /// in `[hooks.state]` and the `trusted_hash` its hook review records — sha256 over the
 /// normalized hook (event, matcher, and the handler with its defaults filled in).
-pub fn codex_trust_entries(hooks_json: &Path, v: &Value, only_interlock: bool) -> Vec<(String, String)> {
+pub(super) fn codex_trust_entries(hooks_json: &Path, v: &Value, only_interlock: bool) -> Vec<(String, String)> {
     use sha2::Digest;
     let mut out = Vec::new();
     let groups = v.pointer("/hooks/PreToolUse").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -626,7 +626,7 @@ fn gemini_env_change(dir: &Path, shims: &Path, remove: bool) -> anyhow::Result<V
 }
 
 /// The file Gemini's `BASH_ENV` points at.
-pub fn gemini_bash_env_file(gemini_dir: &Path) -> PathBuf {
+pub(super) fn gemini_bash_env_file(gemini_dir: &Path) -> PathBuf {
     gemini_dir.join("interlock-bash-env.sh")
 }
 
@@ -637,7 +637,7 @@ fn is_our_vscode_path(p: &str, shims: &Path) -> bool {
 
 /// What `doctor` found of one agent's wiring.
 #[derive(Debug, Default)]
-pub struct Wiring {
+pub(super) struct Wiring {
     /// interlock's hook (or terminal PATH) is registered in the agent's settings.
     pub registered: bool,
     /// Ways in which the registration does not protect (the agent will not run the hook,
@@ -702,7 +702,7 @@ fn registered_handlers(
 }
 
 /// Check one agent's real state, as far as its files tell.
-pub fn wiring(target: Target) -> Wiring {
+pub(super) fn wiring(target: Target) -> Wiring {
     let mut w = Wiring::default();
     let (Ok(home), Ok(shims)) = (home(), shims_dir()) else { return w };
     let shims_s = shims.display().to_string();

@@ -17,9 +17,9 @@ use crate::resolve::{self, SelfId};
 use crate::rules::RuleSet;
 
 /// Lists the links this tool created, one name a line.
-pub const MANIFEST: &str = ".interlock-shims";
+pub(super) const MANIFEST: &str = ".interlock-shims";
 
-pub fn shims_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+pub(super) fn shims_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match dir.or_else(paths::default_shims_dir) {
         Some(d) => Ok(d),
         None => bail!("cannot tell where the shims go (no home directory); pass --dir DIR"),
@@ -65,7 +65,7 @@ fn self_exe() -> anyhow::Result<PathBuf> {
     std::fs::canonicalize(&exe).with_context(|| format!("resolving {}", exe.display()))
 }
 
-pub fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
+pub(super) fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let dir = shims_dir(dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let canonical = std::fs::canonicalize(&dir).with_context(|| format!("resolving {}", dir.display()))?;
@@ -141,7 +141,7 @@ fn valid_name(name: &str) -> bool {
         && name != crate::SELF_NAME
 }
 
-pub fn list(dir: Option<PathBuf>) -> anyhow::Result<u8> {
+pub(super) fn list(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let dir = shims_dir(dir)?;
     let ours = read_manifest(&dir);
     if ours.is_empty() {
@@ -161,7 +161,7 @@ pub fn list(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     Ok(exit::ALLOW)
 }
 
-pub fn remove(dir: Option<PathBuf>) -> anyhow::Result<u8> {
+pub(super) fn remove(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let dir = shims_dir(dir)?;
     let ours = read_manifest(&dir);
     let mut removed = 0;

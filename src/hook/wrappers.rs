@@ -50,7 +50,7 @@ impl Opts {
     pub(crate) const NONE: Opts = Opts { short: "", long: &[] };
 
     /// Read options from the start of `args`, stopping at the first operand or after `--`.
-    pub fn parse(&self, args: &[String]) -> Parsed {
+    pub(crate) fn parse(&self, args: &[String]) -> Parsed {
         let mut out = Parsed::default();
         let mut i = 0;
         while i < args.len() {
@@ -103,7 +103,7 @@ impl Opts {
 
     /// Read options anywhere among the operands (GNU `getopt` permutation, oclif): returns
     /// the options, the operands in order, and the words after `--` (kept as operands).
-    pub fn parse_permuted(&self, args: &[String]) -> (Parsed, Vec<String>) {
+    pub(crate) fn parse_permuted(&self, args: &[String]) -> (Parsed, Vec<String>) {
         let mut out = Parsed::default();
         let mut operands = Vec::new();
         let mut i = 0;

@@ -79,7 +79,7 @@ fn safe_name(program: &str) -> bool {
 }
 
 /// Add the rules of `dir` for `program` to `set`, through the cache when it is current.
-pub fn add_dir_for_program(set: &mut RuleSet, origin: Origin, dir: &Path, program: &str) {
+pub(super) fn add_dir_for_program(set: &mut RuleSet, origin: Origin, dir: &Path, program: &str) {
     let Some(files) = entries(dir) else { return };
     if files.is_empty() {
         return;
