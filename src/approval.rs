@@ -7,16 +7,12 @@
 //! An approval grants one run of exactly that argv in that directory within ten minutes;
 //! taking it removes the file, so it is spent even if two processes race for it.
 
-use std::fs::{self, OpenOptions};
-use std::io::{Read, Write};
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
+
+use crate::state::{Keyed, now, private_dir, random_bytes, write_private};
 
 /// How long an approval stays valid after the human gives it.
 pub const APPROVAL_WINDOW_SECS: u64 = 600;
@@ -64,39 +60,18 @@ pub enum ApprovalError {
     Expired(String),
 }
 
+/// The pending and approved requests, sealed with the state directory's key.
 pub struct Store {
     dir: PathBuf,
-    key: Vec<u8>,
+    keyed: Keyed,
 }
 
-pub(crate) fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Create a directory (and parents) readable only by the user.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-/// Write `bytes` to `path` atomically with mode 0600.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    {
-        let mut f = OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+/// The key's operations (`mac`, `fingerprint`, accepted rule digests) on an approval store.
+impl std::ops::Deref for Store {
+    type Target = Keyed;
+    fn deref(&self) -> &Keyed {
+        &self.keyed
     }
-    fs::rename(&tmp, path)
-}
-
-pub(crate) fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; n];
-    fs::File::open("/dev/urandom")?.read_exact(&mut buf)?;
-    Ok(buf)
 }
 
 /// Normalise a code as a human may type it: case, dashes and spaces do not matter.
@@ -113,58 +88,15 @@ impl Store {
 
     /// The store if it already exists; never creates anything (for readers such as `check`).
     pub fn existing() -> Option<Store> {
-        let state = crate::paths::state_dir()?;
-        let key = fs::read(state.join("approval.key")).ok().filter(|k| k.len() >= 32)?;
-        Some(Store { dir: state.join("approvals"), key })
+        let keyed = Keyed::existing()?;
+        Some(Store { dir: keyed.state_dir().join("approvals"), keyed })
     }
 
     pub fn open_in(state: &Path) -> Result<Store, ApprovalError> {
+        let keyed = Keyed::open_in(state)?;
         let dir = state.join("approvals");
         private_dir(&dir)?;
-        let key_path = state.join("approval.key");
-        let key = match fs::read(&key_path) {
-            Ok(k) if k.len() >= 32 => k,
-            _ => {
-                let k = random_bytes(32)?;
-                // create_new: if another process wins the race, use its key.
-                match OpenOptions::new().write(true).create_new(true).mode(0o600).open(&key_path) {
-                    Ok(mut f) => {
-                        f.write_all(&k)?;
-                        k
-                    }
-                    Err(_) => fs::read(&key_path)?,
-                }
-            }
-        };
-        Ok(Store { dir, key })
-    }
-
-    /// A directory beside the approvals in the state directory (created, 0700).
-    pub fn sibling_dir(&self, name: &str) -> std::io::Result<PathBuf> {
-        let d = self.dir.with_file_name(name);
-        private_dir(&d)?;
-        Ok(d)
-    }
-
-    /// HMAC-SHA256 of `data` with the store's key, hex.
-    pub fn mac(&self, data: &[u8]) -> String {
-        // HMAC accepts keys of any length; this cannot fail.
-        #[allow(clippy::expect_used)]
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key).expect("HMAC takes any key length");
-        mac.update(data);
-        hex(&mac.finalize().into_bytes())
-    }
-
-    /// The fingerprint of a call: its exact argv bytes and cwd.
-    pub fn fingerprint(&self, argv: &[std::ffi::OsString], cwd: &Path) -> String {
-        let mut data = Vec::new();
-        for a in argv {
-            data.extend_from_slice(&(a.len() as u64).to_le_bytes());
-            data.extend_from_slice(a.as_bytes());
-        }
-        data.extend_from_slice(b"\0cwd\0");
-        data.extend_from_slice(cwd.as_os_str().as_bytes());
-        self.mac(&data)
+        Ok(Store { dir, keyed })
     }
 
     fn path(&self, code: &str) -> PathBuf {
@@ -263,48 +195,6 @@ impl Store {
         }
         None
     }
-}
-
-/// Digests of loosening rule files a human accepted, sealed like the requests.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Accepted {
-    digests: Vec<String>,
-    mac: String,
-}
-
-impl Store {
-    fn accepted_path(&self) -> PathBuf {
-        self.dir.with_file_name("accepted-rules.json")
-    }
-
-    /// The rule-file digests a human accepted (an edited list counts as none).
-    pub fn accepted_digests(&self) -> Vec<String> {
-        let Ok(bytes) = fs::read(self.accepted_path()) else { return Vec::new() };
-        let Ok(acc) = serde_json::from_slice::<Accepted>(&bytes) else { return Vec::new() };
-        if self.mac(acc.digests.join("\n").as_bytes()) != acc.mac {
-            return Vec::new();
-        }
-        acc.digests
-    }
-
-    /// Record that a human accepted a rule file with this digest.
-    pub fn accept_digest(&self, digest: &str) -> Result<(), ApprovalError> {
-        let mut digests = self.accepted_digests();
-        if !digests.iter().any(|d| d == digest) {
-            digests.push(digest.to_string());
-        }
-        let mac = self.mac(digests.join("\n").as_bytes());
-        let bytes =
-            serde_json::to_vec_pretty(&Accepted { digests, mac }).map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_private(&self.accepted_path(), &bytes)?;
-        Ok(())
-    }
-}
-
-/// SHA-256 of a rule file's text, hex.
-pub fn digest(text: &str) -> String {
-    use sha2::Digest;
-    hex(&Sha256::digest(text.as_bytes()))
 }
 
 #[cfg(test)]

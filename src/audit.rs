@@ -166,7 +166,7 @@ pub fn record(record: &Record) {
 /// Append one record to the log at `path`.
 pub fn append(path: &Path, record: &Record) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    crate::approval::private_dir(dir)?;
+    crate::state::private_dir(dir)?;
     let mut line = serde_json::to_vec(record).map_err(|e| std::io::Error::other(e.to_string()))?;
     line.push(b'\n');
     let lock_file =

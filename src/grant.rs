@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::approval::{self, Store};
+use crate::approval::Store;
 
 /// The environment variable that carries a grant to the shim.
 pub const VAR: &str = "INTERLOCK_GRANT";
@@ -59,10 +59,10 @@ fn unseal(store: &Store, bytes: &[u8]) -> Option<Grant> {
 
 /// Issue a grant for `calls` (each an argv run in `cwd`); the token to hand over.
 pub fn issue(store: &Store, calls: &[Vec<OsString>], cwd: &Path) -> std::io::Result<String> {
-    let token = approval::hex(&approval::random_bytes(16)?);
+    let token = crate::state::hex(&crate::state::random_bytes(16)?);
     let grant =
-        Grant { created: approval::now(), calls: calls.iter().map(|argv| store.fingerprint(argv, cwd)).collect() };
-    approval::write_private(&path(store, &token)?, &seal(store, grant)?)?;
+        Grant { created: crate::state::now(), calls: calls.iter().map(|argv| store.fingerprint(argv, cwd)).collect() };
+    crate::state::write_private(&path(store, &token)?, &seal(store, grant)?)?;
     sweep(store);
     Ok(token)
 }
@@ -81,18 +81,18 @@ pub fn redeem(store: &Store, token: &str, argv: &[OsString], cwd: &Path) -> bool
     let grant = std::fs::read(&claimed).ok().and_then(|b| unseal(store, &b));
     let _ = std::fs::remove_file(&claimed);
     let Some(mut grant) = grant else { return false };
-    if grant.created + LIFETIME_SECS < approval::now() {
+    if grant.created + LIFETIME_SECS < crate::state::now() {
         return false;
     }
     let fingerprint = store.fingerprint(argv, cwd);
     let Some(i) = grant.calls.iter().position(|c| *c == fingerprint) else {
         // Not this call: put the grant back for the calls it does cover.
-        let _ = seal(store, grant).and_then(|b| approval::write_private(&file, &b));
+        let _ = seal(store, grant).and_then(|b| crate::state::write_private(&file, &b));
         return false;
     };
     grant.calls.remove(i);
     if !grant.calls.is_empty() {
-        let _ = seal(store, grant).and_then(|b| approval::write_private(&file, &b));
+        let _ = seal(store, grant).and_then(|b| crate::state::write_private(&file, &b));
     }
     true
 }
@@ -101,7 +101,7 @@ pub fn redeem(store: &Store, token: &str, argv: &[OsString], cwd: &Path) -> bool
 fn sweep(store: &Store) {
     let Ok(dir) = store.sibling_dir("grants") else { return };
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let t = approval::now();
+    let t = crate::state::now();
     for e in entries.filter_map(Result::ok) {
         let stale =
             std::fs::read(e.path()).ok().and_then(|b| unseal(store, &b)).is_none_or(|g| g.created + LIFETIME_SECS < t);
@@ -157,7 +157,7 @@ mod tests {
         let token = issue(&store, std::slice::from_ref(&call), cwd).expect("issue");
         let file = path(&store, &token).expect("path");
         let expired =
-            Grant { created: approval::now() - LIFETIME_SECS - 1, calls: vec![store.fingerprint(&call, cwd)] };
+            Grant { created: crate::state::now() - LIFETIME_SECS - 1, calls: vec![store.fingerprint(&call, cwd)] };
         std::fs::write(&file, seal(&store, expired).expect("seal")).expect("write");
         assert!(!redeem(&store, &token, &call, cwd), "expired");
     }

@@ -21,6 +21,7 @@ pub mod redact;
 pub mod resolve;
 pub mod rules;
 mod shim;
+pub mod state;
 pub mod stdin;
 pub mod verdict;
 

@@ -85,7 +85,7 @@ pub(super) fn add_dir_for_program(set: &mut RuleSet, origin: Origin, dir: &Path,
         return;
     }
     let cache = cache_dir(dir);
-    let store = crate::approval::Store::existing();
+    let store = crate::state::Keyed::existing();
     if let (Some(cache), Some(store)) = (&cache, &store)
         && let Some(index_bytes) = std::fs::read(cache.join("index.json")).ok()
         && std::fs::read_to_string(cache.join("index.seal")).is_ok_and(|seal| seal == store.mac(&index_bytes))
@@ -162,8 +162,8 @@ fn write_cache(
     uncached: Vec<String>,
     chunks: std::collections::BTreeMap<String, Chunk>,
 ) -> std::io::Result<()> {
-    let store = crate::approval::Store::open().map_err(|e| std::io::Error::other(e.to_string()))?;
-    crate::approval::private_dir(cache)?;
+    let store = crate::state::Keyed::open().map_err(|e| std::io::Error::other(e.to_string()))?;
+    crate::state::private_dir(cache)?;
     let mut programs = Vec::new();
     let mut seals = std::collections::BTreeMap::new();
     for (name, chunk) in &chunks {
@@ -171,13 +171,13 @@ fn write_cache(
             continue;
         }
         let bytes = serde_json::to_vec(chunk).map_err(std::io::Error::other)?;
-        crate::approval::write_private(&cache.join(format!("{name}.json")), &bytes)?;
+        crate::state::write_private(&cache.join(format!("{name}.json")), &bytes)?;
         seals.insert(name.clone(), store.mac(&bytes));
         programs.push(name.clone());
     }
     let index = Index { files, programs, uncached, seals };
     let bytes = serde_json::to_vec(&index).map_err(std::io::Error::other)?;
     // The index and its seal go last: until both are written, the cache is not used.
-    crate::approval::write_private(&cache.join("index.json"), &bytes)?;
-    crate::approval::write_private(&cache.join("index.seal"), store.mac(&bytes).as_bytes())
+    crate::state::write_private(&cache.join("index.json"), &bytes)?;
+    crate::state::write_private(&cache.join("index.seal"), store.mac(&bytes).as_bytes())
 }

@@ -218,7 +218,7 @@ impl RuleSet {
         let loosens = origin != Origin::Builtin
             && (!file.disable.is_empty() || file.rule.iter().any(|r| r.action == Action::Allow));
         let accepted = loosens && {
-            let digest = crate::approval::digest(text);
+            let digest = crate::state::digest(text);
             let ok = accepted_digests().contains(&digest);
             if !ok {
                 self.pending.push(Pending {
@@ -305,7 +305,7 @@ fn is_loosening(rule: &Rule) -> bool {
 
 /// Digests of rule files a human accepted; read only when a file wants to loosen.
 fn accepted_digests() -> Vec<String> {
-    crate::approval::Store::existing().map(|s| s.accepted_digests()).unwrap_or_default()
+    crate::state::Keyed::existing().map(|s| s.accepted_digests()).unwrap_or_default()
 }
 
 /// Checks serde cannot express.
