@@ -77,6 +77,25 @@ impl GraphqlField {
     }
 }
 
+/// Every statement kind an analyzer produces; a rule naming another is an error.
+pub const STATEMENT_KINDS: &[&str] = &[
+    "drop",
+    "drop_other",
+    "drop_database",
+    "truncate",
+    "delete_all",
+    "update_all",
+    "alter_drop",
+    "merge_delete",
+    "copy_program",
+    "reset",
+    "restore",
+    "attach",
+    "flushall",
+    "flushdb",
+    "delete_pattern",
+];
+
 /// One SQL (or cache/document-store) statement a client will send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statement {

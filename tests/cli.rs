@@ -186,6 +186,15 @@ fn rules_test_passes_for_builtins_and_reports_bad_files() {
     // the built-in rules still apply
     let out = s.interlock(&["check", "--", "railway", "volume", "delete", "--volume", "x"]);
     assert_eq!(out.status.code(), Some(1));
+    // A statement kind no analyzer produces is a mistake, named as one.
+    std::fs::write(
+        rules_dir.join("mine.toml"),
+        "[[rule]]\nid = \"x\"\nprogram = \"psql\"\nstatement = [\"dropp\"]\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\nmatch = [\"psql -c 'DROP TABLE t'\"]\nnot_match = [\"psql -c 'SELECT 1'\"]\n",
+    )
+    .expect("write");
+    let out = s.interlock(&["rules", "test"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("unknown statement kind `dropp`"), "{}", stdout(&out));
 }
 
 #[test]

@@ -1491,4 +1491,19 @@ mod tests {
         assert_eq!(my(&format!("{proc}CALL wipe();\n")), ["delete_all"]);
         assert_eq!(my("DELIMITER //\nDROP TABLE a //\nSELECT 1 //\n"), ["drop"]);
     }
+
+    #[test]
+    fn every_kind_produced_is_known_to_the_rules() {
+        let inputs = [
+            "DROP TABLE t; DROP INDEX i; DROP DATABASE d; TRUNCATE t; DELETE FROM t; UPDATE t SET x = 1;",
+            "ALTER TABLE t DROP COLUMN c; MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE;",
+            "COPY t TO PROGRAM 'x'; RESET MASTER;",
+        ];
+        for kind in inputs.iter().flat_map(|i| pg(i).into_iter().chain(my(i))) {
+            assert!(crate::facts::STATEMENT_KINDS.contains(&kind.as_str()), "{kind}");
+        }
+        for kind in kinds(Dialect::Sqlite, "ATTACH 'x' AS y; .restore b.db") {
+            assert!(crate::facts::STATEMENT_KINDS.contains(&kind.as_str()), "{kind}");
+        }
+    }
 }
