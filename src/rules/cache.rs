@@ -6,7 +6,8 @@
 //! tables. A call stats the directory's files; when they match the index it reads one small
 //! JSON file, otherwise it parses everything once and rewrites the cache. Invariants: files
 //! that loosen protection (allow rules, `disable`) are never cached — they are parsed every
-//! time, so the acceptance check always applies — and every cache file is sealed with the
+//! time, so the acceptance check always applies (the loader decides that; this module only
+//! stores and reads) — and every cache file is sealed with the
 //! state directory's HMAC key: a file that does not match its seal is ignored and the rules
 //! are parsed again, so an edited cache never stands in for the rule files.
 
@@ -15,12 +16,12 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use super::load::{Origin, RuleSet};
-use super::model::{Action, ProgramSpec, RuleSpec};
+use super::model::{ProgramSpec, RuleSpec};
 
+/// One rule file as the cache keys it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Entry {
-    name: String,
+pub(super) struct Entry {
+    pub(super) name: String,
     size: u64,
     mtime_ns: u128,
 }
@@ -78,82 +79,76 @@ fn safe_name(program: &str) -> bool {
     !program.is_empty() && !program.contains('/') && program != "." && program != ".." && program != "index"
 }
 
-/// Add the rules of `dir` for `program` to `set`, through the cache when it is current.
-pub(super) fn add_dir_for_program(set: &mut RuleSet, origin: Origin, dir: &Path, program: &str) {
-    let Some(files) = entries(dir) else { return };
-    if files.is_empty() {
-        return;
+/// What the cache holds for one program of one directory.
+#[derive(Debug, Default)]
+pub(super) struct Cached {
+    pub programs: Vec<ProgramSpec>,
+    /// Each rule with the file and line it came from.
+    pub rules: Vec<(RuleSpec, String, usize)>,
+    /// Files the loader chose not to cache: it parses them on every call.
+    pub uncached: Vec<String>,
+}
+
+/// The `.toml` files of `dir` as the cache keys them (name, size, mtime), in name order.
+pub(super) fn files(dir: &Path) -> Option<Vec<Entry>> {
+    entries(dir)
+}
+
+/// The cached rules of `program` for `dir`, when the cache is current for `files` and every
+/// part of it matches its seal; `None` otherwise (the caller parses the files).
+pub(super) fn read(dir: &Path, files: &[Entry], program: &str) -> Option<Cached> {
+    let cache = cache_dir(dir)?;
+    let store = crate::state::Keyed::existing()?;
+    let index_bytes = std::fs::read(cache.join("index.json")).ok()?;
+    let seal = std::fs::read_to_string(cache.join("index.seal")).ok()?;
+    if seal != store.mac(&index_bytes) {
+        return None;
     }
-    let cache = cache_dir(dir);
-    let store = crate::state::Keyed::existing();
-    if let (Some(cache), Some(store)) = (&cache, &store)
-        && let Some(index_bytes) = std::fs::read(cache.join("index.json")).ok()
-        && std::fs::read_to_string(cache.join("index.seal")).is_ok_and(|seal| seal == store.mac(&index_bytes))
-        && let Ok(index) = serde_json::from_slice::<Index>(&index_bytes)
-        && index.files == files
-    {
-        let chunk = if safe_name(program) && index.programs.iter().any(|p| p == program) {
-            let bytes = std::fs::read(cache.join(format!("{program}.json"))).unwrap_or_default();
-            let sealed = index.seals.get(program).is_some_and(|seal| *seal == store.mac(&bytes));
-            if sealed { serde_json::from_slice::<Chunk>(&bytes).ok() } else { None }
-        } else {
-            Some(Chunk::default())
-        };
-        if let Some(chunk) = chunk {
-            for name in &index.uncached {
-                set.add_file(origin, &dir.join(name), Some(program));
-            }
-            set.programs.extend(chunk.program);
-            for r in chunk.rule {
-                if r.spec.action != Action::Allow && r.spec.program.as_slice().iter().any(|p| p == program) {
-                    set.push_rule(r.spec, origin, r.file, r.line);
-                }
-            }
-            return;
+    let index = serde_json::from_slice::<Index>(&index_bytes).ok()?;
+    if index.files != files {
+        return None;
+    }
+    let chunk = if safe_name(program) && index.programs.iter().any(|p| p == program) {
+        let bytes = std::fs::read(cache.join(format!("{program}.json"))).ok()?;
+        if index.seals.get(program).is_none_or(|seal| *seal != store.mac(&bytes)) {
+            return None;
         }
-    }
-    // Parse everything once, keep this program's part, and rewrite the cache.
-    let mut all = RuleSet::default();
-    let mut uncached = Vec::new();
-    for f in &files {
-        let path = dir.join(&f.name);
-        let mut one = RuleSet::default();
-        one.add_file(origin, &path, None);
-        if !one.errors.is_empty()
-            || !one.pending.is_empty()
-            || !one.ignored.is_empty()
-            || !one.allows.is_empty()
-            || !one.disabled.is_empty()
-        {
-            uncached.push(f.name.clone());
-            set.add_file(origin, &path, Some(program));
-            continue;
-        }
-        all.programs.extend(one.programs);
-        all.rules.extend(one.rules);
-    }
+        serde_json::from_slice::<Chunk>(&bytes).ok()?
+    } else {
+        Chunk::default()
+    };
+    Some(Cached {
+        programs: chunk.program,
+        rules: chunk.rule.into_iter().map(|r| (r.spec, r.file, r.line)).collect(),
+        uncached: index.uncached,
+    })
+}
+
+/// Replace the cache of `dir`: the parsed rules and tables of the cacheable files, split per
+/// program, and the names of the files the loader chose not to cache. Best effort: a cache
+/// that cannot be written only costs the next call a parse.
+pub(super) fn write(
+    dir: &Path,
+    files: Vec<Entry>,
+    uncached: Vec<String>,
+    programs: &[ProgramSpec],
+    rules: &[(RuleSpec, String, usize)],
+) {
+    let Some(cache) = cache_dir(dir) else { return };
     let mut chunks: std::collections::BTreeMap<String, Chunk> = std::collections::BTreeMap::new();
-    for spec in &all.programs {
+    for spec in programs {
         chunks.entry(spec.name.clone()).or_default().program.push(spec.clone());
     }
-    for rule in &all.rules {
-        for p in rule.spec.program.as_slice() {
+    for (spec, file, line) in rules {
+        for p in spec.program.as_slice() {
             chunks.entry(p.clone()).or_default().rule.push(CachedRule {
-                file: rule.file.clone(),
-                line: rule.line,
-                spec: rule.spec.clone(),
+                file: file.clone(),
+                line: *line,
+                spec: spec.clone(),
             });
         }
     }
-    set.programs.extend(all.programs.iter().filter(|p| p.name == program).cloned());
-    for rule in all.rules {
-        if rule.applies_to(program) {
-            set.push_rule(rule.spec, origin, rule.file, rule.line);
-        }
-    }
-    if let Some(cache) = cache {
-        let _ = write_cache(&cache, files, uncached, chunks);
-    }
+    let _ = write_cache(&cache, files, uncached, chunks);
 }
 
 fn write_cache(

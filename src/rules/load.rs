@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::builtin;
+use super::cache;
 use super::matcher::{CompileError, Compiled};
 use super::model::{Action, ProgramSpec, RuleFile, RuleSpec};
 use crate::paths;
@@ -166,15 +167,66 @@ impl RuleSet {
         for (origin, dir) in dirs {
             let Some(dir) = dir else { continue };
             match program {
-                Some(p) => super::cache::add_dir_for_program(self, origin, &dir, p),
+                Some(p) => self.add_dir_for_program(origin, &dir, p),
                 None => self.add_dir(origin, &dir, None),
             }
         }
     }
 
     /// Add a rule already parsed (from the cache).
-    pub(super) fn push_rule(&mut self, spec: RuleSpec, origin: Origin, file: String, line: usize) {
+    fn push_rule(&mut self, spec: RuleSpec, origin: Origin, file: String, line: usize) {
         self.rules.push(Rule { spec, origin, file, line, compiled: OnceLock::new() });
+    }
+
+    /// The rules of `dir` for `program`, through the cache when it is current. Decisions stay
+    /// here: a file that loosens protection or does not load is never cached (it is parsed on
+    /// every call, so acceptance and its errors always apply), and an allow rule is never
+    /// taken from the cache.
+    fn add_dir_for_program(&mut self, origin: Origin, dir: &Path, program: &str) {
+        let Some(files) = cache::files(dir) else { return };
+        if files.is_empty() {
+            return;
+        }
+        if let Some(cached) = cache::read(dir, &files, program) {
+            for name in &cached.uncached {
+                self.add_file(origin, &dir.join(name), Some(program));
+            }
+            self.programs.extend(cached.programs);
+            for (spec, file, line) in cached.rules {
+                if spec.action != Action::Allow && spec.program.as_slice().iter().any(|p| p == program) {
+                    self.push_rule(spec, origin, file, line);
+                }
+            }
+            return;
+        }
+        // Parse everything once, keep this program's part, and rewrite the cache.
+        let mut programs = Vec::new();
+        let mut rules: Vec<(RuleSpec, String, usize)> = Vec::new();
+        let mut uncached = Vec::new();
+        for f in &files {
+            let path = dir.join(&f.name);
+            let mut one = RuleSet::default();
+            one.add_file(origin, &path, None);
+            let cacheable = one.errors.is_empty()
+                && one.pending.is_empty()
+                && one.ignored.is_empty()
+                && one.allows.is_empty()
+                && one.disabled.is_empty();
+            if !cacheable {
+                uncached.push(f.name.clone());
+                self.add_file(origin, &path, Some(program));
+                continue;
+            }
+            programs.extend(one.programs);
+            rules.extend(one.rules.into_iter().map(|r| (r.spec, r.file, r.line)));
+        }
+        self.programs.extend(programs.iter().filter(|p| p.name == program).cloned());
+        for (spec, file, line) in &rules {
+            if spec.program.as_slice().iter().any(|p| p == program) {
+                self.push_rule(spec.clone(), origin, file.clone(), *line);
+            }
+        }
+        cache::write(dir, files, uncached, &programs, &rules);
     }
 
     /// Rule files (`*.toml`) in `dir`, in name order. A missing directory is not an error.
