@@ -5,9 +5,9 @@
 //! splits — the subcommand path of most tools is then still right, because global options
 //! that take values are the ones the tables list.
 
+use super::spec::ProgramSpec;
 use crate::facts::Facts;
 use crate::invocation::Env;
-use crate::rules::model::ProgramSpec;
 
 /// Read `args` (argv without argv[0]).
 pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts {

@@ -13,10 +13,10 @@ use regex::Regex;
 
 use super::argv;
 use super::input;
+use super::spec::ProgramSpec;
 use super::sql::{Dialect, Directive, Scanner, Script, Session};
 use crate::facts::{Facts, Statement};
 use crate::invocation::Invocation;
-use crate::rules::model::ProgramSpec;
 
 /// How deep `\i` / `source` / `.read` may nest before interlock stops following.
 const MAX_INCLUDE_DEPTH: usize = 8;

@@ -3,9 +3,9 @@
 //! shell command (`!…`) is "cannot see" here; the hook parses such strings when it sees them.
 
 use super::argv;
+use super::spec::ProgramSpec;
 use crate::facts::Facts;
 use crate::invocation::Invocation;
-use crate::rules::model::ProgramSpec;
 
 pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let args = inv.args_lossy();

@@ -12,11 +12,12 @@ pub mod graphql;
 pub mod http;
 pub mod input;
 pub mod railway;
+pub mod spec;
 pub mod sql;
 
 use crate::facts::Facts;
 use crate::invocation::Invocation;
-use crate::rules::model::ProgramSpec;
+use spec::ProgramSpec;
 
 /// The facts of `inv`. `spec` is the program's argv table, when a rule file has one.
 pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {

@@ -2,10 +2,10 @@
 //! (a GraphQL document as an argument, `--file`, or stdin) and `railway run CMD`, which runs
 //! CMD with the project's (often production) credentials in its environment.
 
+use super::spec::ProgramSpec;
 use super::{argv, graphql, input};
 use crate::facts::Facts;
 use crate::invocation::Invocation;
-use crate::rules::model::ProgramSpec;
 
 /// The host `railway api` talks to.
 pub const API_HOST: &str = "backboard.railway.com";
