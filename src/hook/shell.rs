@@ -37,6 +37,12 @@ const XARGS: Opts = Opts {
     ],
 };
 
+/// How many wrappers one command may nest (`sudo nice env … cmd`); deeper is "cannot see".
+const MAX_WRAPPERS: usize = 32;
+/// How many commands one string may expand to (loops run their body per value); more is
+/// "cannot see", so a hook always answers within its budget.
+const MAX_COMMANDS: usize = 20_000;
+
 /// How deep `sh -c` / `eval` nesting is followed.
 const MAX_DEPTH: usize = 6;
 /// How deep the syntax tree is walked (`$( $( $( …`, `( ( (`, `if if if`). The walk
@@ -161,6 +167,8 @@ struct Walker<'a> {
     cwd: Option<&'a Path>,
     /// The arguments of the command being recorded that a command substitution computes.
     computed: Vec<String>,
+    /// Wrappers entered for the command being followed.
+    wrapped: usize,
 }
 
 /// A word's value: the literal text, and whether part of it is only known at run time.
@@ -171,11 +179,29 @@ struct Word {
 
 impl<'a> Walker<'a> {
     fn new(src: &'a [u8], depth: usize, out: &'a mut Script, notes: Vec<String>, cwd: Option<&'a Path>) -> Self {
-        Walker { src, depth, out, notes, nesting: 0, too_deep: false, vars: HashMap::new(), cwd, computed: Vec::new() }
+        Walker {
+            src,
+            depth,
+            out,
+            notes,
+            nesting: 0,
+            too_deep: false,
+            vars: HashMap::new(),
+            cwd,
+            computed: Vec::new(),
+            wrapped: 0,
+        }
     }
 
     /// Record a command that will run, with the files written before it.
     fn record(&mut self, mut cmd: SimpleCommand) {
+        if self.out.commands.len() >= MAX_COMMANDS {
+            let why = format!("the command expands to more than {MAX_COMMANDS} commands");
+            if !self.out.unknown.contains(&why) {
+                self.out.unknown.push(why);
+            }
+            return;
+        }
         cmd.writes_before = self.out.written.len();
         cmd.computed.clone_from(&self.computed);
         self.out.commands.push(cmd);
@@ -590,6 +616,26 @@ impl<'a> Walker<'a> {
     }
 
     fn follow(
+        &mut self,
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+        stdin: Input,
+        notes: Vec<String>,
+        targets: Vec<String>,
+    ) {
+        if self.wrapped >= MAX_WRAPPERS {
+            let why = format!("the command nests more than {MAX_WRAPPERS} wrappers");
+            if !self.out.unknown.contains(&why) {
+                self.out.unknown.push(why);
+            }
+            return;
+        }
+        self.wrapped += 1;
+        self.follow_one(argv, env, stdin, notes, targets);
+        self.wrapped -= 1;
+    }
+
+    fn follow_one(
         &mut self,
         argv: Vec<String>,
         env: Vec<(String, String)>,
@@ -1170,5 +1216,20 @@ mod tests {
         assert_eq!(s.commands[0].argv[2], "$f");
         assert!(wildcard(b"0[0-9]?_*.sql", b"001_a.sql"));
         assert!(!wildcard(b"[!0]*", b"0x"));
+    }
+
+    #[test]
+    fn hostile_expansion_is_bounded() {
+        let deep = format!("{}psql -c 'DROP TABLE x'", "nice ".repeat(MAX_WRAPPERS + 5));
+        assert!(parse(&deep).unknown.iter().any(|u| u.contains("wrappers")));
+        let shallow = format!("{}psql -c 'DROP TABLE x'", "nice ".repeat(MAX_WRAPPERS - 2));
+        assert!(parse(&shallow).commands.iter().any(|c| c.argv[0] == "psql"));
+        let values: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+        let list = values.join(" ");
+        let loops =
+            format!("for a in {list}; do for b in {list}; do for c in {list}; do echo $a$b$c; done; done; done");
+        let s = parse(&loops);
+        assert_eq!(s.commands.len(), MAX_COMMANDS);
+        assert!(s.unknown.iter().any(|u| u.contains("more than")));
     }
 }
