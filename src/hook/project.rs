@@ -257,7 +257,13 @@ impl Makefile {
                     let name = &text[start..start + len];
                     match self.vars.iter().rev().find(|(k, _)| k == name) {
                         Some((_, v)) if depth < MAX_DEPTH => out.push_str(&self.expand(v, goal, rule, depth + 1)),
-                        _ => out.push_str(&text[i..start + len + 1]),
+                        // A function call (`$(shell …)`, `$(wildcard …)`) is left for the shell
+                        // walker to see as it is written.
+                        _ if name.contains(' ') => out.push_str(&text[i..start + len + 1]),
+                        // Make's own variables; any other undefined one comes from the
+                        // environment, or is empty (as make expands it).
+                        _ if name == "MAKE" => out.push_str("make"),
+                        _ => out.push_str(&std::env::var(name).unwrap_or_default()),
                     }
                     while chars.peek().is_some_and(|(j, _)| *j <= start + len) {
                         chars.next();
@@ -294,7 +300,7 @@ fn make_recipes() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Makefile"),
-        "PSQL ?= psql\nDB := shop\n.PHONY: reset seed\n\nall: build\n\nbuild:\n\tcargo build\n\nreset: drop seed\n\t@echo done\n\ndrop:\n\t-$(PSQL) -c \"DROP DATABASE $(DB)\" \\\n\t  --quiet\n\nseed:\n\t$(PSQL) -f seed.sql\n\tpsql -c 'SELECT $$1'\n",
+        "PSQL ?= psql\nDB := shop\n.PHONY: reset seed\n\nall: build\n\nbuild:\n\tcargo build $(INTERLOCK_TEST_UNSET)\n\t$(MAKE) -C sub\n\nreset: drop seed\n\t@echo done\n\ndrop:\n\t-$(PSQL) -c \"DROP DATABASE $(DB)\" \\\n\t  --quiet\n\nseed:\n\t$(PSQL) -f seed.sql\n\tpsql -c 'SELECT $$1'\n",
     )
     .unwrap();
     let texts = |args: &[&str]| -> Vec<String> {
@@ -305,7 +311,7 @@ fn make_recipes() {
         texts(&["reset"]),
         ["psql -c \"DROP DATABASE shop\"  \t  --quiet", "psql -f seed.sql", "psql -c 'SELECT $1'", "echo done"]
     );
-    assert_eq!(texts(&[]), ["cargo build"]);
+    assert_eq!(texts(&[]), ["cargo build ", "make -C sub"]);
     assert_eq!(texts(&["-C", ".", "DB=other", "drop"]), ["psql -c \"DROP DATABASE other\"  \t  --quiet"]);
     assert!(texts(&["-n", "reset"]).is_empty());
     assert!(texts(&["nonexistent"]).is_empty());
