@@ -634,7 +634,11 @@ impl Parser<'_> {
         let has_body = !op.data.is_empty() || !op.json.is_empty();
         if !has_body && let Some(file) = &op.upload {
             // `-T FILE` / `-T -` (or `.`, stdin without blocking) sends the file as the body.
-            body = self.read(if file == "." { "-" } else { file });
+            // A file that does not exist is not sent at all: curl fails before any request.
+            let missing = file != "-" && file != "." && !self.inv.resolve_path(file).exists();
+            if !missing {
+                body = self.read(if file == "." { "-" } else { file });
+            }
         }
         let mut method = if op.head {
             "HEAD"
