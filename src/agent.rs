@@ -7,6 +7,30 @@
 //! environment *and* in every ancestor's (on Linux, through `/proc`): unsetting them in a
 //! child (`env -u CLAUDECODE script -qc …`) does not hide the agent above it.
 
+/// The agents interlock works with: their hook protocols, their setup, their doctor checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    Claude,
+    Cursor,
+    Codex,
+    Gemini,
+}
+
+impl Agent {
+    /// Every agent, in the order interlock lists them.
+    pub const ALL: [Agent; 4] = [Agent::Claude, Agent::Cursor, Agent::Codex, Agent::Gemini];
+
+    /// The name on interlock's command line (`interlock hook claude`, `setup gemini`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Agent::Claude => "claude",
+            Agent::Cursor => "cursor",
+            Agent::Codex => "codex",
+            Agent::Gemini => "gemini",
+        }
+    }
+}
+
 /// What interlock tells an agent whose command it stopped, everywhere it tells it (the
 /// shims' block message and every hook's reply): one text, so no path is softer.
 pub const STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing \

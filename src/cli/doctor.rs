@@ -66,7 +66,7 @@ pub(super) fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     }
     println!("agents:");
     use super::setup::Target;
-    for t in [Target::Claude, Target::Cursor, Target::Codex, Target::Gemini, Target::VsCode] {
+    for t in Target::all() {
         let w = super::setup::wiring(t);
         let state = match (w.registered, w.problems.is_empty()) {
             (false, _) => "not wired",

@@ -194,10 +194,10 @@ pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
         Command::Hook { agent } => Ok(hook(agent.into())),
         Command::Setup { agent, project, dry_run, remove } => {
             let target = match agent {
-                SetupArg::Claude => setup::Target::Claude,
-                SetupArg::Cursor => setup::Target::Cursor,
-                SetupArg::Codex => setup::Target::Codex,
-                SetupArg::Gemini => setup::Target::Gemini,
+                SetupArg::Claude => setup::Target::Agent(crate::agent::Agent::Claude),
+                SetupArg::Cursor => setup::Target::Agent(crate::agent::Agent::Cursor),
+                SetupArg::Codex => setup::Target::Agent(crate::agent::Agent::Codex),
+                SetupArg::Gemini => setup::Target::Agent(crate::agent::Agent::Gemini),
                 SetupArg::Vscode => setup::Target::VsCode,
             };
             setup::setup(target, setup::Options { project, dry_run, remove })

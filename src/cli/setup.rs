@@ -10,27 +10,27 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde_json::{Map, Value, json};
 
+use crate::agent::Agent;
 use crate::exit;
 use crate::paths;
 
 /// Which agent to wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Target {
-    Claude,
-    Cursor,
-    Codex,
-    Gemini,
+    Agent(Agent),
     /// The integrated terminal of VS Code (and of Cursor, which reads the same settings).
     VsCode,
 }
 
 impl Target {
+    /// Every target, in the order doctor lists them.
+    pub(super) fn all() -> impl Iterator<Item = Target> {
+        Agent::ALL.into_iter().map(Target::Agent).chain([Target::VsCode])
+    }
+
     pub(super) fn name(self) -> &'static str {
         match self {
-            Target::Claude => "claude",
-            Target::Cursor => "cursor",
-            Target::Codex => "codex",
-            Target::Gemini => "gemini",
+            Target::Agent(a) => a.name(),
             Target::VsCode => "vscode",
         }
     }
@@ -93,7 +93,7 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
     let mut changes: Vec<(PathBuf, String)> = Vec::new();
     let mut deletions: Vec<PathBuf> = Vec::new();
     match target {
-        Target::Claude => {
+        Target::Agent(Agent::Claude) => {
             let file = base(opts.project, ".claude")?.join("settings.json");
             let mut v = read_json(&file)?;
             toggle_pretooluse(&mut v, &command, opts.remove);
@@ -136,7 +136,7 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
                 changes.push((file, pretty(&v)?));
             }
         }
-        Target::Cursor => {
+        Target::Agent(Agent::Cursor) => {
             let file = base(opts.project, ".cursor")?.join("hooks.json");
             let mut v = read_json(&file)?;
             toggle_hook(
@@ -153,7 +153,7 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             changes.push((file, pretty(&v)?));
             changes.push(zshenv_change(&shims, "CURSOR_AGENT", target, opts.remove)?);
         }
-        Target::Codex => {
+        Target::Agent(Agent::Codex) => {
             let dir = base(opts.project, ".codex")?;
             let file = dir.join("hooks.json");
             let mut v = read_json(&file)?;
@@ -163,7 +163,7 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             changes.push((file, pretty(&v)?));
             changes.push(codex_config_change(&dir.join("config.toml"), &shims, &abs, &before, &v, opts.remove)?);
         }
-        Target::Gemini => {
+        Target::Agent(Agent::Gemini) => {
             let file = base(opts.project, ".gemini")?.join("settings.json");
             let mut v = read_json(&file)?;
             toggle_hook(
@@ -213,12 +213,12 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
     }
     if !opts.remove && !opts.dry_run {
         println!("interlock: {} is wired; restart it for the change to take effect.", target.name());
-        if target == Target::Codex {
+        if target == Target::Agent(Agent::Codex) {
             println!(
                 "interlock: the hook is marked trusted in config.toml (what approving it in Codex's hook review records)."
             );
         }
-        if target == Target::Gemini {
+        if target == Target::Agent(Agent::Gemini) {
             println!(
                 "interlock: Gemini CLI reads ~/.gemini/.env only when the project has no .env of its own (and only in trusted folders)."
             );
@@ -707,7 +707,7 @@ pub(super) fn wiring(target: Target) -> Wiring {
     let (Ok(home), Ok(shims)) = (home(), shims_dir()) else { return w };
     let shims_s = shims.display().to_string();
     match target {
-        Target::Claude => {
+        Target::Agent(Agent::Claude) => {
             let file = home.join(".claude/settings.json");
             let Some((v, _)) = registered_handlers(&mut w, &file, "/hooks/PreToolUse", "claude", 1000) else {
                 return w;
@@ -723,7 +723,7 @@ pub(super) fn wiring(target: Target) -> Wiring {
                 _ => w.problems.push(format!("claude: env.PATH in settings.json does not start with {shims_s}")),
             }
         }
-        Target::Codex => {
+        Target::Agent(Agent::Codex) => {
             let hooks_json = home.join(".codex/hooks.json");
             let Some((v, _)) = registered_handlers(&mut w, &hooks_json, "/hooks/PreToolUse", "codex", 1000) else {
                 return w;
@@ -751,7 +751,7 @@ pub(super) fn wiring(target: Target) -> Wiring {
                 w.problems.push(format!("codex: shell_environment_policy.set.PATH does not start with {shims_s}"));
             }
         }
-        Target::Gemini => {
+        Target::Agent(Agent::Gemini) => {
             let dir = home.join(".gemini");
             let file = dir.join("settings.json");
             if registered_handlers(&mut w, &file, "/hooks/BeforeTool", "gemini", 1).is_none() {
@@ -767,7 +767,7 @@ pub(super) fn wiring(target: Target) -> Wiring {
             }
             w.notes.push("gemini: ~/.gemini/.env is read only in trusted folders and when the project has no .env of its own; there the hook is the only layer".into());
         }
-        Target::Cursor => {
+        Target::Agent(Agent::Cursor) => {
             let file = home.join(".cursor/hooks.json");
             let Some((_, hs)) = registered_handlers(&mut w, &file, "/hooks/beforeShellExecution", "cursor", 1000)
             else {

@@ -24,14 +24,7 @@ use super::{Judgement, judge};
 use crate::redact;
 use crate::verdict::Decision;
 
-/// The agents interlock speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agent {
-    Claude,
-    Cursor,
-    Codex,
-    Gemini,
-}
+pub use crate::agent::Agent;
 
 /// What to print and how to exit.
 #[derive(Debug, Clone, PartialEq, Eq)]
