@@ -222,6 +222,66 @@ const CURL_FLAG_OPTS: &[&str] = &[
     "junk-session-cookies",
     "crlf",
     "proxytunnel",
+    // The rest of `curl --help all` (7.88): flags interlock has no use for, listed so
+    // abbreviations resolve as curl resolves them.
+    "cert-status",
+    "compressed-ssh",
+    "disable-eprt",
+    "disable-epsv",
+    "disallow-username-in-url",
+    "doh-cert-status",
+    "doh-insecure",
+    "false-start",
+    "form-escape",
+    "ftp-create-dirs",
+    "ftp-pasv",
+    "ftp-pret",
+    "ftp-skip-pasv-ip",
+    "ftp-ssl-ccc",
+    "ftp-ssl-control",
+    "haproxy-protocol",
+    "http2-prior-knowledge",
+    "http3-only",
+    "ignore-content-length",
+    "mail-rcpt-allowfails",
+    "metalink",
+    "no-alpn",
+    "no-clobber",
+    "no-npn",
+    "no-progress-meter",
+    "ntlm-wb",
+    "parallel-immediate",
+    "proxy-anyauth",
+    "proxy-basic",
+    "proxy-digest",
+    "proxy-insecure",
+    "proxy-negotiate",
+    "proxy-ntlm",
+    "proxy-ssl-allow-beast",
+    "proxy-ssl-auto-client-cert",
+    "proxy-tlsv1",
+    "remove-on-error",
+    "retry-all-errors",
+    "retry-connrefused",
+    "sasl-ir",
+    "socks5-basic",
+    "socks5-gssapi",
+    "socks5-gssapi-nec",
+    "ssl-allow-beast",
+    "ssl-auto-client-cert",
+    "ssl-no-revoke",
+    "ssl-revoke-best-effort",
+    "sslv2",
+    "sslv3",
+    "tcp-fastopen",
+    "tftp-no-options",
+    "tlsv1",
+    "tlsv1.0",
+    "tlsv1.1",
+    "tlsv1.2",
+    "tlsv1.3",
+    "trace-time",
+    "use-ascii",
 ];
 
 /// Short option letter → long name.
@@ -283,6 +343,9 @@ fn short_name(c: char) -> Option<&'static str> {
         'j' => "junk-session-cookies",
         'B' => "use-ascii",
         ':' => "next",
+        '1' => "tlsv1",
+        '2' => "sslv2",
+        '3' => "sslv3",
         _ => return None,
     })
 }
@@ -1234,6 +1297,45 @@ pub fn httpie(inv: &mut Invocation) -> Facts {
 
 #[cfg(test)]
 mod tests {
+
+    /// Every option the machine's curl lists in `curl --help all` is in interlock's table,
+    /// as a value option when curl shows `<arg>` after it and as a flag otherwise, and
+    /// every short letter maps to the long name curl gives it. (Skipped where curl is
+    /// missing; .ci/run has it.)
+    #[test]
+    fn curl_table_matches_curl_help_all() {
+        let Ok(out) = std::process::Command::new("curl").arg("--help").arg("all").output() else { return };
+        let help = String::from_utf8_lossy(&out.stdout);
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for line in help.lines() {
+            let line = line.trim_start();
+            let (short, rest) = match line.strip_prefix('-').and_then(|l| l.split_once(", ")) {
+                Some((s, rest)) if s.len() == 1 => (s.chars().next(), rest),
+                _ => (None, line),
+            };
+            let Some(rest) = rest.strip_prefix("--") else { continue };
+            let mut words = rest.split_whitespace();
+            let Some(long) = words.next() else { continue };
+            // `<file>`, or an optional/odd form such as `[protocol://]host[:port]`.
+            let takes = words.next().is_some_and(|w| w.starts_with('<') || w.starts_with('['));
+            if long == "help" {
+                continue; // `--help [category]`: an optional argument, read as a flag here
+            }
+            checked += 1;
+            if takes != takes_value(long) || (!takes && !CURL_FLAG_OPTS.contains(&long)) {
+                wrong.push(format!("--{long}: curl says {}", if takes { "value" } else { "flag" }));
+            }
+            if let Some(c) = short
+                && short_name(c) != Some(long)
+            {
+                wrong.push(format!("-{c}: curl says --{long}, the table says {:?}", short_name(c)));
+            }
+        }
+        assert!(checked > 200, "curl --help all listed only {checked} options");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     use super::*;
     use crate::facts::OperationKind;
     use crate::invocation::{Env, Stdin};
