@@ -25,10 +25,11 @@ fn main() {
     for (i, path) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(path).expect("readable rule file");
-        let value: toml::Table = match text.parse() {
+        let mut value: toml::Table = match text.parse() {
             Ok(v) => v,
             Err(e) => panic!("{}: {e}", path.display()),
         };
+        expand_aliases(&mut value);
         for name in programs(&value) {
             let entry = index.entry(name).or_default();
             if !entry.contains(&i) {
@@ -92,6 +93,59 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(dest, out).expect("write builtin_rules.rs");
+}
+
+/// `[[program]] aliases`, as the loader expands them (src/rules/load.rs `expand_aliases`):
+/// a copy of the table per alias, and the aliases added to every rule naming the program.
+fn expand_aliases(file: &mut toml::Table) {
+    let mut aliases: Vec<(String, Vec<String>)> = Vec::new();
+    let mut copies = Vec::new();
+    if let Some(toml::Value::Array(specs)) = file.get("program") {
+        for spec in specs {
+            let Some(t) = spec.as_table() else { continue };
+            let (Some(name), Some(toml::Value::Array(alts))) =
+                (t.get("name").and_then(|n| n.as_str()), t.get("aliases"))
+            else {
+                continue;
+            };
+            let alts: Vec<String> = alts.iter().filter_map(|a| a.as_str()).map(String::from).collect();
+            for alt in &alts {
+                let mut copy = t.clone();
+                copy.insert("name".into(), toml::Value::String(alt.clone()));
+                copy.remove("aliases");
+                copies.push(toml::Value::Table(copy));
+            }
+            aliases.push((name.to_string(), alts));
+        }
+    }
+    if aliases.is_empty() {
+        return;
+    }
+    if let Some(toml::Value::Array(specs)) = file.get_mut("program") {
+        specs.extend(copies);
+    }
+    if let Some(toml::Value::Array(rules)) = file.get_mut("rule") {
+        for rule in rules.iter_mut().filter_map(|r| r.as_table_mut()) {
+            let mut names: Vec<String> = match rule.get("program") {
+                Some(toml::Value::String(s)) => vec![s.clone()],
+                Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(String::from).collect(),
+                _ => continue,
+            };
+            let before = names.len();
+            for (name, alts) in &aliases {
+                if names.contains(name) {
+                    for alt in alts {
+                        if !names.contains(alt) {
+                            names.push(alt.clone());
+                        }
+                    }
+                }
+            }
+            if names.len() != before {
+                rule.insert("program".into(), toml::Value::Array(names.into_iter().map(toml::Value::String).collect()));
+            }
+        }
+    }
 }
 
 /// Every program a rule file names, in `[[program]] name` or `[[rule]] program`.

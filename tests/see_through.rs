@@ -255,3 +255,21 @@ fn ssh_shim_judges_the_remote_command() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(s.runs(), 1);
 }
+
+/// A wrapper's own rules match once: what it runs is added to its verdict, not the wrapper
+/// judged a second time (regression: `check -- fly apps destroy` listed its rule twice).
+#[test]
+fn a_wrapper_is_judged_once() {
+    let s = Sandbox::new();
+    for argv in [
+        &["fly", "apps", "destroy", "shop", "-y"][..],
+        &["flyctl", "apps", "destroy", "shop"],
+        &["docker", "volume", "rm", "pgdata"],
+    ] {
+        let out = s.cmd(BIN, &[]).arg("check").arg("--").args(argv).output().expect("run");
+        let text = stdout(&out);
+        let rule = text.split(['(', ':']).nth(1).unwrap_or("").trim().to_string();
+        assert!(!rule.is_empty(), "{argv:?}: {text}");
+        assert_eq!(text.matches(&format!("{rule} (")).count(), 1, "{argv:?}: {text}");
+    }
+}

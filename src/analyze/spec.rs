@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct ProgramSpec {
     pub name: String,
+    /// Other names of the same program (`flyctl` for `fly`, `tofu` for `terraform`): the
+    /// table applies to them too, and so does every rule in the same file that names the
+    /// program.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Options that take a value as the next argument (`-s`, `--service`). `--opt=value` is
     /// understood for every long option without being listed.
     #[serde(default)]

@@ -119,10 +119,14 @@ pub fn may_run_others(program: &str) -> bool {
 /// A wrapper's own command is not included: its caller judges it with its real stdin.
 pub fn inside_argv(argv: Vec<String>) -> Script {
     let mut out = Script::default();
-    let wrapper = wrappers::step(&argv) != Step::Not;
+    let program = argv.first().map(|a| program_name(std::ffi::OsStr::new(a))).unwrap_or_default();
+    // A shell, `source`, or a task runner is kept: its entry is what the caller follows into
+    // the script or task it names. Any other argv is its caller's to judge.
+    let follows_file = SHELLS.contains(&program.as_str())
+        || matches!(program.as_str(), "source" | "." | "make" | "gmake" | "just" | "npm" | "yarn" | "pnpm" | "bun");
     let mut walker = Walker::new(b"", 0, &mut out, Vec::new(), None);
-    walker.follow(argv, Vec::new(), Input::Inherited, Vec::new(), Vec::new());
-    if wrapper && !out.commands.is_empty() {
+    walker.follow(argv.clone(), Vec::new(), Input::Inherited, Vec::new(), Vec::new());
+    if !follows_file && out.commands.first().is_some_and(|c| c.argv == argv) {
         out.commands.remove(0);
     }
     out

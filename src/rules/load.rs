@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::builtin;
 use super::cache;
 use super::matcher::{CompileError, Compiled};
-use super::model::{Action, ProgramSpec, RuleFile, RuleSpec};
+use super::model::{Action, OneOrMany, ProgramSpec, RuleFile, RuleSpec};
 use crate::paths;
 
 /// Where a rule came from.
@@ -258,7 +258,7 @@ impl RuleSet {
 
     /// Parse `text` as rule file `name`, keeping the rules for `program` (all when `None`).
     pub fn add_text(&mut self, origin: Origin, name: &str, text: &str, program: Option<&str>) {
-        let file: RuleFile = match toml::from_str(text) {
+        let mut file: RuleFile = match toml::from_str(text) {
             Ok(f) => f,
             Err(e) => {
                 let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
@@ -266,6 +266,7 @@ impl RuleSet {
                 return;
             }
         };
+        expand_aliases(&mut file);
         let rule_lines = table_lines(text, "[[rule]]");
         let loosens = origin != Origin::Builtin
             && (!file.disable.is_empty() || file.rule.iter().any(|r| r.action == Action::Allow));
@@ -346,6 +347,35 @@ impl RuleSet {
                 })
             })
             .collect()
+    }
+}
+
+/// `[[program]] aliases`: each alias gets the program's table, and every rule of the file
+/// that names the program names its aliases too. (build.rs does the same for the built-in
+/// files; `prebuilt_chunks_equal_the_parsed_files` checks they agree.)
+fn expand_aliases(file: &mut RuleFile) {
+    let aliases: Vec<(String, Vec<String>)> =
+        file.program.iter().filter(|p| !p.aliases.is_empty()).map(|p| (p.name.clone(), p.aliases.clone())).collect();
+    for (name, alts) in &aliases {
+        let Some(spec) = file.program.iter().find(|p| p.name == *name).cloned() else { continue };
+        for alt in alts {
+            file.program.push(ProgramSpec { name: alt.clone(), aliases: Vec::new(), ..spec.clone() });
+        }
+    }
+    for rule in &mut file.rule {
+        let mut names = rule.program.as_slice().to_vec();
+        for (name, alts) in &aliases {
+            if names.contains(name) {
+                for alt in alts {
+                    if !names.contains(alt) {
+                        names.push(alt.clone());
+                    }
+                }
+            }
+        }
+        if names.len() != rule.program.as_slice().len() {
+            rule.program = OneOrMany::Many(names);
+        }
     }
 }
 
