@@ -151,6 +151,23 @@ pub(crate) fn scan(program: &str, code: &str, guarded: &dyn Fn(&str) -> bool) ->
             out.push(Found::Shell(t.to_string()));
         }
     }
+    // Recursive deletes through the language's own library, of a literal path:
+    // `shutil.rmtree('/srv/data')`, `fs.rmSync('/srv', {recursive: true})`, `FileUtils.rm_rf`,
+    // Perl's `rmtree`/`remove_tree`, `rimraf(…)`: judged as `rm -rf PATH` (build outputs pass).
+    static RECURSIVE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        crate::static_regex(
+            r#"(?:shutil\s*\.\s*rmtree|\brmtree|\bremove_tree|\brm_rf|\brm_r|\brimraf(?:\.sync)?|\bfs\s*\.\s*(?:rmSync|rm|rmdirSync|rmdir)|\brmSync)\s*\(\s*['"`]([^'"`]+)['"`]"#,
+        )
+    });
+    for cap in RECURSIVE.captures_iter(code) {
+        let call = cap.get(0).map_or("", |m| m.as_str());
+        // Node's rm/rmSync/rmdir delete a tree only with `recursive`.
+        let node = call.contains("rm(") || call.contains("rmSync") || call.contains("rmdir");
+        if node && !code.contains("recursive") {
+            continue;
+        }
+        out.push(Found::Argv(vec!["rm".into(), "-rf".into(), cap[1].to_string()]));
+    }
     // `["psql", "-c", "DROP …"]`, `('kubectl', 'delete', 'ns', 'prod')`: argv lists.
     let mut i = 0;
     while i < tokens.len() {
@@ -369,6 +386,15 @@ requests.post("https://backboard.railway.com/graphql/v2", headers={"Authorizatio
         assert_eq!(f, [Found::Shell("psql -c 'DROP DATABASE shop'".into())]);
         let f = found("node", "require('child_process').execSync(\"\\x70sql -c 'TRUNCATE t'\")");
         assert_eq!(f, [Found::Shell("psql -c 'TRUNCATE t'".into())]);
+        let rm = |p: &str| Found::Argv(vec!["rm".into(), "-rf".into(), p.into()]);
+        assert_eq!(found("python3", "import shutil; shutil.rmtree('/srv/uploads')"), [rm("/srv/uploads")]);
+        assert_eq!(
+            found("node", "require('fs').rmSync('/srv/data', {recursive: true, force: true})"),
+            [rm("/srv/data")]
+        );
+        assert_eq!(found("ruby", "require 'fileutils'; FileUtils.rm_rf(\"/srv/data\")"), [rm("/srv/data")]);
+        assert_eq!(found("perl", "use File::Path; rmtree(\"/srv/data\")"), [rm("/srv/data")]);
+        assert!(found("node", "require('fs').rmSync('notes.txt')").is_empty());
         // Nothing the analyzers understand: nothing to judge.
         assert!(found("python", "print('delete me'); import json; json.dumps({'a': 1})").is_empty());
         assert!(found("node", "console.log('select a value from the list')").is_empty());
