@@ -50,7 +50,7 @@ fn is_shell_script(path: &Path) -> bool {
 }
 
 /// A script file the command runs, as text: regular files only, up to `FILE_LIMIT`.
-fn read_script(path: &Path) -> Result<String, String> {
+pub(crate) fn read_script(path: &Path) -> Result<String, String> {
     let mut bytes = Vec::new();
     crate::analyze::input::stream_file(path, FILE_LIMIT, &mut |chunk| bytes.extend_from_slice(chunk))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

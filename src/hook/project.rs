@@ -40,13 +40,12 @@ pub(crate) fn tasks(argv: &[String], cwd: &Path) -> Option<Result<Vec<Task>, Str
     }
 }
 
+/// A task file's text; `None` when it does not exist (the runner then runs nothing).
 fn read(path: &Path) -> Result<Option<String>, String> {
     if !path.exists() {
         return Ok(None);
     }
-    let mut bytes = Vec::new();
-    crate::analyze::input::stream_file(path, super::FILE_LIMIT, &mut |c| bytes.extend_from_slice(c))?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    super::read_script(path).map(Some)
 }
 
 // --- make -------------------------------------------------------------------------------

@@ -197,13 +197,17 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Report something that cannot be seen, once however often it is met.
+    fn unknown_once(&mut self, why: String) {
+        if !self.out.unknown.contains(&why) {
+            self.out.unknown.push(why);
+        }
+    }
+
     /// Record a command that will run, with the files written before it.
     fn record(&mut self, mut cmd: SimpleCommand) {
         if self.out.commands.len() >= MAX_COMMANDS {
-            let why = format!("the command expands to more than {MAX_COMMANDS} commands");
-            if !self.out.unknown.contains(&why) {
-                self.out.unknown.push(why);
-            }
+            self.unknown_once(format!("the command expands to more than {MAX_COMMANDS} commands"));
             return;
         }
         cmd.writes_before = self.out.written.len();
@@ -628,10 +632,7 @@ impl<'a> Walker<'a> {
         targets: Vec<String>,
     ) {
         if self.wrapped >= MAX_WRAPPERS {
-            let why = format!("the command nests more than {MAX_WRAPPERS} wrappers");
-            if !self.out.unknown.contains(&why) {
-                self.out.unknown.push(why);
-            }
+            self.unknown_once(format!("the command nests more than {MAX_WRAPPERS} wrappers"));
             return;
         }
         self.wrapped += 1;
