@@ -1,9 +1,12 @@
 #!/bin/sh
-# interlock installer: builds the release binary, installs it, creates the shims and prints
-# how to activate them. Edits no shell rc file. Idempotent.
+# interlock installer: builds the release binary and the exec guard, installs them, creates the
+# shims and prints how to activate them. Edits no shell rc file. Idempotent.
 #
 #   ./install.sh              build and install (binary to ${INTERLOCK_INSTALL_DIR:-${XDG_BIN_HOME:-$HOME/.local/bin}})
 #   ./install.sh --uninstall  remove exactly what an earlier run installed
+#
+# INTERLOCK_PREBUILT=DIR installs DIR/interlock (and DIR/libinterlock_guard.so) instead of
+# building: the test suite installs the binaries it has just built that way.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +18,12 @@ say() { printf '%s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
 uninstall() {
+    case ":${LD_PRELOAD:-}:" in
+        *":$data_dir/libinterlock_guard.so:"*)
+            die "the exec guard is on in this shell (LD_PRELOAD): from your own terminal run
+    LD_PRELOAD= $0 --uninstall
+or open a terminal that did not source activate.sh (under an agent the guard puts itself back, by design)" ;;
+    esac
     if [ ! -f "$manifest" ]; then
         say "interlock: nothing to uninstall (no $manifest)"
         return 0
@@ -25,7 +34,7 @@ uninstall() {
     fi
     while IFS= read -r line; do
         case $line in
-            binary=*|snippet=*) f=${line#*=}; [ -e "$f" ] && rm -f "$f" && say "removed $f" ;;
+            binary=*|snippet=*|library=*) f=${line#*=}; [ -e "$f" ] && rm -f "$f" && say "removed $f" ;;
         esac
     done < "$manifest"
     rm -f "$manifest"
@@ -36,21 +45,38 @@ uninstall() {
 case ${1:-} in
     --uninstall) uninstall; exit 0 ;;
     "") ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) die "unknown option: $1 (try --help)" ;;
 esac
 
-command -v cargo >/dev/null 2>&1 || die "cargo is needed to build interlock (https://rustup.rs)"
-say "interlock: building (cargo build --release) ..."
-(cd "$here" && cargo build --release --locked --quiet) || die "the build failed"
+if [ -n "${INTERLOCK_PREBUILT:-}" ]; then
+    built=$INTERLOCK_PREBUILT
+    [ -x "$built/interlock" ] || die "INTERLOCK_PREBUILT=$built holds no interlock binary"
+else
+    command -v cargo >/dev/null 2>&1 || die "cargo is needed to build interlock (https://rustup.rs)"
+    say "interlock: building (cargo build --release) ..."
+    (cd "$here" && cargo build --release --locked --quiet) || die "the build failed"
+    built=$here/target/release
+fi
+
+# Copy beside the destination, then rename: a running shim never sees a half-written file.
+put() {
+    tmp=$(dirname "$2")/.interlock.tmp.$$
+    cp "$1" "$tmp"
+    chmod "$3" "$tmp"
+    mv -f "$tmp" "$2"
+    say "installed $2"
+}
 
 mkdir -p "$bin_dir" "$data_dir"
 target=$bin_dir/interlock
-tmp=$bin_dir/.interlock.tmp.$$
-cp "$here/target/release/interlock" "$tmp"
-chmod 755 "$tmp"
-mv -f "$tmp" "$target"
-say "installed $target"
+put "$built/interlock" "$target" 755
+# The exec guard (Linux only: the library is built there).
+library=
+if [ -f "$built/libinterlock_guard.so" ]; then
+    library=$data_dir/libinterlock_guard.so
+    put "$built/libinterlock_guard.so" "$library" 644
+fi
 
 "$target" shims install || die "could not create the shims"
 shims=$data_dir/shims
@@ -60,12 +86,14 @@ for f in activate.sh activate.fish zshenv-agent.zsh; do
 done
 {
     say "binary=$target"
+    [ -n "$library" ] && say "library=$library"
     for f in activate.sh activate.fish zshenv-agent.zsh; do say "snippet=$data_dir/$f"; done
 } > "$manifest"
 
 cat <<MSG
 
-interlock is installed. Put the shims first on PATH where agents run commands:
+interlock is installed. Put the shims first on PATH (and, on Linux, turn on the exec guard)
+where agents run commands:
 
   bash / zsh (this shell, or add to ~/.bashrc / ~/.zshrc):
       . "$data_dir/activate.sh"
@@ -75,6 +103,9 @@ interlock is installed. Put the shims first on PATH where agents run commands:
       add to ~/.zshenv:  . "$data_dir/zshenv-agent.zsh"
   any other environment:
       export PATH="$shims:\$PATH"
+      export LD_PRELOAD="$data_dir/libinterlock_guard.so\${LD_PRELOAD:+:\$LD_PRELOAD}"   (Linux)
+  an agent's own settings (hook, PATH and guard for its commands):
+      $target setup claude|codex|gemini|cursor
 
 Then check with:  $target doctor
 Remove with:      $here/install.sh --uninstall

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod exit;
 pub mod facts;
 pub mod grant;
+pub mod guard;
 pub mod hook;
 pub mod invocation;
 pub mod paths;
@@ -41,6 +42,13 @@ pub const SELF_NAME: &str = "interlock";
 
 /// Dispatch on argv[0]: `interlock` is the CLI, any other name is a shim for that program.
 pub fn run(argv: Vec<OsString>) -> ExitCode {
+    if let Some(target) = std::env::var_os(guard::EXEC_VAR) {
+        // The exec guard handed over an exec of a guarded program (see `guard`). The variable
+        // is the library's message to this process, never passed on.
+        // SAFETY: the start of `main`: no other thread exists to read the environment.
+        unsafe { std::env::remove_var(guard::EXEC_VAR) };
+        return shim::run_guarded(argv, target);
+    }
     let name = argv.first().map(|a| invocation::program_name(a)).unwrap_or_default();
     if name == SELF_NAME || name.starts_with("interlock.") || argv.is_empty() {
         cli::run(argv)

@@ -5,7 +5,7 @@
 //! call it prints nothing. This is the hot path of every agent command: it loads only the
 //! rules of the invoked program and spawns nothing.
 
-use std::ffi::{CString, OsString};
+use std::ffi::{CStr, CString, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,20 +23,54 @@ use crate::verdict::Decision;
 pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
     let program = argv.first().map(|a| program_name(a)).unwrap_or_default();
     let me = SelfId::current();
-    let real = match resolve::find_real(&program, std::env::var_os("PATH").as_deref(), &me) {
-        Ok(path) => path,
+    match resolve::find_real(&program, std::env::var_os("PATH").as_deref(), &me) {
+        Ok(real) => run_as(&program, real, argv, &me),
         Err(e) => {
             eprintln!("interlock: {e}");
-            return ExitCode::from(e.exit_code());
+            ExitCode::from(e.exit_code())
         }
-    };
+    }
+}
+
+/// Run as the shim for the program the exec guard handed over: `target` is the path the
+/// caller meant to run (relative to the working directory, as exec takes it).
+pub(crate) fn run_guarded(argv: Vec<OsString>, target: OsString) -> ExitCode {
+    let me = SelfId::current();
+    let target = PathBuf::from(target);
+    let program = crate::guard::program_for(&target, crate::guard::current_table().as_ref());
+    if argv.is_empty() {
+        eprintln!(
+            "interlock: blocked: {} was started with an empty argument list (not even its name); \
+             interlock runs nothing it cannot show a human",
+            target.display()
+        );
+        return ExitCode::from(exit::BLOCKED);
+    }
+    // The library never hands over interlock itself; should a path lead back here anyway,
+    // the real program is looked up by name as the shim would.
+    let is_us = std::fs::canonicalize(&target).ok().is_some_and(|t| me.exe.as_deref() == Some(t.as_path()));
+    if is_us {
+        return match resolve::find_real(&program, std::env::var_os("PATH").as_deref(), &me) {
+            Ok(real) => run_as(&program, real, argv, &me),
+            Err(e) => {
+                eprintln!("interlock: {e}");
+                ExitCode::from(e.exit_code())
+            }
+        };
+    }
+    run_as(&program, target, argv, &me)
+}
+
+/// Judge `argv` as a call of `program`, whose real binary is `real`, and exec it or block it.
+fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> ExitCode {
+    let program = program.to_string();
     let rules = RuleSet::for_program(&program);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     if rules.rules.is_empty() && rules.errors.is_empty() && !crate::hook::shell::may_run_others(&program) {
         // Nothing can match: skip analysis entirely.
         let args: Vec<String> = argv.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
         audit::record(&Record::new("allow", &program, Some(&real), &args, &cwd, None));
-        return exec(&real, &argv, &me, None);
+        return exec(&real, &argv, me, None);
     }
     let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
     let mut eval = engine::evaluate(&mut inv, &rules);
@@ -57,11 +91,11 @@ pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
     let args = inv.args_lossy();
     if eval.verdict.decision == Decision::Allow {
         audit::record(&Record::new("allow", &program, Some(&real), &args, &inv.cwd, Some(&eval)));
-        return exec(&real, &inv.argv, &me, spool);
+        return exec(&real, &inv.argv, me, spool);
     }
     let outcome = confirm::decide(&inv, &real, &eval);
     audit::record(&Record::new(outcome.as_str(), &program, Some(&real), &args, &inv.cwd, Some(&eval)));
-    if outcome.runs() { exec(&real, &inv.argv, &me, spool) } else { ExitCode::from(exit::BLOCKED) }
+    if outcome.runs() { exec(&real, &inv.argv, me, spool) } else { ExitCode::from(exit::BLOCKED) }
 }
 
 /// Replace this process with `real`, argv byte for byte. Returns only on failure.
@@ -78,17 +112,36 @@ fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin:
         return ExitCode::from(exit::ERROR);
     };
     restore_signal_dispositions();
-    let Err(err) = nix::unistd::execve(&path, &args, &env);
+    let err = execve(&path, &args, &env);
     if err == nix::errno::Errno::ENOEXEC {
         // execvp runs a file without a `#!` line with the shell; so do we.
         let mut sh_args = vec![CString::from(c"/bin/sh"), path.clone()];
         sh_args.extend(args.into_iter().skip(1));
-        let Err(e) = nix::unistd::execve(c"/bin/sh", &sh_args, &env);
+        let e = execve(c"/bin/sh", &sh_args, &env);
         eprintln!("interlock: {}: {}", real.display(), e.desc());
         return ExitCode::from(exit::NOT_EXECUTABLE);
     }
     eprintln!("interlock: {}: {}", real.display(), err.desc());
     ExitCode::from(if err == nix::errno::Errno::ENOENT { exit::NOT_FOUND } else { exit::NOT_EXECUTABLE })
+}
+
+/// `execve(2)`, straight to the kernel on Linux: when the exec guard is loaded into this
+/// process, libc's `execve` is the guard's, which would hand the real program straight back
+/// to interlock. Returns only on failure.
+fn execve(path: &CStr, args: &[CString], env: &[CString]) -> nix::errno::Errno {
+    #[cfg(target_os = "linux")]
+    {
+        let argv: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).chain([std::ptr::null()]).collect();
+        let envp: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).chain([std::ptr::null()]).collect();
+        // SAFETY: NUL-terminated strings in NULL-terminated arrays that outlive the call.
+        unsafe { libc::syscall(libc::SYS_execve, path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+        nix::errno::Errno::last()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let Err(e) = nix::unistd::execve(path, args, env);
+        e
+    }
 }
 
 /// Undo what the Rust runtime did at start-up: it ignores SIGPIPE, and `execve` keeps
@@ -108,10 +161,12 @@ fn cstrings(args: &[OsString]) -> Option<Vec<CString>> {
 }
 
 /// This process' environment, with `INTERLOCK_VISITED` naming the installs already passed
-/// (the only change: it stops two interlock installs from exec'ing each other).
+/// (it stops two interlock installs from exec'ing each other) and, when the exec guard is
+/// loaded, `INTERLOCK_GUARD_PASS` for the program's copy of the guard, which removes it again
+/// before the program's `main`.
 fn environment(me: &SelfId) -> Option<Vec<CString>> {
     let mut env: Vec<CString> = std::env::vars_os()
-        .filter(|(k, _)| k != VISITED_VAR)
+        .filter(|(k, _)| k != VISITED_VAR && k != crate::guard::PASS_VAR)
         .map(|(k, v)| {
             let mut kv = k.into_vec();
             kv.push(b'=');
@@ -123,5 +178,8 @@ fn environment(me: &SelfId) -> Option<Vec<CString>> {
     visited.push(b'=');
     visited.extend(me.visited_value().into_vec());
     env.push(CString::new(visited).ok()?);
+    if let Some(pass) = crate::guard::pass_entry() {
+        env.push(CString::new(pass.into_vec()).ok()?);
+    }
     Some(env)
 }

@@ -90,6 +90,7 @@ fn vscode_env_key() -> &'static str {
 pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
     let command = hook_command(target)?;
     let shims = shims_dir()?;
+    let guard = guard_lib();
     let mut changes: Vec<(PathBuf, String)> = Vec::new();
     let mut deletions: Vec<PathBuf> = Vec::new();
     match target {
@@ -102,6 +103,10 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             } else {
                 add_env_path(&mut v, &shims)
             }
+            if let Some(env) = v.as_object_mut().map(|o| o.entry("env").or_insert(json!({}))) {
+                toggle_preload_json(env, guard.as_deref(), "", opts.remove);
+            }
+            prune(&mut v, &["env"]);
             changes.push((file, pretty(&v)?));
         }
         Target::VsCode => {
@@ -113,6 +118,9 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
                         && env.get("PATH").and_then(Value::as_str).is_some_and(|p| is_our_vscode_path(p, &shims))
                     {
                         env.remove("PATH");
+                    }
+                    if let Some(env) = v.get_mut(key) {
+                        toggle_preload_json(env, guard.as_deref(), ":${env:LD_PRELOAD}", true);
                     }
                     prune(&mut v, &[key]);
                 } else {
@@ -131,6 +139,9 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
                             // PATH of the day setup ran is not frozen here.
                             env.insert("PATH".into(), json!(format!("{}:${{env:PATH}}", shims.display())));
                         }
+                    }
+                    if let Some(env) = obj.get_mut(key) {
+                        toggle_preload_json(env, guard.as_deref(), ":${env:LD_PRELOAD}", false);
                     }
                 }
                 changes.push((file, pretty(&v)?));
@@ -151,7 +162,7 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
                 obj.entry("version").or_insert(json!(1));
             }
             changes.push((file, pretty(&v)?));
-            changes.push(zshenv_change(&shims, "CURSOR_AGENT", target, opts.remove)?);
+            changes.push(zshenv_change(&shims, guard.as_deref(), "CURSOR_AGENT", target, opts.remove)?);
         }
         Target::Agent(Agent::Codex) => {
             let dir = base(opts.project, ".codex")?;
@@ -161,7 +172,15 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             toggle_pretooluse(&mut v, &command, opts.remove);
             let abs = absolute(&file)?;
             changes.push((file, pretty(&v)?));
-            changes.push(codex_config_change(&dir.join("config.toml"), &shims, &abs, &before, &v, opts.remove)?);
+            changes.push(codex_config_change(
+                &dir.join("config.toml"),
+                &shims,
+                guard.as_deref(),
+                &abs,
+                &before,
+                &v,
+                opts.remove,
+            )?);
         }
         Target::Agent(Agent::Gemini) => {
             let file = base(opts.project, ".gemini")?.join("settings.json");
@@ -174,7 +193,7 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
             );
             changes.push((file, pretty(&v)?));
             let gemini = base(opts.project, ".gemini")?;
-            changes.extend(gemini_env_change(&gemini, &shims, opts.remove)?);
+            changes.extend(gemini_env_change(&gemini, &shims, guard.as_deref(), opts.remove)?);
             if opts.remove {
                 deletions.push(gemini_bash_env_file(&gemini));
             }
@@ -213,6 +232,14 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
     }
     if !opts.remove && !opts.dry_run {
         println!("interlock: {} is wired; restart it for the change to take effect.", target.name());
+        match &guard {
+            Some(lib) => println!("interlock: the exec guard ({}) is on for the commands it runs.", lib.display()),
+            None => println!(
+                "interlock: the exec guard is not installed (no {} in the data directory): only the shims and the hook \
+                 protect this agent. ./install.sh installs it (Linux).",
+                crate::guard::LIB_FILE
+            ),
+        }
         if target == Target::Agent(Agent::Codex) {
             println!(
                 "interlock: the hook is marked trusted in config.toml (what approving it in Codex's hook review records)."
@@ -374,8 +401,15 @@ fn remove_env_path(v: &mut Value, shims: &Path) {
     prune(v, &["env"]);
 }
 
-/// The `~/.zshenv` block that puts the shims first when `marker` is set.
-fn zshenv_change(shims: &Path, marker: &str, target: Target, remove: bool) -> anyhow::Result<(PathBuf, String)> {
+/// The `~/.zshenv` block that puts the shims first (and turns on the exec guard) when `marker`
+/// is set.
+fn zshenv_change(
+    shims: &Path,
+    guard: Option<&Path>,
+    marker: &str,
+    target: Target,
+    remove: bool,
+) -> anyhow::Result<(PathBuf, String)> {
     let file = home()?.join(".zshenv");
     let begin = format!("# >>> interlock ({}) >>>", target.name());
     let end = format!("# <<< interlock ({}) <<<", target.name());
@@ -395,9 +429,16 @@ fn zshenv_change(shims: &Path, marker: &str, target: Target, remove: bool) -> an
     if !remove {
         let s = shims.display();
         kept.push_str(&format!(
-            "{begin}\n# Agent shells read only ~/.zshenv: put interlock's shims first for commands {} runs.\nif [[ -n \"${{{marker}:-}}\" ]]; then path=(\"{s}\" ${{path:#{s}}}); export PATH; fi\n{end}\n",
+            "{begin}\n# Agent shells read only ~/.zshenv: put interlock's shims first for commands {} runs.\nif [[ -n \"${{{marker}:-}}\" ]]; then path=(\"{s}\" ${{path:#{s}}}); export PATH; fi\n",
             target.name()
         ));
+        if let Some(lib) = guard {
+            let l = lib.display();
+            kept.push_str(&format!(
+                "if [[ -n \"${{{marker}:-}}\" && \":${{LD_PRELOAD:-}}:\" != *\":{l}:\"* ]]; then export LD_PRELOAD=\"{l}${{LD_PRELOAD:+:$LD_PRELOAD}}\"; fi\n"
+            ));
+        }
+        kept.push_str(&format!("{end}\n"));
     }
     Ok((file, kept))
 }
@@ -468,6 +509,7 @@ pub(super) fn codex_trust_entries(hooks_json: &Path, v: &Value, only_interlock: 
 fn codex_config_change(
     file: &Path,
     shims: &Path,
+    guard: Option<&Path>,
     hooks_json: &Path,
     before: &Value,
     after: &Value,
@@ -541,8 +583,18 @@ fn codex_config_change(
                 .and_then(|s| s.get("PATH"))
                 .and_then(|p| p.as_str())
                 .is_some_and(|p| p.starts_with(&shims_s));
-            if ours && let Some(set) = policy.get_mut("set").and_then(|s| s.as_table_like_mut()) {
-                set.remove("PATH");
+            if let Some(set) = policy.get_mut("set").and_then(|s| s.as_table_like_mut()) {
+                if ours {
+                    set.remove("PATH");
+                }
+                let preload = set.get("LD_PRELOAD").and_then(|p| p.as_str()).map(String::from);
+                if let Some(p) = preload {
+                    match without_guard(&p) {
+                        Some(rest) if !rest.is_empty() => set.insert("LD_PRELOAD", toml_edit::value(rest)),
+                        Some(_) => set.remove("LD_PRELOAD"),
+                        None => None,
+                    };
+                }
                 if set.is_empty() {
                     policy.remove("set");
                 }
@@ -569,6 +621,11 @@ fn codex_config_change(
             _ => literal_path(shims),
         };
         doc["shell_environment_policy"]["set"]["PATH"] = toml_edit::value(value);
+        if let Some(lib) = guard {
+            let current = doc["shell_environment_policy"]["set"].get("LD_PRELOAD").and_then(|p| p.as_str());
+            let value = with_guard(current.unwrap_or(""), lib);
+            doc["shell_environment_policy"]["set"]["LD_PRELOAD"] = toml_edit::value(value);
+        }
     }
     Ok((file.to_path_buf(), doc.to_string()))
 }
@@ -576,7 +633,12 @@ fn codex_config_change(
 /// Gemini CLI runs commands with `bash -c`, which reads no rc file but does source
 /// `$BASH_ENV`; Gemini loads `BASH_ENV` from `~/.gemini/.env` (in trusted folders). Setup
 /// writes a small file that puts the shims first and points `BASH_ENV` at it.
-fn gemini_env_change(dir: &Path, shims: &Path, remove: bool) -> anyhow::Result<Vec<(PathBuf, String)>> {
+fn gemini_env_change(
+    dir: &Path,
+    shims: &Path,
+    guard: Option<&Path>,
+    remove: bool,
+) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let env_file = dir.join(".env");
     let snippet = gemini_bash_env_file(dir);
     let text = std::fs::read_to_string(&env_file).unwrap_or_default();
@@ -617,12 +679,70 @@ fn gemini_env_change(dir: &Path, shims: &Path, remove: bool) -> anyhow::Result<V
              # Put interlock's shims first on PATH.\n\
              case \"$PATH\" in\n  {q}:*) ;;\n  *) PATH={q}:$PATH; export PATH ;;\nesac\n"
         );
+        if let Some(lib) = guard {
+            let l = shell_words::quote(&lib.to_string_lossy()).into_owned();
+            body.push_str(&format!(
+                "# And turn on the exec guard for everything those commands start.\n\
+                 case \":${{LD_PRELOAD:-}}:\" in\n  *:{l}:*) ;;\n  *) LD_PRELOAD={l}${{LD_PRELOAD:+:$LD_PRELOAD}}; export LD_PRELOAD ;;\nesac\n"
+            ));
+        }
         if let Some(p) = &previous {
             body.push_str(&format!("# previous BASH_ENV: {p}\n[ -r {0} ] && . {0}\n", shell_words::quote(p)));
         }
         changes.push((snippet, body));
     }
     Ok(changes)
+}
+
+/// The installed exec guard library, when there is one.
+fn guard_lib() -> Option<PathBuf> {
+    let lib = crate::paths::data_dir()?.join(crate::guard::LIB_FILE);
+    (cfg!(target_os = "linux") && lib.is_file()).then_some(lib)
+}
+
+/// `LD_PRELOAD` with the guard library first (once).
+fn with_guard(current: &str, lib: &Path) -> String {
+    let lib = lib.display().to_string();
+    let rest: Vec<&str> = current.split([':', ' ']).filter(|e| !e.is_empty() && *e != lib).collect();
+    std::iter::once(lib.as_str()).chain(rest).collect::<Vec<_>>().join(":")
+}
+
+/// `LD_PRELOAD` without interlock's guard library; None when it did not name it.
+fn without_guard(current: &str) -> Option<String> {
+    let is_guard = |e: &str| Path::new(e).file_name().is_some_and(|n| n == crate::guard::LIB_FILE);
+    let entries: Vec<&str> = current.split([':', ' ']).filter(|e| !e.is_empty()).collect();
+    entries
+        .iter()
+        .any(|e| is_guard(e))
+        .then(|| entries.into_iter().filter(|e| !is_guard(e)).collect::<Vec<_>>().join(":"))
+}
+
+/// Adds (or with `remove`, takes out) the guard in an `env` object of agent settings. Setup
+/// always puts the library first; `tail` is what follows it in a new value (VS Code:
+/// `:${env:LD_PRELOAD}`, so a terminal keeps a preload it inherited).
+fn toggle_preload_json(env: &mut Value, guard: Option<&Path>, tail: &str, remove: bool) {
+    let Some(env) = env.as_object_mut() else { return };
+    let current = env.get("LD_PRELOAD").and_then(Value::as_str).map(String::from);
+    if remove {
+        let Some(current) = current else { return };
+        let (first, rest) = current.split_once(':').unwrap_or((&current, ""));
+        if Path::new(first).file_name().is_some_and(|n| n == crate::guard::LIB_FILE) {
+            if rest.is_empty() || rest == tail.trim_start_matches(':') {
+                env.remove("LD_PRELOAD");
+            } else {
+                env.insert("LD_PRELOAD".into(), json!(rest));
+            }
+        }
+        return;
+    }
+    let Some(lib) = guard else { return };
+    let lib = lib.display().to_string();
+    let value = match current {
+        Some(c) if c == lib || c.starts_with(&format!("{lib}:")) => c,
+        Some(c) if !c.is_empty() => format!("{lib}:{c}"),
+        _ => format!("{lib}{tail}"),
+    };
+    env.insert("LD_PRELOAD".into(), json!(value));
 }
 
 /// The file Gemini's `BASH_ENV` points at.

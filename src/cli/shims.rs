@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::exit;
+use crate::guard;
 use crate::paths;
 use crate::resolve::{self, SelfId};
 use crate::rules::RuleSet;
@@ -128,6 +129,15 @@ pub(super) fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
         dir.display(),
         stale.len()
     );
+    // The exec guard's table: the same names, and the real binaries behind them as found now.
+    let guard_dir = paths::data_dir().context("cannot tell where the exec guard's table goes (no home directory)")?;
+    let ids = guard::write_table(&guard_dir, &ours, &exe)?;
+    println!(
+        "interlock: exec guard table {} ({} names, {ids} real binaries){}",
+        guard_dir.join(guard::TABLE_FILE).display(),
+        ours.len(),
+        if guard_dir.join(guard::LIB_FILE).is_file() { "" } else { "; the guard library is not installed there" }
+    );
     Ok(exit::ALLOW)
 }
 
@@ -173,6 +183,10 @@ pub(super) fn remove(dir: Option<PathBuf>) -> anyhow::Result<u8> {
         }
     }
     let _ = std::fs::remove_file(dir.join(MANIFEST));
+    if let Some(guard_dir) = paths::data_dir() {
+        // Without its table the guard library stays out of the way.
+        let _ = std::fs::remove_file(guard_dir.join(guard::TABLE_FILE));
+    }
     let _ = std::fs::remove_dir(&dir); // only succeeds when nothing else is in it
     println!("interlock: removed {removed} shims from {}", dir.display());
     Ok(exit::ALLOW)

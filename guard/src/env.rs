@@ -1,0 +1,215 @@
+//! The environment an exec passes on, rebuilt in fixed-size buffers when it must change.
+//!
+//! Three changes, nothing else: `LD_PRELOAD` names this library (put back when a caller
+//! cleared it, so the guard follows the whole tree); the guard's own variables are dropped
+//! (`INTERLOCK_GUARD_EXEC`, a forged `INTERLOCK_GUARD_PASS`); and on a hand-over one of them
+//! is added.
+
+use core::ffi::{CStr, c_char};
+
+use crate::table::{self, Argv, MAX_PATH};
+
+/// The most variables an environment may have for the guard to rebuild it.
+const MAX_ENV: usize = 1024;
+/// Longest `LD_PRELOAD=…` entry the guard writes.
+const PRELOAD_MAX: usize = 8 * 1024;
+
+const PRELOAD: &[u8] = b"LD_PRELOAD=";
+/// Set by the guard on the interlock it starts: the path of the program that was meant.
+const EXEC: &[u8] = b"INTERLOCK_GUARD_EXEC=";
+/// Set by interlock on the real program it execs: that process' pid (the program's own
+/// constructor checks it against `getpid`, so it holds for that one process image).
+const PASS: &[u8] = b"INTERLOCK_GUARD_PASS=";
+
+/// What to add to the environment.
+pub(crate) enum Extra<'a> {
+    /// Nothing (an unguarded exec).
+    None,
+    /// `INTERLOCK_GUARD_PASS=<this pid>` (a hand-over through an intermediary).
+    Pass,
+    /// `INTERLOCK_GUARD_EXEC=<path>` (a guarded exec sent to interlock).
+    Reroute(&'a [u8]),
+}
+
+/// Room for one rebuilt environment.
+pub(crate) struct EnvBuf {
+    ptrs: [*const c_char; MAX_ENV + 4],
+    preload: [u8; PRELOAD_MAX],
+    extra: [u8; MAX_PATH + 32],
+}
+
+impl EnvBuf {
+    pub(crate) fn new() -> EnvBuf {
+        EnvBuf { ptrs: [core::ptr::null(); MAX_ENV + 4], preload: [0; PRELOAD_MAX], extra: [0; MAX_PATH + 32] }
+    }
+
+    /// The environment to pass on: `envp` itself when nothing must change, else a rebuilt
+    /// array that borrows this buffer. None when it does not fit.
+    ///
+    /// # Safety
+    /// `envp` is NULL or a NULL-terminated array of C strings.
+    pub(crate) unsafe fn build(&mut self, envp: Argv, extra: Extra<'_>) -> Option<Argv> {
+        let lib = table::lib();
+        // SAFETY: forwarded from the caller.
+        let entries = unsafe { Entries::new(envp) };
+        let mut preload_ok = false;
+        let mut ours = false;
+        for (e, _) in entries.clone() {
+            if let Some(value) = e.strip_prefix(PRELOAD) {
+                preload_ok = names(value, lib);
+            } else if e.starts_with(EXEC) || e.starts_with(PASS) {
+                ours = true;
+            }
+        }
+        if matches!(extra, Extra::None) && preload_ok && !ours && !envp.is_null() {
+            return Some(envp);
+        }
+        let mut n = 0;
+        let mut push = |ptrs: &mut [*const c_char], p: *const c_char| -> Option<()> {
+            // One slot is always left for the terminating NULL.
+            if n + 1 >= ptrs.len() {
+                return None;
+            }
+            *ptrs.get_mut(n)? = p;
+            n += 1;
+            Some(())
+        };
+        let mut preload_done = false;
+        for (e, ptr) in entries {
+            if e.starts_with(EXEC) || e.starts_with(PASS) {
+                continue;
+            }
+            match e.strip_prefix(PRELOAD) {
+                Some(value) if !preload_done => {
+                    preload_done = true;
+                    let entry = if names(value, lib) { ptr } else { preload_entry(&mut self.preload, lib, value)? };
+                    push(&mut self.ptrs, entry)?;
+                }
+                Some(_) => {} // a second LD_PRELOAD: the loader reads the first
+                None => push(&mut self.ptrs, ptr)?,
+            }
+        }
+        if !preload_done {
+            push(&mut self.ptrs, preload_entry(&mut self.preload, lib, b"")?)?;
+        }
+        match extra {
+            Extra::None => {}
+            Extra::Pass => {
+                let mut digits = [0u8; 12];
+                // SAFETY: getpid has no preconditions.
+                let pid = decimal(unsafe { libc::getpid() }.unsigned_abs(), &mut digits);
+                push(&mut self.ptrs, join(&mut self.extra, &[PASS, pid])?)?;
+            }
+            Extra::Reroute(target) => push(&mut self.ptrs, join(&mut self.extra, &[EXEC, target])?)?,
+        }
+        *self.ptrs.get_mut(n)? = core::ptr::null();
+        Some(self.ptrs.as_ptr())
+    }
+}
+
+/// Does an `LD_PRELOAD` value (colon- or space-separated) name `lib`?
+fn names(value: &[u8], lib: &[u8]) -> bool {
+    value.split(|&b| b == b':' || b == b' ').any(|entry| entry == lib)
+}
+
+/// `LD_PRELOAD=<lib>[:<old>]`, NUL-terminated, in `buf`.
+fn preload_entry(buf: &mut [u8], lib: &[u8], old: &[u8]) -> Option<*const c_char> {
+    if old.is_empty() { join(buf, &[PRELOAD, lib]) } else { join(buf, &[PRELOAD, lib, b":", old]) }
+}
+
+/// The parts one after another and a NUL, in `buf`.
+fn join(buf: &mut [u8], parts: &[&[u8]]) -> Option<*const c_char> {
+    let mut at = 0;
+    for part in parts {
+        buf.get_mut(at..at + part.len())?.copy_from_slice(part);
+        at += part.len();
+    }
+    *buf.get_mut(at)? = 0;
+    Some(buf.as_ptr().cast())
+}
+
+/// `n` in decimal, in the tail of `buf`.
+fn decimal(mut n: u32, buf: &mut [u8; 12]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..).unwrap_or(b"0")
+}
+
+/// The entries of a NULL-terminated array of C strings, with their pointers.
+#[derive(Clone)]
+struct Entries {
+    at: Argv,
+}
+
+impl Entries {
+    /// # Safety
+    /// `envp` is NULL or a NULL-terminated array of C strings that outlives the iterator.
+    unsafe fn new(envp: Argv) -> Entries {
+        Entries { at: envp }
+    }
+}
+
+impl Iterator for Entries {
+    type Item = (&'static [u8], *const c_char);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at.is_null() {
+            return None;
+        }
+        // SAFETY: `new`'s contract: a NULL-terminated array, read up to its NULL.
+        let ptr = unsafe { *self.at };
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: as above; the next slot exists because this one was not the NULL.
+        self.at = unsafe { self.at.add(1) };
+        // SAFETY: an entry is a C string that outlives this call (the caller's array).
+        Some((unsafe { CStr::from_ptr(ptr) }.to_bytes(), ptr))
+    }
+}
+
+/// At process start: is `INTERLOCK_GUARD_PASS` this process' pid? Every `INTERLOCK_GUARD_PASS`
+/// entry is removed from the array (shifting the rest down), so the program never sees it.
+///
+/// # Safety
+/// `envp` is the process' environment array (`environ`), writable and NULL-terminated, and
+/// no other thread exists.
+pub(crate) unsafe fn take_pass(envp: Argv) -> bool {
+    if envp.is_null() {
+        return false;
+    }
+    let envp = envp.cast_mut();
+    let mut digits = [0u8; 12];
+    // SAFETY: getpid has no preconditions.
+    let me = decimal(unsafe { libc::getpid() }.unsigned_abs(), &mut digits);
+    let mut matched = false;
+    let (mut read, mut write) = (0usize, 0usize);
+    loop {
+        // SAFETY: reading up to and including the terminating NULL of the array.
+        let ptr = unsafe { *envp.add(read) };
+        if ptr.is_null() {
+            // SAFETY: write <= read: within the array.
+            unsafe { *envp.add(write) = ptr };
+            return matched;
+        }
+        read += 1;
+        // SAFETY: a C string of the environment.
+        let e = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+        if let Some(value) = e.strip_prefix(PASS) {
+            matched |= value == me;
+            continue;
+        }
+        // SAFETY: write < read: within the array.
+        unsafe { *envp.add(write) = ptr };
+        write += 1;
+    }
+}
