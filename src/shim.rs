@@ -73,6 +73,9 @@ fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> Exi
         return exec(&real, &argv, me, None);
     }
     let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
+    // A hand-over from the exec guard names the program by the file that runs, not by the
+    // caller's argv[0] (`./fetch` linked to curl is curl).
+    inv.program.clone_from(&program);
     let mut eval = engine::evaluate(&mut inv, &rules);
     // `sudo -u postgres psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`: no shim runs on
     // the far side, so what the wrapper runs is judged here.

@@ -238,7 +238,8 @@ fn install_sh_twice_then_uninstall() {
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("XDG_STATE_HOME")
             .env_remove("XDG_BIN_HOME")
-            .env("INTERLOCK_INSTALL_DIR", &bin_dir);
+            .env("INTERLOCK_INSTALL_DIR", &bin_dir)
+            .env("INTERLOCK_PREBUILT", prebuilt());
         c.output().expect("install.sh")
     };
     let data = s.home().join(".local/share/interlock");
@@ -248,17 +249,26 @@ fn install_sh_twice_then_uninstall() {
         assert!(stdout(&out).contains("activate.sh"), "{}", stdout(&out));
         assert!(bin_dir.join("interlock").is_file());
         assert!(data.join("shims/railway").exists());
+        assert!(data.join("libinterlock_guard.so").is_file());
+        assert!(data.join("guard.table").is_file());
     }
-    // Activation puts the shims first, once.
     let out = Command::new("sh")
         .arg("-c")
-        .arg(format!(". {}/activate.sh; . {}/activate.sh; echo \"$PATH\"", data.display(), data.display()))
+        .arg(format!(
+            ". {}/activate.sh; . {}/activate.sh; echo \"$PATH\"; echo \"$LD_PRELOAD\"",
+            data.display(),
+            data.display()
+        ))
         .env("HOME", s.home())
         .env_remove("XDG_DATA_HOME")
         .env("PATH", "/usr/bin:/bin")
+        .env("LD_PRELOAD", "")
         .output()
         .expect("sh");
-    assert_eq!(stdout(&out).trim(), format!("{}:/usr/bin:/bin", data.join("shims").display()));
+    // Activation puts the shims first and the exec guard in LD_PRELOAD, once each.
+    let expected =
+        format!("{}:/usr/bin:/bin\n{}\n", data.join("shims").display(), data.join("libinterlock_guard.so").display());
+    assert_eq!(stdout(&out), expected);
 
     let out = run(Some("--uninstall"));
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));

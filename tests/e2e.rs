@@ -8,89 +8,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use common::*;
 use rexpect::session::{PtySession, spawn_command};
 
 // ---------------------------------------------------------------- HTTP stand-in
-
-/// A request the stand-in server received.
-#[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    path: String,
-    host: String,
-    body: Vec<u8>,
-}
-
-/// A loopback HTTP server answering every request with a fixed GraphQL response.
-struct ApiServer {
-    port: u16,
-    received: Arc<Mutex<Vec<Received>>>,
-}
-
-const RESPONSE: &str = r#"{"data":{"me":{"id":"u1","email":"dev@example.com"}}}"#;
-
-impl ApiServer {
-    fn start() -> ApiServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let port = listener.local_addr().expect("addr").port();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let log = received.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    continue;
-                }
-                let mut parts = line.split_whitespace();
-                let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
-                let (mut length, mut host) = (0usize, String::new());
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                        break;
-                    }
-                    let lower = h.to_ascii_lowercase();
-                    if let Some(v) = lower.strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    if let Some(v) = lower.strip_prefix("host:") {
-                        host = v.trim().to_string();
-                    }
-                }
-                let mut body = vec![0u8; length];
-                let _ = reader.read_exact(&mut body);
-                log.lock().expect("lock").push(Received { method, path, host, body });
-                let reply = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{RESPONSE}",
-                    RESPONSE.len()
-                );
-                let _ = stream.write_all(reply.as_bytes());
-            }
-        });
-        ApiServer { port, received }
-    }
-
-    fn requests(&self) -> Vec<Received> {
-        self.received.lock().expect("lock").clone()
-    }
-
-    fn url(&self) -> String {
-        format!("http://backboard.railway.com:{}/graphql/v2", self.port)
-    }
-
-    fn resolve(&self) -> String {
-        format!("backboard.railway.com:{}:127.0.0.1", self.port)
-    }
-}
 
 const INCIDENT_BODY: &str =
     r#"{"query":"mutation { volumeDelete(volumeId: \"3d2c4a1e-8a0b-4d5e-9f00-112233445566\") }"}"#;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::shims::{MANIFEST, shims_dir};
 use crate::exit;
+use crate::guard;
 use crate::paths;
 use crate::resolve::{self, SelfId};
 use crate::rules::RuleSet;
@@ -64,6 +65,7 @@ pub(super) fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     for r in &rules.ignored {
         println!("  ignored: {} ({}) loosens protection and has not been accepted by a human", r.spec.id, r.location());
     }
+    report_guard(&mut problems);
     println!("agents:");
     use super::setup::Target;
     for t in Target::all() {
@@ -98,6 +100,60 @@ pub(super) fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
             println!("  - {p}");
         }
         Ok(exit::NEEDS_HUMAN)
+    }
+}
+
+/// The exec guard: installed, its table readable and current, and loaded into this process
+/// tree. A guard that is off is reported, not counted as a problem (the shims and the hooks
+/// protect without it); a broken install of it is.
+fn report_guard(problems: &mut Vec<String>) {
+    if !cfg!(target_os = "linux") {
+        println!("exec guard: not available on this system (Linux only; see the README)");
+        return;
+    }
+    let st = guard::status();
+    let state = if st.loaded_here { "on" } else { "off" };
+    match &st.lib {
+        Some(lib) => println!("exec guard: {state} ({})", lib.display()),
+        None => {
+            println!("exec guard: {state} (not installed: ./install.sh puts {} in the data directory)", guard::LIB_FILE)
+        }
+    }
+    if st.lib.is_some() || st.loaded_here {
+        match (&st.table, &st.table_file) {
+            (Some(t), f) => {
+                let f = f.as_ref().map(|f| f.display().to_string()).unwrap_or_default();
+                println!("  table: {f} ({} names, {} real binaries)", t.names.len(), t.ids.len());
+                if !t.interlock.is_file() {
+                    problems.push(format!(
+                        "the guard hands calls to {}, which does not exist: every guarded program is blocked \
+                         (run `interlock shims install` with the installed binary)",
+                        t.interlock.display()
+                    ));
+                }
+            }
+            (None, f) => problems.push(format!(
+                "the exec guard has no readable table{} and guards nothing (run `interlock shims install`)",
+                f.as_ref().map(|f| format!(" at {}", f.display())).unwrap_or_default()
+            )),
+        }
+        if !st.stale.is_empty() {
+            println!(
+                "  stale: {} changed since the table was written; found by name only until `interlock shims install` runs again",
+                st.stale.join(", ")
+            );
+        }
+    }
+    if st.loaded_here {
+        match st.loaded_in_parent {
+            Some(true) => println!("  this shell is guarded, and so is everything it starts"),
+            _ => println!(
+                "  the shell that ran doctor is not itself guarded (LD_PRELOAD was set after it started): what it \
+                 starts is, but a statically linked program it runs directly is not seen"
+            ),
+        }
+    } else if st.lib.is_some() {
+        println!("  LD_PRELOAD does not name it here: source activate.sh or run `interlock setup <agent>`");
     }
 }
 

@@ -3,9 +3,12 @@
 #![allow(dead_code)]
 
 use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 use tempfile::TempDir;
 
@@ -166,4 +169,131 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+// ---------------------------------------------------------------- HTTP stand-in
+
+/// A request the stand-in server received.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    pub host: String,
+    pub body: Vec<u8>,
+}
+
+/// A loopback HTTP server answering every request with a fixed GraphQL response.
+pub struct ApiServer {
+    pub port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+pub const RESPONSE: &str = r#"{"data":{"me":{"id":"u1","email":"dev@example.com"}}}"#;
+
+impl ApiServer {
+    pub fn start() -> ApiServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().expect("addr").port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+                let (mut length, mut host) = (0usize, String::new());
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                        break;
+                    }
+                    let lower = h.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    if let Some(v) = lower.strip_prefix("host:") {
+                        host = v.trim().to_string();
+                    }
+                }
+                let mut body = vec![0u8; length];
+                let _ = reader.read_exact(&mut body);
+                log.lock().expect("lock").push(Received { method, path, host, body });
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{RESPONSE}",
+                    RESPONSE.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        ApiServer { port, received }
+    }
+
+    pub fn requests(&self) -> Vec<Received> {
+        self.received.lock().expect("lock").clone()
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://backboard.railway.com:{}/graphql/v2", self.port)
+    }
+
+    pub fn resolve(&self) -> String {
+        format!("backboard.railway.com:{}:127.0.0.1", self.port)
+    }
+}
+
+// ---------------------------------------------------------------- the exec guard
+
+/// The exec guard library, built (debug profile) once per test binary next to `BIN`.
+pub fn guard_library() -> &'static Path {
+    static LIB: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    LIB.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "interlock-guard"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo build -p interlock-guard");
+        assert!(status.success(), "building the exec guard failed");
+        let lib = Path::new(BIN).with_file_name("libinterlock_guard.so");
+        assert!(lib.is_file(), "no {}", lib.display());
+        lib
+    })
+}
+
+/// A directory holding this build's `interlock` and guard library, for
+/// `INTERLOCK_PREBUILT=DIR ./install.sh`.
+pub fn prebuilt() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prebuilt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::copy(BIN, dir.join("interlock")).expect("copy interlock");
+        std::fs::copy(guard_library(), dir.join("libinterlock_guard.so")).expect("copy the guard");
+        dir
+    })
+}
+
+impl Sandbox {
+    /// Runs `./install.sh` with this build into the sandbox's HOME (binary in `bin/`).
+    pub fn install(&self) -> Output {
+        Command::new("sh")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh"))
+            .env_clear()
+            .env("HOME", self.home())
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("INTERLOCK_INSTALL_DIR", self.path("bin"))
+            .env("INTERLOCK_PREBUILT", prebuilt())
+            .output()
+            .expect("install.sh")
+    }
+
+    /// The installed data directory (shims, guard library, activation snippets).
+    pub fn data(&self) -> PathBuf {
+        self.home().join(".local/share/interlock")
+    }
 }
