@@ -56,6 +56,11 @@ else
     command -v cargo >/dev/null 2>&1 || die "cargo is needed to build interlock (https://rustup.rs)"
     say "interlock: building (cargo build --release) ..."
     (cd "$here" && cargo build --release --locked --quiet) || die "the build failed"
+    # The exec guard is a workspace of its own (no_std, built with panic = "abort"); Linux only.
+    if [ "$(uname -s)" = Linux ]; then
+        (cd "$here" && cargo build --release --locked --quiet --manifest-path guard/Cargo.toml --target-dir target) \
+            || die "building the exec guard failed"
+    fi
     built=$here/target/release
 fi
 

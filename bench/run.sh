@@ -4,6 +4,7 @@
 #   2. decision latency of `check` and `hook claude`: hook median <= 5 ms
 #   3. psql fed a 1 GiB SQL dump: >= 500 MB/s classification, <= 64 MiB peak RSS, every byte delivered
 #   4. 10,000 user rules over many programs: pass-through and check within 2x of built-in only
+#   5. the exec guard (issue 14): 1,000 unguarded execs from bash within +10% of the same without it
 # Usage: bench/run.sh [--quick]   (--quick: fewer runs and a 256 MiB dump)
 # Timed assertions do not belong in the test suite; this script reports, the README records.
 set -euo pipefail
@@ -14,6 +15,7 @@ if [ "$quick" = "--quick" ]; then runs=60; dump_mib=256; fi
 
 command -v hyperfine >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
 cargo build --release --quiet
+cargo build --release --quiet --manifest-path guard/Cargo.toml --target-dir target
 bin=$PWD/target/release/interlock
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -137,3 +139,23 @@ XDG_CONFIG_HOME=$work/home-many/config hyperfine -N --warmup 20 -r "$runs" --exp
   -n "check, +10k user rules" "$bin check -- curl https://example.com/x" >/dev/null
 m1=$(median "$work/scale2.json" 0); m2=$(median "$work/scale2.json" 1)
 python3 -c "b1,b2,m1,m2=$b1,$b2,$m1,$m2; print(f'shim {b1:.2f} -> {m1:.2f} ms ({m1/b1:.2f}x), check {b2:.2f} -> {m2:.2f} ms ({m2/b2:.2f}x)  [budget <= 2x]')"
+
+echo "== 5. exec guard: 1,000 unguarded execs of /bin/true from bash"
+# The guard as installed: the release library beside the table `shims install` writes.
+guard_data=$work/home/.local/share/interlock
+"$bin" shims install >/dev/null
+cp target/release/libinterlock_guard.so "$guard_data/"
+loop='for i in $(seq 1000); do /bin/true; done'
+guard_runs=$(( runs / 10 > 10 ? runs / 10 : 10 ))
+hyperfine -N --warmup 3 -r "$guard_runs" --export-json "$work/guard.json" \
+  -n "without the guard" "env LD_PRELOAD= bash -c '$loop'" \
+  -n "with the guard" "env LD_PRELOAD=$guard_data/libinterlock_guard.so bash -c '$loop'" >/dev/null
+g0=$(median "$work/guard.json" 0); g1=$(median "$work/guard.json" 1)
+python3 -c "a,b=$g0,$g1; print(f'without {a:.0f} ms, with {b:.0f} ms for 1,000 execs (medians): {(b-a)/1000*1000:.1f} us per exec, +{(b/a-1)*100:.1f}%  [budget <= +10%]')"
+echo "-- a guarded program reached around the shims (benign curl by absolute path)"
+hyperfine -N --warmup 20 -r "$runs" --export-json "$work/guarded.json" \
+  -n "direct" "$work/real/curl https://example.com/x" \
+  -n "through the guard" "env LD_PRELOAD=$guard_data/libinterlock_guard.so $work/real/curl https://example.com/x" \
+  -n "env alone" "env LD_PRELOAD= $work/real/curl https://example.com/x" >/dev/null
+c0=$(median "$work/guarded.json" 0); c1=$(median "$work/guarded.json" 1); c2=$(median "$work/guarded.json" 2)
+python3 -c "d,g,e=$c0,$c1,$c2; print(f'direct {d:.2f} ms, env + guard hand-over to interlock {g:.2f} ms, env alone {e:.2f} ms (medians)')"

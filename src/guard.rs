@@ -16,6 +16,7 @@
 //! self DEV INO                                its identity
 //! name curl                                   a guarded basename (one per shim)
 //! id DEV INO curl                             a real binary behind a shim, and its name
+//! loader DEV INO                              the dynamic loader (`ld.so PROGRAM` runs PROGRAM)
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,6 +41,17 @@ const MAGIC: &str = "interlock-guard 1";
 /// would share an inode with: such an inode is never guarded, or every `ls` would be judged
 /// as `rm`.
 const COMMON: &[&str] = &["ls", "cat", "true", "echo", "sh", "env"];
+
+/// Where the dynamic loader lives on the Linux systems interlock knows.
+const LOADERS: &[&str] = &[
+    "/lib64/ld-linux-x86-64.so.2",
+    "/lib/ld-linux-aarch64.so.1",
+    "/lib/ld-linux-armhf.so.3",
+    "/lib/ld-linux.so.2",
+    "/lib64/ld64.so.2",
+    "/lib/ld-musl-x86_64.so.1",
+    "/lib/ld-musl-aarch64.so.1",
+];
 
 /// Directories searched for the real binaries behind the shims, besides PATH.
 const SYSTEM_DIRS: &[&str] = &["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
@@ -113,6 +125,10 @@ fn table_text(names: &BTreeSet<String>, interlock: &Path, dirs: &[PathBuf]) -> a
     for ((dev, ino), name) in ids {
         text.push_str(&format!("id {dev} {ino} {name}\n"));
     }
+    let loaders: BTreeSet<(u64, u64)> = LOADERS.iter().filter_map(|p| identity(Path::new(p))).collect();
+    for (dev, ino) in loaders {
+        text.push_str(&format!("loader {dev} {ino}\n"));
+    }
     Ok(text)
 }
 
@@ -143,7 +159,7 @@ pub fn read_table(file: &Path) -> Option<Table> {
                 let ino = parts.next()?.parse().ok()?;
                 table.ids.insert((dev, ino), parts.next().unwrap_or_default().to_string());
             }
-            "self" => {}
+            "self" | "loader" => {}
             _ => return None,
         }
     }

@@ -5,8 +5,10 @@
 //! (`INTERLOCK_GUARD_EXEC`, a forged `INTERLOCK_GUARD_PASS`); and on a hand-over one of them
 //! is added.
 
-use core::ffi::{CStr, c_char};
+use core::ffi::c_char;
+use core::mem::MaybeUninit;
 
+use crate::bytes;
 use crate::table::{self, Argv, MAX_PATH};
 
 /// The most variables an environment may have for the guard to rebuild it.
@@ -31,16 +33,44 @@ pub(crate) enum Extra<'a> {
     Reroute(&'a [u8]),
 }
 
-/// Room for one rebuilt environment.
+/// Does an exec with `envp` and nothing to add need a rebuilt environment? Only a scan: the
+/// common case (the library already in `LD_PRELOAD`) touches no buffer at all.
+///
+/// # Safety
+/// `envp` is NULL or a NULL-terminated array of C strings.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+pub(crate) unsafe fn unchanged(envp: Argv) -> bool {
+    if envp.is_null() {
+        return false;
+    }
+    let lib = table::lib();
+    let mut preload_ok = false;
+    // SAFETY: forwarded from the caller.
+    for (e, _) in unsafe { Entries::new(envp) } {
+        if let Some(value) = bytes::strip_prefix(e, PRELOAD) {
+            preload_ok = names(value, lib);
+        } else if bytes::starts_with(e, EXEC) || bytes::starts_with(e, PASS) {
+            return false;
+        }
+    }
+    preload_ok
+}
+
+/// Room for one rebuilt environment. Not zeroed: only what is written is touched (see
+/// `PathBuf`).
 pub(crate) struct EnvBuf {
-    ptrs: [*const c_char; MAX_ENV + 4],
-    preload: [u8; PRELOAD_MAX],
-    extra: [u8; MAX_PATH + 32],
+    ptrs: [MaybeUninit<*const c_char>; MAX_ENV + 4],
+    preload: [MaybeUninit<u8>; PRELOAD_MAX],
+    extra: [MaybeUninit<u8>; MAX_PATH + 32],
 }
 
 impl EnvBuf {
     pub(crate) fn new() -> EnvBuf {
-        EnvBuf { ptrs: [core::ptr::null(); MAX_ENV + 4], preload: [0; PRELOAD_MAX], extra: [0; MAX_PATH + 32] }
+        EnvBuf {
+            ptrs: [MaybeUninit::uninit(); MAX_ENV + 4],
+            preload: [MaybeUninit::uninit(); PRELOAD_MAX],
+            extra: [MaybeUninit::uninit(); MAX_PATH + 32],
+        }
     }
 
     /// The environment to pass on: `envp` itself when nothing must change, else a rebuilt
@@ -51,35 +81,27 @@ impl EnvBuf {
     pub(crate) unsafe fn build(&mut self, envp: Argv, extra: Extra<'_>) -> Option<Argv> {
         let lib = table::lib();
         // SAFETY: forwarded from the caller.
-        let entries = unsafe { Entries::new(envp) };
-        let mut preload_ok = false;
-        let mut ours = false;
-        for (e, _) in entries.clone() {
-            if let Some(value) = e.strip_prefix(PRELOAD) {
-                preload_ok = names(value, lib);
-            } else if e.starts_with(EXEC) || e.starts_with(PASS) {
-                ours = true;
-            }
-        }
-        if matches!(extra, Extra::None) && preload_ok && !ours && !envp.is_null() {
+        if matches!(extra, Extra::None) && unsafe { unchanged(envp) } {
             return Some(envp);
         }
+        // SAFETY: forwarded from the caller.
+        let entries = unsafe { Entries::new(envp) };
         let mut n = 0;
-        let mut push = |ptrs: &mut [*const c_char], p: *const c_char| -> Option<()> {
+        let mut push = |ptrs: &mut [MaybeUninit<*const c_char>], p: *const c_char| -> Option<()> {
             // One slot is always left for the terminating NULL.
             if n + 1 >= ptrs.len() {
                 return None;
             }
-            *ptrs.get_mut(n)? = p;
+            *ptrs.get_mut(n)? = MaybeUninit::new(p);
             n += 1;
             Some(())
         };
         let mut preload_done = false;
         for (e, ptr) in entries {
-            if e.starts_with(EXEC) || e.starts_with(PASS) {
+            if bytes::starts_with(e, EXEC) || bytes::starts_with(e, PASS) {
                 continue;
             }
-            match e.strip_prefix(PRELOAD) {
+            match bytes::strip_prefix(e, PRELOAD) {
                 Some(value) if !preload_done => {
                     preload_done = true;
                     let entry = if names(value, lib) { ptr } else { preload_entry(&mut self.preload, lib, value)? };
@@ -96,39 +118,43 @@ impl EnvBuf {
             Extra::None => {}
             Extra::Pass => {
                 let mut digits = [0u8; 12];
-                // SAFETY: getpid has no preconditions.
-                let pid = decimal(unsafe { libc::getpid() }.unsigned_abs(), &mut digits);
+                let pid = decimal(crate::sys::getpid().unsigned_abs(), &mut digits);
                 push(&mut self.ptrs, join(&mut self.extra, &[PASS, pid])?)?;
             }
             Extra::Reroute(target) => push(&mut self.ptrs, join(&mut self.extra, &[EXEC, target])?)?,
         }
-        *self.ptrs.get_mut(n)? = core::ptr::null();
-        Some(self.ptrs.as_ptr())
+        *self.ptrs.get_mut(n)? = MaybeUninit::new(core::ptr::null());
+        // `ptrs[..=n]` is initialized: what the exec reads, up to its NULL.
+        Some(self.ptrs.as_ptr().cast())
     }
 }
 
 /// Does an `LD_PRELOAD` value (colon- or space-separated) name `lib`?
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 fn names(value: &[u8], lib: &[u8]) -> bool {
-    value.split(|&b| b == b':' || b == b' ').any(|entry| entry == lib)
+    value.split(|&b| b == b':' || b == b' ').any(|entry| bytes::eq(entry, lib))
 }
 
 /// `LD_PRELOAD=<lib>[:<old>]`, NUL-terminated, in `buf`.
-fn preload_entry(buf: &mut [u8], lib: &[u8], old: &[u8]) -> Option<*const c_char> {
+fn preload_entry(buf: &mut [MaybeUninit<u8>], lib: &[u8], old: &[u8]) -> Option<*const c_char> {
     if old.is_empty() { join(buf, &[PRELOAD, lib]) } else { join(buf, &[PRELOAD, lib, b":", old]) }
 }
 
 /// The parts one after another and a NUL, in `buf`.
-fn join(buf: &mut [u8], parts: &[&[u8]]) -> Option<*const c_char> {
+fn join(buf: &mut [MaybeUninit<u8>], parts: &[&[u8]]) -> Option<*const c_char> {
     let mut at = 0;
     for part in parts {
-        buf.get_mut(at..at + part.len())?.copy_from_slice(part);
+        for (slot, &b) in buf.get_mut(at..at + part.len())?.iter_mut().zip(part.iter()) {
+            *slot = MaybeUninit::new(b);
+        }
         at += part.len();
     }
-    *buf.get_mut(at)? = 0;
+    *buf.get_mut(at)? = MaybeUninit::new(0);
     Some(buf.as_ptr().cast())
 }
 
 /// `n` in decimal, in the tail of `buf`.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 fn decimal(mut n: u32, buf: &mut [u8; 12]) -> &[u8] {
     let mut i = buf.len();
     loop {
@@ -145,7 +171,6 @@ fn decimal(mut n: u32, buf: &mut [u8; 12]) -> &[u8] {
 }
 
 /// The entries of a NULL-terminated array of C strings, with their pointers.
-#[derive(Clone)]
 struct Entries {
     at: Argv,
 }
@@ -161,6 +186,7 @@ impl Entries {
 impl Iterator for Entries {
     type Item = (&'static [u8], *const c_char);
 
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
     fn next(&mut self) -> Option<Self::Item> {
         if self.at.is_null() {
             return None;
@@ -173,8 +199,21 @@ impl Iterator for Entries {
         // SAFETY: as above; the next slot exists because this one was not the NULL.
         self.at = unsafe { self.at.add(1) };
         // SAFETY: an entry is a C string that outlives this call (the caller's array).
-        Some((unsafe { CStr::from_ptr(ptr) }.to_bytes(), ptr))
+        Some((unsafe { bytes::cstr(ptr) }, ptr))
     }
+}
+
+/// The element of `LD_PRELOAD` in `envp` whose path ends with `suffix` (this library).
+///
+/// # Safety
+/// `envp` is NULL or a NULL-terminated array of C strings that live as long as the process.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+pub(crate) unsafe fn preloaded_self(envp: Argv, suffix: &[u8]) -> Option<&'static [u8]> {
+    // SAFETY: forwarded from the caller.
+    let value = unsafe { Entries::new(envp) }.find_map(|(e, _)| bytes::strip_prefix(e, PRELOAD))?;
+    value.split(|&b| b == b':' || b == b' ').find(|entry| {
+        entry.len() >= suffix.len() && bytes::eq(entry.get(entry.len() - suffix.len()..).unwrap_or(b""), suffix)
+    })
 }
 
 /// At process start: is `INTERLOCK_GUARD_PASS` this process' pid? Every `INTERLOCK_GUARD_PASS`
@@ -183,14 +222,14 @@ impl Iterator for Entries {
 /// # Safety
 /// `envp` is the process' environment array (`environ`), writable and NULL-terminated, and
 /// no other thread exists.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 pub(crate) unsafe fn take_pass(envp: Argv) -> bool {
     if envp.is_null() {
         return false;
     }
     let envp = envp.cast_mut();
     let mut digits = [0u8; 12];
-    // SAFETY: getpid has no preconditions.
-    let me = decimal(unsafe { libc::getpid() }.unsigned_abs(), &mut digits);
+    let me = decimal(crate::sys::getpid().unsigned_abs(), &mut digits);
     let mut matched = false;
     let (mut read, mut write) = (0usize, 0usize);
     loop {
@@ -203,9 +242,9 @@ pub(crate) unsafe fn take_pass(envp: Argv) -> bool {
         }
         read += 1;
         // SAFETY: a C string of the environment.
-        let e = unsafe { CStr::from_ptr(ptr) }.to_bytes();
-        if let Some(value) = e.strip_prefix(PASS) {
-            matched |= value == me;
+        let e = unsafe { bytes::cstr(ptr) };
+        if let Some(value) = bytes::strip_prefix(e, PASS) {
+            matched |= bytes::eq(value, me);
             continue;
         }
         // SAFETY: write < read: within the array.

@@ -27,11 +27,14 @@
 //! - Nothing here panics: a panic would abort the host process. Slices are read with `get`.
 
 #![cfg(target_os = "linux")]
+#![no_std]
 
+mod bytes;
 mod env;
+mod sys;
 mod table;
 
-use core::ffi::{c_char, c_int};
+use core::ffi::{CStr, c_char, c_int};
 use libc::{pid_t, posix_spawn_file_actions_t, posix_spawnattr_t};
 
 use crate::env::{EnvBuf, Extra};
@@ -44,6 +47,13 @@ unsafe extern "C" {
     static mut environ: *const *const c_char;
 }
 
+/// Nothing in this library panics on purpose (see the invariants); should it anyway, the
+/// program it was deciding about does not run.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    block(b"(exec guard)", b"the exec guard failed")
+}
+
 // ---------------------------------------------------------------------------------------------
 // The constructor.
 
@@ -52,10 +62,11 @@ unsafe extern "C" {
 #[unsafe(link_section = ".init_array")]
 static INIT: extern "C" fn(c_int, Argv, Argv) = init;
 
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 extern "C" fn init(argc: c_int, argv: Argv, envp: Argv) {
     // SAFETY: constructors run one at a time before `main` and before any other thread of
     // this process exists; nothing else reads the table yet.
-    let ready = unsafe { table::load() };
+    let ready = unsafe { table::load(envp) };
     if !ready {
         return;
     }
@@ -67,28 +78,48 @@ extern "C" fn init(argc: c_int, argv: Argv, envp: Argv) {
 ///
 /// # Safety
 /// Called once from the constructor, with the process' own `argv` and `envp`.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
-    let mut exe = PathBuf::new();
-    if !exe.readlink(c"/proc/self/exe") {
-        return;
-    }
-    // `ld.so PROGRAM …`: the kernel ran the loader; the program is the loader's argv[0] now.
-    if table::is_loader(exe.as_bytes()) && argc > 0 {
-        // SAFETY: argc > 0, so argv[0] exists; a NULL or unterminated entry is the caller's bug.
+    // What runs: the file the kernel executed (for a script, its interpreter), by identity,
+    // and the path the caller exec'd, by name. Neither needs a buffer: every page a process
+    // start touches costs (see `table::State`).
+    let Some(mut id) = Identity::of_path(c"/proc/self/exe") else { return };
+    // SAFETY: getauxval has no preconditions; AT_EXECFN is the C string the kernel stored.
+    let execfn = unsafe { libc::getauxval(libc::AT_EXECFN) } as *const c_char;
+    let mut name: &[u8] = if execfn.is_null() {
+        b""
+    } else {
+        // SAFETY: as above.
+        unsafe { bytes::cstr(execfn) }
+    };
+    // `ld.so PROGRAM …`: the kernel ran the loader, and the program is what it loads: named
+    // by AT_EXECFN (glibc's loader rewrites it) or by the loader's argv[0] (older ones).
+    let mut via_loader = false;
+    if table::is_loader(name) && argc > 0 {
+        // SAFETY: argc > 0, so argv[0] exists.
         let first = unsafe { *argv };
-        if first.is_null() || !exe.set_cstr(first) {
+        if first.is_null() {
             return;
         }
+        // SAFETY: argv[0] is a C string.
+        name = unsafe { bytes::cstr(first) };
+        via_loader = true;
+    } else if table::is_loader_id(&id) {
+        via_loader = true;
     }
-    let Some(id) = Identity::of_path(exe.as_cstr()) else { return };
-    let guarded = table::classify(exe.as_bytes(), &id) == Verdict::Guard;
+    if via_loader {
+        // SAFETY: `name` came from a C string (AT_EXECFN or argv[0]), NUL-terminated in place.
+        let Some(program_id) = (unsafe { Identity::of_ptr(name.as_ptr().cast()) }) else { return };
+        id = program_id;
+    }
+    let guarded = table::classify(name, &id) == Verdict::Guard;
     // SAFETY: envp is the process' environment, the array `environ` points at.
     let handed_over = unsafe { env::take_pass(envp) };
     match (guarded, handed_over) {
         // interlock judged this program and exec'd it.
         (true, true) => {}
         // SAFETY: argv/envp are the process' own.
-        (true, false) => unsafe { reroute(exe.as_bytes(), argv, envp) },
+        (true, false) => unsafe { hand_over_self(name, via_loader, argv, envp) },
         // interlock exec'd an intermediary (`/usr/bin/env` of a `#!/usr/bin/env python3`
         // script): the guarded program it runs next was judged already.
         (false, true) => table::set_handed_over(),
@@ -96,20 +127,137 @@ unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
     }
 }
 
+/// Hands this process, a guarded program interlock did not start, to interlock. The path
+/// that was meant is the file that runs (for a script, its interpreter; under `ld.so`, the
+/// program the loader runs, `name`).
+///
+/// # Safety
+/// `argv`/`envp` are the process' own.
+#[inline(never)]
+#[cold]
+unsafe fn hand_over_self(name: &[u8], via_loader: bool, argv: Argv, envp: Argv) -> ! {
+    let mut exe = PathBuf::new();
+    let ok = if via_loader { exe.set_bytes(name) } else { exe.readlink(c"/proc/self/exe") };
+    if !ok {
+        block(name, b"the exec guard cannot tell which file this process runs");
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe { reroute(exe.as_bytes(), argv, envp) }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Real functions, resolved at load time.
 
-/// Calls libc's `execve` (or the raw system call if it could not be found).
+/// `execve(2)` itself, reported the way libc reports it.
 ///
 /// # Safety
 /// As `execve(2)`.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 unsafe fn real_execve(path: *const c_char, argv: Argv, envp: Argv) -> c_int {
-    match table::real().execve {
-        // SAFETY: forwarded unchanged.
-        Some(f) => unsafe { f(path, argv, envp) },
-        // SAFETY: the system call takes the same arguments.
-        None => unsafe { libc::syscall(libc::SYS_execve, path, argv, envp) as c_int },
+    // SAFETY: forwarded unchanged.
+    sys::fail(unsafe { sys::execve(path, argv, envp) })
+}
+
+/// `execvpe(3)` as glibc does it: a name with a `/` is run as is; otherwise each directory of
+/// PATH (glibc's default when PATH is unset) is tried in turn, going on after ENOENT, ENOTDIR,
+/// ENODEV, ESTALE, ETIMEDOUT and EACCES (reported at the end if nothing else worked); a file
+/// the kernel cannot run (ENOEXEC) is run by `/bin/sh`.
+///
+/// # Safety
+/// As `execvpe(3)`.
+unsafe fn search_exec(file: *const c_char, argv: Argv, envp: Argv) -> c_int {
+    if file.is_null() {
+        return sys::fail(-(libc::EFAULT as isize));
     }
+    // SAFETY: a C string.
+    let name = unsafe { bytes::cstr(file) };
+    if name.is_empty() {
+        return sys::fail(-(libc::ENOENT as isize));
+    }
+    if name.contains(&b'/') {
+        // SAFETY: forwarded.
+        return unsafe { exec_or_script(file, argv, envp) };
+    }
+    // SAFETY: getenv takes no lock in glibc and returns a C string or NULL.
+    let path = unsafe { libc::getenv(c"PATH".as_ptr()) };
+    // SAFETY: a C string from the environment.
+    let dirs: &[u8] = if path.is_null() { b"/bin:/usr/bin" } else { unsafe { bytes::cstr(path) } };
+    let mut denied = false;
+    let mut last = -(libc::ENOENT as isize);
+    let mut candidate = PathBuf::new();
+    for dir in dirs.split(|&b| b == b':') {
+        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+        if !(candidate.set_bytes(dir) && candidate.push(b"/") && candidate.push(name)) {
+            last = -(libc::ENAMETOOLONG as isize);
+            continue;
+        }
+        // SAFETY: a C string; forwarded.
+        let err = unsafe { exec_or_script_raw(candidate.as_cstr().as_ptr(), argv, envp) };
+        match (-err) as c_int {
+            libc::EACCES => denied = true,
+            libc::ENOENT | libc::ENOTDIR | libc::ENODEV | libc::ESTALE | libc::ETIMEDOUT | libc::ENAMETOOLONG => {}
+            _ => return sys::fail(err),
+        }
+        last = err;
+    }
+    sys::fail(if denied { -(libc::EACCES as isize) } else { last })
+}
+
+/// `execve`, and for a file without a `#!` line (ENOEXEC) `/bin/sh FILE ARGS…`.
+///
+/// # Safety
+/// As `execve(2)`.
+unsafe fn exec_or_script(path: *const c_char, argv: Argv, envp: Argv) -> c_int {
+    // SAFETY: forwarded.
+    sys::fail(unsafe { exec_or_script_raw(path, argv, envp) })
+}
+
+/// As `exec_or_script`, returning the negative errno.
+///
+/// # Safety
+/// As `execve(2)`.
+unsafe fn exec_or_script_raw(path: *const c_char, argv: Argv, envp: Argv) -> isize {
+    // SAFETY: forwarded.
+    let err = unsafe { sys::execve(path, argv, envp) };
+    if err != -(libc::ENOEXEC as isize) {
+        return err;
+    }
+    // SAFETY: forwarded.
+    unsafe { exec_script(path, argv, envp) }
+}
+
+/// `/bin/sh PATH ARGV[1..]`, argv on the stack (at most 1,024 arguments, else E2BIG).
+///
+/// # Safety
+/// As `execve(2)`.
+#[inline(never)]
+#[cold]
+unsafe fn exec_script(path: *const c_char, argv: Argv, envp: Argv) -> isize {
+    const MAX: usize = 1024;
+    let mut args = [core::ptr::null::<c_char>(); MAX + 2];
+    let mut n = 0;
+    if !argv.is_null() {
+        // SAFETY: a NULL-terminated array; the first entry is skipped (the shell is argv[0]).
+        while n < MAX && !unsafe { *argv.add(n) }.is_null() {
+            n += 1;
+        }
+        // SAFETY: as above.
+        if n == MAX && !unsafe { *argv.add(n) }.is_null() {
+            return -(libc::E2BIG as isize);
+        }
+    }
+    let shell = c"/bin/sh".as_ptr();
+    let Some(slots) = args.get_mut(..n.max(1) + 1) else { return -(libc::E2BIG as isize) };
+    for (i, slot) in slots.iter_mut().enumerate() {
+        *slot = match i {
+            0 => shell,
+            1 => path,
+            // SAFETY: i - 1 < n: within argv.
+            _ => unsafe { *argv.add(i - 1) },
+        };
+    }
+    // SAFETY: a NULL-terminated array (args is longer than what was filled).
+    unsafe { sys::execve(shell, args.as_ptr(), envp) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,6 +268,8 @@ unsafe fn real_execve(path: *const c_char, argv: Argv, envp: Argv) -> c_int {
 ///
 /// # Safety
 /// `argv` and `envp` are NULL or NULL-terminated arrays of C strings.
+#[inline(never)]
+#[cold]
 unsafe fn reroute(target: &[u8], argv: Argv, envp: Argv) -> ! {
     let mut buf = EnvBuf::new();
     // SAFETY: forwarded from the caller.
@@ -143,12 +293,10 @@ fn block(target: &[u8], why: &[u8]) -> ! {
           (Check the install with `interlock doctor`.)\n",
     ];
     for part in parts {
-        // SAFETY: writing a valid buffer to fd 2; an error is ignored (nothing else to tell).
-        let _ = unsafe { libc::write(2, part.as_ptr().cast(), part.len()) };
+        sys::write_stderr(part);
     }
-    // SAFETY: _exit ends the process without running atexit handlers or flushing stdio,
-    // which is what a vfork child must do.
-    unsafe { libc::_exit(BLOCKED) }
+    // Without atexit handlers or stdio flushing, as a vfork child must end.
+    sys::exit(BLOCKED)
 }
 
 /// `execve` for a path: guarded → interlock; anything else → `pass`, with the environment
@@ -156,19 +304,20 @@ fn block(target: &[u8], why: &[u8]) -> ! {
 ///
 /// # Safety
 /// `path` is a C string; `argv`/`envp` are NULL or NULL-terminated arrays of C strings.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 unsafe fn exec_path(path: *const c_char, argv: Argv, envp: Argv, pass: impl FnOnce(Argv) -> c_int) -> c_int {
     if !table::ready() || path.is_null() {
         return pass(envp);
     }
-    let mut target = PathBuf::new();
-    if target.set_cstr(path)
-        && let Some(id) = Identity::of_path(target.as_cstr())
-    {
-        match table::classify(target.as_bytes(), &id) {
+    // SAFETY: a C string (the caller's contract).
+    let asked = unsafe { bytes::cstr(path) };
+    // SAFETY: as above.
+    if let Some(id) = unsafe { Identity::of_ptr(path) } {
+        match table::classify(asked, &id) {
             // SAFETY: forwarded from the caller.
             Verdict::Guard if table::handed_over() => return unsafe { pass_handed_over(envp, pass) },
             // SAFETY: forwarded from the caller.
-            Verdict::Guard => unsafe { reroute(target.as_bytes(), argv, envp) },
+            Verdict::Guard => unsafe { reroute(asked, argv, envp) },
             Verdict::Pass => {}
         }
     }
@@ -180,7 +329,25 @@ unsafe fn exec_path(path: *const c_char, argv: Argv, envp: Argv, pass: impl FnOn
 ///
 /// # Safety
 /// `envp` is NULL or a NULL-terminated array of C strings.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 unsafe fn pass_with_preload(envp: Argv, pass: impl FnOnce(Argv) -> c_int) -> c_int {
+    // SAFETY: forwarded from the caller.
+    if unsafe { env::unchanged(envp) } {
+        return pass(envp);
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe { pass_rebuilt(envp, pass) }
+}
+
+/// The rare half of `pass_with_preload`, in a frame of its own: the environment buffer is
+/// tens of kilobytes, and a frame that holds it makes a fork child touch (and copy) every
+/// stack page it spans, even when the buffer is not used.
+///
+/// # Safety
+/// `envp` is NULL or a NULL-terminated array of C strings.
+#[inline(never)]
+#[cold]
+unsafe fn pass_rebuilt(envp: Argv, pass: impl FnOnce(Argv) -> c_int) -> c_int {
     let mut buf = EnvBuf::new();
     // SAFETY: forwarded from the caller. When the environment is too large to copy, it goes
     // through unchanged (the guard is then lost below this exec, which is never a block).
@@ -194,6 +361,8 @@ unsafe fn pass_with_preload(envp: Argv, pass: impl FnOnce(Argv) -> c_int) -> c_i
 ///
 /// # Safety
 /// `envp` is NULL or a NULL-terminated array of C strings.
+#[inline(never)]
+#[cold]
 unsafe fn pass_handed_over(envp: Argv, pass: impl FnOnce(Argv) -> c_int) -> c_int {
     let mut buf = EnvBuf::new();
     // SAFETY: forwarded from the caller.
@@ -211,6 +380,7 @@ unsafe fn pass_handed_over(envp: Argv, pass: impl FnOnce(Argv) -> c_int) -> c_in
 /// # Safety
 /// As `execve(2)`.
 #[unsafe(no_mangle)]
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 pub unsafe extern "C" fn execve(path: *const c_char, argv: Argv, envp: Argv) -> c_int {
     // SAFETY: forwarded unchanged.
     unsafe { exec_path(path, argv, envp, |env| real_execve(path, argv, env)) }
@@ -231,6 +401,7 @@ pub unsafe extern "C" fn interlock_guard_execve(path: *const c_char, argv: Argv,
 /// # Safety
 /// As `execv(3)`.
 #[unsafe(no_mangle)]
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 pub unsafe extern "C" fn execv(path: *const c_char, argv: Argv) -> c_int {
     // SAFETY: `environ` is the process' environment.
     unsafe { execve(path, argv, environ) }
@@ -263,15 +434,8 @@ pub unsafe extern "C" fn interlock_guard_execvpe(file: *const c_char, argv: Argv
 /// As `execvpe(3)`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn execvpe(file: *const c_char, argv: Argv, envp: Argv) -> c_int {
-    let real = |env: Argv| match table::real().execvpe {
-        // SAFETY: forwarded unchanged.
-        Some(f) => unsafe { f(file, argv, env) },
-        None => {
-            // SAFETY: setting errno is always allowed.
-            unsafe { *libc::__errno_location() = libc::ENOSYS };
-            -1
-        }
-    };
+    // SAFETY: forwarded unchanged.
+    let real = |env: Argv| unsafe { search_exec(file, argv, env) };
     // SAFETY: forwarded unchanged; `found` is NUL-terminated.
     unsafe {
         match table::resolve(file) {
@@ -327,12 +491,8 @@ variadic_exec!(
 /// As `execveat(2)`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn execveat(dirfd: c_int, path: *const c_char, argv: Argv, envp: Argv, flags: c_int) -> c_int {
-    let real = |env: Argv| match table::real().execveat {
-        // SAFETY: forwarded unchanged.
-        Some(f) => unsafe { f(dirfd, path, argv, env, flags) },
-        // SAFETY: the system call takes the same arguments.
-        None => unsafe { libc::syscall(libc::SYS_execveat, dirfd, path, argv, env, flags) as c_int },
-    };
+    // SAFETY: forwarded unchanged.
+    let real = |env: Argv| sys::fail(unsafe { sys::execveat(dirfd, path, argv, env, flags) });
     // SAFETY: forwarded unchanged.
     unsafe { exec_at(dirfd, path, flags, argv, envp, real) }
 }
@@ -343,12 +503,8 @@ pub unsafe extern "C" fn execveat(dirfd: c_int, path: *const c_char, argv: Argv,
 /// As `fexecve(3)`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fexecve(fd: c_int, argv: Argv, envp: Argv) -> c_int {
-    let real = |env: Argv| match table::real().fexecve {
-        // SAFETY: forwarded unchanged.
-        Some(f) => unsafe { f(fd, argv, env) },
-        // SAFETY: fexecve is execveat on the descriptor itself.
-        None => unsafe { libc::syscall(libc::SYS_execveat, fd, c"".as_ptr(), argv, env, libc::AT_EMPTY_PATH) as c_int },
-    };
+    // SAFETY: fexecve is execveat on the descriptor itself, as glibc makes it.
+    let real = |env: Argv| sys::fail(unsafe { sys::execveat(fd, c"".as_ptr(), argv, env, libc::AT_EMPTY_PATH) });
     // SAFETY: forwarded unchanged.
     unsafe { exec_at(fd, c"".as_ptr(), libc::AT_EMPTY_PATH, argv, envp, real) }
 }
@@ -370,13 +526,14 @@ unsafe fn exec_at(
         return unsafe { pass_with_preload(envp, pass) };
     }
     // SAFETY: path is a C string.
-    let rel = unsafe { core::ffi::CStr::from_ptr(path) }.to_bytes();
+    let rel = unsafe { CStr::from_ptr(path) }.to_bytes();
     if rel.first() == Some(&b'/') || (dirfd == libc::AT_FDCWD && !rel.is_empty()) {
         // An absolute path, or one relative to the working directory: as execve.
         // SAFETY: forwarded from the caller.
         return unsafe { exec_path(path, argv, envp, pass) };
     }
-    let Some(id) = Identity::of_at(dirfd, path, flags) else {
+    // SAFETY: path is a C string.
+    let Some(id) = (unsafe { Identity::of_at(dirfd, path, flags) }) else {
         // SAFETY: forwarded from the caller.
         return unsafe { pass_with_preload(envp, pass) };
     };
@@ -411,7 +568,7 @@ pub unsafe extern "C" fn posix_spawn(
     argv: *const *mut c_char,
     envp: *const *mut c_char,
 ) -> c_int {
-    let real = table::real().posix_spawn;
+    let real = table::posix_spawn();
     // SAFETY: forwarded unchanged; the path asked for is the one judged.
     unsafe { spawn(real, pid, path, Some(path), actions, attr, argv, envp) }
 }
@@ -430,7 +587,7 @@ pub unsafe extern "C" fn posix_spawnp(
     argv: *const *mut c_char,
     envp: *const *mut c_char,
 ) -> c_int {
-    let real = table::real().posix_spawnp;
+    let real = table::posix_spawnp();
     // SAFETY: `file` is a C string.
     let found = unsafe { table::resolve(file) };
     let judged = found.as_ref().map(|f| f.as_cstr().as_ptr());
@@ -455,26 +612,40 @@ unsafe fn spawn(
     envp: *const *mut c_char,
 ) -> c_int {
     let Some(pass) = pass else { return libc::ENOSYS };
-    let mut buf = EnvBuf::new();
     if table::ready()
         && let Some(judged) = judged
     {
-        let mut target = PathBuf::new();
-        if target.set_cstr(judged)
-            && let Some(id) = Identity::of_path(target.as_cstr())
-            && table::classify(target.as_bytes(), &id) == Verdict::Guard
+        // SAFETY: a C string (the caller's contract).
+        let judged = unsafe { CStr::from_ptr(judged) };
+        if let Some(id) = Identity::of_path(judged)
+            && table::classify(judged.to_bytes(), &id) == Verdict::Guard
         {
-            // SAFETY: envp is NULL or a NULL-terminated array of C strings.
-            let Some(env) = (unsafe { buf.build(envp.cast(), Extra::Reroute(target.as_bytes())) }) else {
-                return libc::E2BIG;
-            };
-            let Some(spawn_interlock) = table::real().posix_spawn else { return libc::ENOSYS };
-            // SAFETY: interlock is a NUL-terminated path; the rest is the caller's.
-            return unsafe { spawn_interlock(pid, table::interlock().as_ptr(), actions, attr, argv, env.cast()) };
+            // SAFETY: forwarded from the caller.
+            return unsafe { spawn_interlock(judged.to_bytes(), pid, actions, attr, argv, envp) };
         }
     }
+    // SAFETY: envp is NULL or a NULL-terminated array of C strings; the rest is forwarded.
+    unsafe { pass_with_preload(envp.cast(), |env| pass(pid, asked, actions, attr, argv, env.cast())) }
+}
+
+/// Spawns interlock in place of the guarded `target`.
+///
+/// # Safety
+/// As `posix_spawn(3)`.
+#[inline(never)]
+#[cold]
+unsafe fn spawn_interlock(
+    target: &[u8],
+    pid: *mut pid_t,
+    actions: *const posix_spawn_file_actions_t,
+    attr: *const posix_spawnattr_t,
+    argv: *const *mut c_char,
+    envp: *const *mut c_char,
+) -> c_int {
+    let mut buf = EnvBuf::new();
     // SAFETY: envp is NULL or a NULL-terminated array of C strings.
-    let env = unsafe { buf.build(envp.cast(), Extra::None) }.unwrap_or(envp.cast());
-    // SAFETY: forwarded unchanged apart from the environment.
-    unsafe { pass(pid, asked, actions, attr, argv, env.cast()) }
+    let Some(env) = (unsafe { buf.build(envp.cast(), Extra::Reroute(target)) }) else { return libc::E2BIG };
+    let Some(spawn) = table::posix_spawn() else { return libc::ENOSYS };
+    // SAFETY: interlock is a NUL-terminated path; the rest is the caller's.
+    unsafe { spawn(pid, table::interlock().as_ptr(), actions, attr, argv, env.cast()) }
 }

@@ -12,28 +12,30 @@
 //! ```
 //!
 //! `interlock` is the binary guarded calls are handed to, `self` its identity (device, inode),
-//! `name` a guarded basename (a shim), `id` the identity of a real binary behind a shim (and its name).
+//! `name` a guarded basename (a shim), `id` the identity of a real binary behind a shim (and its
+//! name), `loader` the identity of the dynamic loader (`ld.so PROGRAM` runs PROGRAM).
 //! Anything else in the file makes the table invalid, and the guard then stays out of the way:
 //! `interlock doctor` reports it.
 
 use core::cell::UnsafeCell;
 use core::ffi::{CStr, c_char, c_int, c_void};
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 use libc::{pid_t, posix_spawn_file_actions_t, posix_spawnattr_t};
 
+use crate::{bytes, env, sys};
+
 /// Longest path the guard handles (Linux's `PATH_MAX`, NUL included).
 pub(crate) const MAX_PATH: usize = 4096;
-const MAX_NAMES: usize = 1024;
-const NAMES_BYTES: usize = 16 * 1024;
-const MAX_IDS: usize = 4096;
-const TABLE_BYTES: usize = 256 * 1024;
+/// Largest table the guard reads (an install writes a few kilobytes).
+const TABLE_BYTES: usize = 64 * 1024;
 const TABLE_FILE: &[u8] = b"guard.table";
+/// This library's file name, as `install.sh` names it.
+const LIB_FILE: &[u8] = b"/libinterlock_guard.so";
 const MAGIC: &[u8] = b"interlock-guard 1";
 
 pub(crate) type Argv = *const *const c_char;
-pub(crate) type ExecveFn = unsafe extern "C" fn(*const c_char, Argv, Argv) -> c_int;
-pub(crate) type ExecveatFn = unsafe extern "C" fn(c_int, *const c_char, Argv, Argv, c_int) -> c_int;
-pub(crate) type FexecveFn = unsafe extern "C" fn(c_int, Argv, Argv) -> c_int;
 pub(crate) type SpawnFn = unsafe extern "C" fn(
     *mut pid_t,
     *const c_char,
@@ -43,33 +45,51 @@ pub(crate) type SpawnFn = unsafe extern "C" fn(
     *const *mut c_char,
 ) -> c_int;
 
-/// libc's own functions, found with `dlsym(RTLD_NEXT, …)` at load time (never later: `dlsym`
-/// takes locks and may allocate).
-pub(crate) struct Real {
-    pub(crate) execve: Option<ExecveFn>,
-    pub(crate) execvpe: Option<ExecveFn>,
-    pub(crate) execveat: Option<ExecveatFn>,
-    pub(crate) fexecve: Option<FexecveFn>,
-    pub(crate) posix_spawn: Option<SpawnFn>,
-    pub(crate) posix_spawnp: Option<SpawnFn>,
+/// libc's `posix_spawn` and `posix_spawnp`, looked up with `dlsym(RTLD_NEXT, …)` on first use.
+/// The spawn functions run in the parent, where `dlsym` may take its locks; the exec family
+/// needs no lookup at all (it makes the system calls itself, see `sys`), so nothing that can
+/// run in a vfork child ever calls the dynamic loader.
+static SPAWN: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
+static SPAWNP: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
+
+fn lookup(slot: &AtomicPtr<c_void>, name: &CStr) -> Option<SpawnFn> {
+    let mut f = slot.load(Ordering::Acquire);
+    if f.is_null() {
+        // SAFETY: RTLD_NEXT lookup of a C string.
+        f = unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr()) };
+        slot.store(f, Ordering::Release);
+    }
+    // SAFETY: the symbol is libc's function of that type, or NULL (None).
+    unsafe { core::mem::transmute::<*mut c_void, Option<SpawnFn>>(f) }
 }
 
+/// libc's `posix_spawn`.
+pub(crate) fn posix_spawn() -> Option<SpawnFn> {
+    lookup(&SPAWN, c"posix_spawn")
+}
+
+/// libc's `posix_spawnp`.
+pub(crate) fn posix_spawnp() -> Option<SpawnFn> {
+    lookup(&SPAWNP, c"posix_spawnp")
+}
+
+/// Everything the guard knows, in one block so that loading it touches as few pages as
+/// possible (in a virtual machine every page fault of every process start counts). The table
+/// stays the text it was read as; lookups scan it (a few kilobytes, microseconds). Aligned to
+/// a page, so the fields and a table of up to a few kilobytes share one page.
+#[repr(C, align(4096))]
 struct State {
     ready: bool,
-    real: Real,
-    /// The interlock binary, NUL-terminated.
-    interlock: [u8; MAX_PATH],
-    /// This library's path as the loader saw it (what `LD_PRELOAD` must name).
-    lib: [u8; MAX_PATH],
+    /// This library's path as the loader saw it (what `LD_PRELOAD` must name): the loader's
+    /// own string, valid as long as the library is mapped.
+    lib: *const c_char,
     lib_len: usize,
     self_id: (u64, u64),
-    names: [u8; NAMES_BYTES],
-    name_spans: [(u16, u16); MAX_NAMES],
-    n_names: usize,
-    ids: [(u64, u64); MAX_IDS],
-    n_ids: usize,
+    /// The interlock binary: `file[interlock.0..interlock.1]`, followed by a NUL.
+    interlock: (usize, usize),
     /// The pid of a process image interlock exec'd that is not itself guarded (0: none).
     handed_over: pid_t,
+    len: usize,
     file: [u8; TABLE_BYTES],
 }
 
@@ -81,17 +101,12 @@ unsafe impl Sync for Global {}
 
 static STATE: Global = Global(UnsafeCell::new(State {
     ready: false,
-    real: Real { execve: None, execvpe: None, execveat: None, fexecve: None, posix_spawn: None, posix_spawnp: None },
-    interlock: [0; MAX_PATH],
-    lib: [0; MAX_PATH],
+    lib: core::ptr::null(),
     lib_len: 0,
     self_id: (0, 0),
-    names: [0; NAMES_BYTES],
-    name_spans: [(0, 0); MAX_NAMES],
-    n_names: 0,
-    ids: [(0, 0); MAX_IDS],
-    n_ids: 0,
+    interlock: (0, 0),
     handed_over: 0,
+    len: 0,
     file: [0; TABLE_BYTES],
 }));
 
@@ -100,40 +115,28 @@ fn state() -> &'static State {
     unsafe { &*STATE.0.get() }
 }
 
-/// Looks up libc's functions and reads the table. Returns whether the guard is active.
+/// Finds this library and reads the table beside it. Returns whether the guard is active.
 ///
 /// # Safety
-/// Only from the constructor: no other thread may exist, nothing may read the state yet.
-pub(crate) unsafe fn load() -> bool {
+/// Only from the constructor, with the process' `envp`: no other thread may exist, nothing
+/// may read the state yet.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+pub(crate) unsafe fn load(envp: Argv) -> bool {
     // SAFETY: the caller guarantees exclusive access.
     let st = unsafe { &mut *STATE.0.get() };
-    // SAFETY: dlsym with RTLD_NEXT and a C string; a missing symbol is NULL, which the
-    // `Option<fn>` types represent as None.
-    unsafe {
-        st.real.execve = core::mem::transmute::<*mut c_void, Option<ExecveFn>>(next(c"execve"));
-        st.real.execvpe = core::mem::transmute::<*mut c_void, Option<ExecveFn>>(next(c"execvpe"));
-        st.real.execveat = core::mem::transmute::<*mut c_void, Option<ExecveatFn>>(next(c"execveat"));
-        st.real.fexecve = core::mem::transmute::<*mut c_void, Option<FexecveFn>>(next(c"fexecve"));
-        st.real.posix_spawn = core::mem::transmute::<*mut c_void, Option<SpawnFn>>(next(c"posix_spawn"));
-        st.real.posix_spawnp = core::mem::transmute::<*mut c_void, Option<SpawnFn>>(next(c"posix_spawnp"));
-    }
-    // Where this library was loaded from: the table is beside it.
-    let mut info = libc::Dl_info {
-        dli_fname: core::ptr::null(),
-        dli_fbase: core::ptr::null_mut(),
-        dli_sname: core::ptr::null(),
-        dli_saddr: core::ptr::null_mut(),
+    // Where this library was loaded from: the entry of LD_PRELOAD that names it (a string of
+    // the initial environment, which lives as long as the process), else the loader's word.
+    // SAFETY: forwarded from the caller.
+    let (lib, len) = match unsafe { env::preloaded_self(envp, LIB_FILE) } {
+        Some(entry) => (entry.as_ptr().cast::<c_char>(), entry.len()),
+        None => match loaded_from() {
+            Some(p) => p,
+            None => return false,
+        },
     };
-    // SAFETY: `load` is a function of this library; dladdr fills `info`.
-    if unsafe { libc::dladdr(load as *const c_void, &mut info) } == 0 || info.dli_fname.is_null() {
-        return false;
-    }
-    // SAFETY: dladdr returned a C string that lives as long as the mapping.
-    let lib = unsafe { CStr::from_ptr(info.dli_fname) }.to_bytes();
-    if lib.len() >= MAX_PATH || !copy_into(&mut st.lib, lib) {
-        return false;
-    }
-    st.lib_len = lib.len();
+    st.lib = lib;
+    st.lib_len = len;
+    let lib = self::lib();
     let dir = match lib.iter().rposition(|&b| b == b'/') {
         Some(i) => lib.get(..=i).unwrap_or(b"./"),
         None => b"./",
@@ -143,98 +146,104 @@ pub(crate) unsafe fn load() -> bool {
         return false;
     }
     let Some(len) = read_file(path.as_cstr(), &mut st.file) else { return false };
-    st.ready = parse(st, len);
+    st.len = len;
+    st.ready = parse(st);
     st.ready
 }
 
-fn next(name: &CStr) -> *mut c_void {
-    // SAFETY: RTLD_NEXT lookup of a C string.
-    unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr()) }
+/// This library's path from the dynamic loader (when `LD_PRELOAD` does not name it, e.g.
+/// `/etc/ld.so.preload`).
+#[cold]
+fn loaded_from() -> Option<(*const c_char, usize)> {
+    let mut info = libc::Dl_info {
+        dli_fname: core::ptr::null(),
+        dli_fbase: core::ptr::null_mut(),
+        dli_sname: core::ptr::null(),
+        dli_saddr: core::ptr::null_mut(),
+    };
+    // SAFETY: `loaded_from` is a function of this library; dladdr fills `info`.
+    if unsafe { libc::dladdr(loaded_from as *const c_void, &mut info) } == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dladdr returned a C string that lives as long as the mapping.
+    Some((info.dli_fname, unsafe { bytes::cstr(info.dli_fname) }.len()))
 }
 
 /// Reads a whole file into `buf`; None when it cannot be read or does not fit.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 fn read_file(path: &CStr, buf: &mut [u8]) -> Option<usize> {
-    // SAFETY: open/read/close on a C string path and a buffer we own.
-    unsafe {
-        let fd = libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC);
-        if fd < 0 {
+    let fd = sys::openat_read(libc::AT_FDCWD, path);
+    let fd = c_int::try_from(fd).ok().filter(|&fd| fd >= 0)?;
+    let mut len = 0;
+    loop {
+        let rest = buf.get_mut(len..).unwrap_or(&mut []);
+        if rest.is_empty() {
+            sys::close(fd);
             return None;
         }
-        let mut len = 0;
-        loop {
-            let rest = buf.get_mut(len..).unwrap_or(&mut []);
-            if rest.is_empty() {
-                libc::close(fd);
-                return None;
-            }
-            let n = libc::read(fd, rest.as_mut_ptr().cast(), rest.len());
-            if n < 0 && *libc::__errno_location() == libc::EINTR {
-                continue;
-            }
-            if n <= 0 {
-                libc::close(fd);
-                return if n == 0 { Some(len) } else { None };
-            }
-            len += n as usize;
+        let n = sys::read(fd, rest);
+        if n == -(libc::EINTR as isize) {
+            continue;
         }
+        if n <= 0 {
+            sys::close(fd);
+            return if n == 0 { Some(len) } else { None };
+        }
+        len += n.unsigned_abs();
     }
 }
 
-/// Parses the table text held in `st.file[..len]` into the state. False: invalid table.
-fn parse(st: &mut State, len: usize) -> bool {
-    let Some(text) = st.file.get(..len) else { return false };
-    let mut lines = text.split(|&b| b == b'\n').filter(|l| !l.is_empty());
-    if lines.next() != Some(MAGIC) {
+/// The lines of the table after its first: `(key, value)`. A NUL ends a line too (`parse`
+/// turns the newline after the interlock path into one).
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+fn items(text: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    text.split(|&b| b == b'\n' || b == 0).skip(1).filter(|l| !l.is_empty()).map(|line| {
+        match line.iter().position(|&b| b == b' ') {
+            Some(i) => (line.get(..i).unwrap_or(b""), line.get(i + 1..).unwrap_or(b"")),
+            None => (line, &b""[..]),
+        }
+    })
+}
+
+/// Checks the table text in `st.file[..st.len]` and notes the interlock binary and its
+/// identity. False: an invalid table, and the guard stays out of the way.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+fn parse(st: &mut State) -> bool {
+    let Some(text) = st.file.get(..st.len) else { return false };
+    if text.split(|&b| b == b'\n').next() != Some(MAGIC) {
         return false;
     }
-    let (mut have_interlock, mut have_self) = (false, false);
-    for line in lines {
-        let (key, value) = match line.iter().position(|&b| b == b' ') {
-            Some(i) => (line.get(..i).unwrap_or(b""), line.get(i + 1..).unwrap_or(b"")),
-            None => return false,
-        };
+    let base = text.as_ptr() as usize;
+    let (mut interlock, mut self_id) = (None, None);
+    for (key, value) in items(text) {
         match key {
-            b"interlock" => {
-                if value.first() != Some(&b'/') || value.len() >= MAX_PATH || !copy_into(&mut st.interlock, value) {
-                    return false;
-                }
-                have_interlock = true;
+            b"interlock" if value.first() == Some(&b'/') && value.len() < MAX_PATH => {
+                let start = value.as_ptr() as usize - base;
+                interlock = Some((start, start + value.len()));
             }
-            b"self" => {
-                let Some(id) = parse_id(value) else { return false };
-                st.self_id = id;
-                have_self = true;
-            }
-            b"name" => {
-                let start = st.name_spans.get(st.n_names.wrapping_sub(1)).map_or(0, |&(_, end)| end as usize);
-                let end = start + value.len();
-                if st.n_names >= MAX_NAMES || end > NAMES_BYTES || value.is_empty() {
-                    return false;
-                }
-                let Some(slot) = st.names.get_mut(start..end) else { return false };
-                slot.copy_from_slice(value);
-                let Some(span) = st.name_spans.get_mut(st.n_names) else { return false };
-                *span = (start as u16, end as u16);
-                st.n_names += 1;
-            }
-            b"id" => {
-                let Some(id) = parse_id(value) else { return false };
-                let Some(slot) = st.ids.get_mut(st.n_ids) else { return false };
-                *slot = id;
-                st.n_ids += 1;
-            }
+            b"self" => self_id = parse_id(value),
+            b"name" if !value.is_empty() => {}
+            b"id" | b"loader" if parse_id(value).is_some() => {}
             _ => return false,
         }
     }
-    have_interlock && have_self
+    let (Some(interlock), Some(self_id)) = (interlock, self_id) else { return false };
+    // The path is followed by a newline (or the end of the text): make it a C string.
+    let Some(end) = st.file.get_mut(interlock.1) else { return false };
+    *end = 0;
+    st.interlock = interlock;
+    st.self_id = self_id;
+    true
 }
 
 /// `DEV INO` (an `id` line may name the program after them).
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 fn parse_id(text: &[u8]) -> Option<(u64, u64)> {
     let mut fields = text.split(|&b| b == b' ');
     Some((parse_u64(fields.next()?)?, parse_u64(fields.next()?)?))
 }
 
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 fn parse_u64(text: &[u8]) -> Option<u64> {
     if text.is_empty() {
         return None;
@@ -244,52 +253,42 @@ fn parse_u64(text: &[u8]) -> Option<u64> {
     })
 }
 
-/// Copies `src` and a NUL into `dst`; false when it does not fit.
-fn copy_into(dst: &mut [u8], src: &[u8]) -> bool {
-    let Some(slot) = dst.get_mut(..src.len()) else { return false };
-    slot.copy_from_slice(src);
-    match dst.get_mut(src.len()) {
-        Some(nul) => {
-            *nul = 0;
-            true
-        }
-        None => false,
-    }
-}
-
 /// Whether the table was read: with no table the guard stays out of the way.
 pub(crate) fn ready() -> bool {
     state().ready
 }
 
-pub(crate) fn real() -> &'static Real {
-    &state().real
-}
-
 /// The interlock binary guarded calls are handed to.
 pub(crate) fn interlock() -> &'static CStr {
-    CStr::from_bytes_until_nul(&state().interlock).unwrap_or(c"/nonexistent/interlock")
+    let st = state();
+    st.file
+        .get(st.interlock.0..=st.interlock.1)
+        .and_then(|b| CStr::from_bytes_with_nul(b).ok())
+        .unwrap_or(c"/nonexistent/interlock")
 }
 
 /// This library's path, as `LD_PRELOAD` names it.
 pub(crate) fn lib() -> &'static [u8] {
     let st = state();
-    st.lib.get(..st.lib_len).unwrap_or(b"")
+    if st.lib.is_null() {
+        return b"";
+    }
+    // SAFETY: the loader's string for this library, `lib_len` bytes, alive while it is mapped.
+    unsafe { core::slice::from_raw_parts(st.lib.cast::<u8>(), st.lib_len) }
 }
 
 /// Marks this process image as one interlock exec'd without judging it (called from the
 /// constructor only).
 pub(crate) fn set_handed_over() {
     // SAFETY: called from the constructor only (see `Global`).
-    unsafe { (*STATE.0.get()).handed_over = libc::getpid() };
+    unsafe { (*STATE.0.get()).handed_over = sys::getpid() };
 }
 
 /// Whether a guarded program this process runs was judged already: this image was handed
 /// over by interlock and the exec replaces this very process (not a fork or vfork child).
 pub(crate) fn handed_over() -> bool {
     let pid = state().handed_over;
-    // SAFETY: getpid has no preconditions.
-    pid != 0 && pid == unsafe { libc::getpid() }
+    pid != 0 && pid == sys::getpid()
 }
 
 /// What to do with an exec.
@@ -309,29 +308,48 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
     fn from_stat(st: &libc::stat) -> Identity {
         Identity { dev: st.st_dev, ino: st.st_ino, mode: st.st_mode }
     }
 
     /// The file `path` names, symlinks followed; None when it cannot be examined (the exec
     /// then fails by itself).
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
     pub(crate) fn of_path(path: &CStr) -> Option<Identity> {
-        // SAFETY: an all-zero `stat` is a valid value to be overwritten.
-        let mut st: libc::stat = unsafe { core::mem::zeroed() };
-        // SAFETY: a C string and a buffer we own.
-        (unsafe { libc::stat(path.as_ptr(), &mut st) } == 0).then(|| Identity::from_stat(&st))
+        // SAFETY: a C string.
+        unsafe { Identity::of_ptr(path.as_ptr()) }
+    }
+
+    /// As `of_path`, for a C string pointer.
+    ///
+    /// # Safety
+    /// `path` is a C string.
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
+    pub(crate) unsafe fn of_ptr(path: *const c_char) -> Option<Identity> {
+        // SAFETY: forwarded.
+        unsafe { Identity::of_at(libc::AT_FDCWD, path, 0) }
     }
 
     /// The file `execveat(dirfd, path, …, flags)` would run.
-    pub(crate) fn of_at(dirfd: c_int, path: *const c_char, flags: c_int) -> Option<Identity> {
-        // SAFETY: as above.
-        let mut st: libc::stat = unsafe { core::mem::zeroed() };
+    ///
+    /// # Safety
+    /// `path` is a C string.
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
+    pub(crate) unsafe fn of_at(dirfd: c_int, path: *const c_char, flags: c_int) -> Option<Identity> {
+        // Not zeroed first (that would be a call of libc's memset): the kernel fills it.
+        let mut st = core::mem::MaybeUninit::<libc::stat>::uninit();
         let flags = flags & (libc::AT_EMPTY_PATH | libc::AT_SYMLINK_NOFOLLOW);
-        // SAFETY: a C string (checked by the caller) and a buffer we own.
-        (unsafe { libc::fstatat(dirfd, path, &mut st, flags) } == 0).then(|| Identity::from_stat(&st))
+        // SAFETY: a C string (the caller's contract) and a buffer we own.
+        if unsafe { sys::fstatat(dirfd, path, st.as_mut_ptr(), flags) } != 0 {
+            return None;
+        }
+        // SAFETY: the system call succeeded, so the kernel wrote the whole structure.
+        Some(Identity::from_stat(unsafe { st.assume_init_ref() }))
     }
 }
 
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 fn basename(path: &[u8]) -> &[u8] {
     match path.iter().rposition(|&b| b == b'/') {
         Some(i) => path.get(i + 1..).unwrap_or(b""),
@@ -340,6 +358,7 @@ fn basename(path: &[u8]) -> &[u8] {
 }
 
 /// Is the program at `path` (with identity `id`) guarded?
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 pub(crate) fn classify(path: &[u8], id: &Identity) -> Verdict {
     let st = state();
     if !st.ready || (id.dev, id.ino) == st.self_id {
@@ -351,15 +370,25 @@ pub(crate) fn classify(path: &[u8], id: &Identity) -> Verdict {
         return Verdict::Pass;
     }
     let name = basename(path);
-    let spans = st.name_spans.get(..st.n_names).unwrap_or(&[]);
-    if spans.iter().any(|&(s, e)| st.names.get(s as usize..e as usize) == Some(name)) {
-        return Verdict::Guard;
-    }
-    let ids = st.ids.get(..st.n_ids).unwrap_or(&[]);
-    if ids.contains(&(id.dev, id.ino)) { Verdict::Guard } else { Verdict::Pass }
+    let text = st.file.get(..st.len).unwrap_or(b"");
+    let guarded = items(text).any(|(key, value)| match key {
+        b"name" => bytes::eq(value, name),
+        b"id" => parse_id(value) == Some((id.dev, id.ino)),
+        _ => false,
+    });
+    if guarded { Verdict::Guard } else { Verdict::Pass }
+}
+
+/// Is this file the dynamic loader (a `loader` line of the table)?
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+pub(crate) fn is_loader_id(id: &Identity) -> bool {
+    let st = state();
+    let text = st.file.get(..st.len).unwrap_or(b"");
+    st.ready && items(text).any(|(key, value)| key == b"loader" && parse_id(value) == Some((id.dev, id.ino)))
 }
 
 /// The dynamic loader run as a program (`/lib64/ld-linux-x86-64.so.2 /usr/bin/curl …`).
+#[unsafe(link_section = ".text.hot.interlock_guard")]
 pub(crate) fn is_loader(path: &[u8]) -> bool {
     let name = basename(path);
     name == b"ld.so" || (name.starts_with(b"ld-") && name.windows(3).any(|w| w == b".so"))
@@ -398,8 +427,7 @@ pub(crate) unsafe fn resolve(file: *const c_char) -> Option<PathBuf> {
             continue;
         }
         let executable = Identity::of_path(found.as_cstr()).is_some_and(|id| id.mode & libc::S_IFMT == libc::S_IFREG)
-            // SAFETY: a C string.
-            && unsafe { libc::access(found.as_cstr().as_ptr(), libc::X_OK) } == 0;
+            && sys::executable(found.as_cstr());
         if executable {
             return Some(found);
         }
@@ -407,60 +435,83 @@ pub(crate) unsafe fn resolve(file: *const c_char) -> Option<PathBuf> {
     None
 }
 
-/// A path in a fixed buffer, always NUL-terminated.
+/// A path in a fixed buffer, always NUL-terminated. The buffer is not zeroed first: a fork
+/// child that builds one writes only the bytes it needs, so it copies as few of its parent's
+/// stack pages as possible.
 pub(crate) struct PathBuf {
-    buf: [u8; MAX_PATH],
+    buf: [MaybeUninit<u8>; MAX_PATH],
+    /// Bytes before the NUL; `buf[..=len]` is initialized.
     len: usize,
 }
 
 impl PathBuf {
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
     pub(crate) fn new() -> PathBuf {
-        PathBuf { buf: [0; MAX_PATH], len: 0 }
+        let mut buf = [MaybeUninit::uninit(); MAX_PATH];
+        buf[0] = MaybeUninit::new(0);
+        PathBuf { buf, len: 0 }
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(b"")
+        // SAFETY: `buf[..len]` is initialized (the invariant above), and len < MAX_PATH.
+        unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast::<u8>(), self.len) }
     }
 
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
     pub(crate) fn as_cstr(&self) -> &CStr {
-        self.buf.get(..=self.len).and_then(|b| CStr::from_bytes_with_nul(b).ok()).unwrap_or(c"")
+        // SAFETY: `buf[..=len]` is initialized, holds no NUL before `len` (`push` refuses one,
+        // a link target has none) and `buf[len]` is NUL: the invariant of this type.
+        unsafe {
+            CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(
+                self.buf.as_ptr().cast::<u8>(),
+                self.len + 1,
+            ))
+        }
     }
 
     /// Replaces the content; false when it does not fit or holds a NUL.
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
     pub(crate) fn set_bytes(&mut self, bytes: &[u8]) -> bool {
         self.len = 0;
         self.push(bytes)
     }
 
-    /// Appends; false (content unspecified) when it does not fit or holds a NUL.
+    /// Appends; false (content unchanged) when it does not fit or holds a NUL.
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
     pub(crate) fn push(&mut self, bytes: &[u8]) -> bool {
-        if bytes.contains(&0) {
+        let end = self.len + bytes.len();
+        if bytes.contains(&0) || end >= MAX_PATH {
             return false;
         }
-        let end = self.len + bytes.len();
-        if end >= MAX_PATH || !copy_into(self.buf.get_mut(self.len..).unwrap_or(&mut []), bytes) {
-            return false;
+        // SAFETY: `end < MAX_PATH`, so `len..=end` is inside the buffer; the source is a slice
+        // that cannot overlap a buffer we hold `&mut` to.
+        unsafe {
+            // Byte by byte, not `memcpy`: a call into libc would touch one more of its pages.
+            let at = self.buf.as_mut_ptr().cast::<u8>().add(self.len);
+            for (i, &b) in bytes.iter().enumerate() {
+                core::ptr::write_volatile(at.add(i), b);
+            }
+            *at.add(bytes.len()) = 0;
         }
         self.len = end;
         true
     }
 
-    /// Replaces the content with a C string; false when it does not fit.
-    pub(crate) fn set_cstr(&mut self, s: *const c_char) -> bool {
-        // SAFETY: the caller passes a C string.
-        self.set_bytes(unsafe { CStr::from_ptr(s) }.to_bytes())
-    }
-
     /// Replaces the content with the target of the symbolic link `link`.
     pub(crate) fn readlink(&mut self, link: &CStr) -> bool {
-        // SAFETY: a C string and a buffer we own, one byte kept for the NUL.
-        let n = unsafe { libc::readlink(link.as_ptr(), self.buf.as_mut_ptr().cast(), MAX_PATH - 1) };
-        if n <= 0 {
+        // One byte kept for the NUL.
+        let n = sys::readlink(link, self.buf.get_mut(..MAX_PATH - 1).unwrap_or(&mut []));
+        let Ok(n) = usize::try_from(n) else {
             self.len = 0;
+            self.buf[0] = MaybeUninit::new(0);
             return false;
+        };
+        // readlink wrote `n` bytes (a link target holds no NUL); n <= MAX_PATH - 1.
+        self.len = n;
+        if let Some(nul) = self.buf.get_mut(n) {
+            *nul = MaybeUninit::new(0);
         }
-        self.len = n as usize;
-        copy_into(self.buf.get_mut(self.len..).unwrap_or(&mut []), b"")
+        n > 0
     }
 
     /// The path of the file open on `fd`, joined with `rel` when `rel` is not empty.

@@ -248,18 +248,22 @@ impl ApiServer {
 
 // ---------------------------------------------------------------- the exec guard
 
-/// The exec guard library, built (debug profile) once per test binary next to `BIN`.
+/// The exec guard library, built once per test binary (release: the only loadable build, see
+/// guard/Cargo.toml) into the target directory of `BIN`.
 pub fn guard_library() -> &'static Path {
     static LIB: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     LIB.get_or_init(|| {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        // Its own workspace (no_std, panic = "abort"), built into this target directory.
+        let target = Path::new(BIN).parent().and_then(Path::parent).expect("the target directory");
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "interlock-guard"])
+            .args(["build", "--release", "--quiet", "--locked", "--manifest-path", "guard/Cargo.toml", "--target-dir"])
+            .arg(target)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
-            .expect("cargo build -p interlock-guard");
+            .expect("cargo build of the exec guard");
         assert!(status.success(), "building the exec guard failed");
-        let lib = Path::new(BIN).with_file_name("libinterlock_guard.so");
+        let lib = target.join("release/libinterlock_guard.so");
         assert!(lib.is_file(), "no {}", lib.display());
         lib
     })
