@@ -352,6 +352,10 @@ impl World {
     fn new(agent: &str, bin: PathBuf, api: fn(&Request, &mut TcpStream, &str)) -> World {
         let sandbox = Sandbox::new();
         let w = World { sandbox, bin, mock: Mock::start(api), api: recorder() };
+        // The exec guard where install.sh puts it, so setup turns it on for the agent.
+        let data = w.home().join(".local/share/interlock");
+        std::fs::create_dir_all(&data).expect("mkdir");
+        std::fs::copy(guard_library(), data.join("libinterlock_guard.so")).expect("copy the guard");
         for args in [vec!["shims", "install"], vec!["setup", agent]] {
             let out = w.sandbox.cmd(BIN, &[]).env("PATH", BASE_PATH).args(&args).output().expect("interlock");
             assert!(out.status.success(), "{args:?}: {}", stderr(&out));
@@ -443,6 +447,17 @@ impl World {
         let seen = self.run(agent(), &self.curl("/usr/bin/curl", "incident"));
         assert_eq!(self.api.count(), 0, "{name}: /usr/bin/curl reached the API");
         assert!(seen.contains("interlock"), "{name}: the agent was not told why");
+
+        // From a program the agent starts, with the request in a file: neither the hook nor the
+        // shims can see it (the command names no curl); the exec guard stops it.
+        let request: Vec<String> = shell_words::split(&self.curl("/usr/bin/curl", "incident")).expect("words");
+        std::fs::write(self.project().join("req.json"), serde_json::to_string(&request).expect("json")).expect("write");
+        let seen = self.run(
+            agent(),
+            "python3 -c 'import json,subprocess,sys; sys.exit(subprocess.run(json.load(open(\"req.json\"))).returncode)'",
+        );
+        assert_eq!(self.api.count(), 0, "{name}: a subprocess' /usr/bin/curl reached the API");
+        assert!(seen.contains("interlock: blocked"), "{name}: the agent was not told why");
 
         // A benign call runs and its output reaches the agent.
         let seen = self.run(agent(), &self.curl("curl", "benign"));
