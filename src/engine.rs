@@ -94,6 +94,22 @@ pub fn interactive_under_agent(program: &str) -> Match {
     }
 }
 
+/// A command that switches interlock's exec guard off for what it runs (`LD_PRELOAD=` in a
+/// shell that is not itself guarded lets `/usr/bin/curl` run unchecked): ask a human.
+pub fn guard_off(why: &str) -> Match {
+    Match {
+        rule: "interlock.guard-off".into(),
+        action: Decision::Confirm,
+        severity: Severity::High,
+        reason: format!(
+            "the command switches off interlock's exec guard for the programs it runs ({why}), so they would no \
+             longer be checked"
+        ),
+        what: Some("switching off interlock's exec guard".into()),
+        object: None,
+    }
+}
+
 /// The one match for "interlock cannot see what this will do": ask a human.
 pub fn cannot_see(what: &str, severity: Severity) -> Match {
     Match {

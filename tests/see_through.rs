@@ -219,6 +219,14 @@ const CASES: &[(&str, &str)] = &[
     ("ask", "curl -X POST https://api.example.com/graphql -d \"$(cat body.json)\""),
     ("allow", "git push origin $(git branch --show-current)"),
     ("allow", "curl -H \"Authorization: Bearer $(cat ~/.token)\" https://api.example.com/v1/items"),
+    // Switching off the exec guard for what runs next (in a shell that is not itself guarded,
+    // `LD_PRELOAD= …` would let a subprocess' /usr/bin/curl run unchecked).
+    ("ask", "LD_PRELOAD= python3 deploy.py"),
+    ("ask", "unset LD_PRELOAD; node scripts/sync.js"),
+    ("ask", "export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2; ./server"),
+    ("ask", "INTERLOCK_GUARD_PASS=4242 make deploy"),
+    ("allow", "LD_PRELOAD=/home/me/.local/share/interlock/libinterlock_guard.so ls"),
+    ("allow", "env -u LD_PRELOAD ls"),
 ];
 
 #[test]
@@ -232,7 +240,8 @@ fn hook_and_check_see_through_command_strings() {
             wrong.push(format!("hook: {command}: want {want}, got {got}"));
         }
         // One argv, no shell syntax: check must say the same.
-        let plain = !command.contains(['|', ';', '&', '>', '<', '$', '\n', '(', '`', '*']);
+        let plain = !command.contains(['|', ';', '&', '>', '<', '$', '\n', '(', '`', '*'])
+            && !command.split_whitespace().next().is_some_and(|w| w.contains('='));
         if plain && let Ok(argv) = shell_words::split(command) {
             let got = check_decision(&s, &dir, &argv);
             if got != *want {

@@ -223,6 +223,7 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
                             c.notes.push(task.note.clone());
                         }
                         script.unknown.extend(inner.unknown);
+                        script.guard_off.extend(inner.guard_off);
                         script.commands.extend(inner.commands);
                     }
                 }
@@ -251,6 +252,7 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
                     }
                     script.written.extend(inner.written);
                     script.unknown.extend(inner.unknown);
+                    script.guard_off.extend(inner.guard_off);
                     script.commands.extend(inner.commands);
                 }
                 Ok(_) => script.unknown.push(format!("the script {} is too long to follow", path.display())),
@@ -274,6 +276,9 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
         if let Some(why) = computed_payload(cmd) {
             matches.push(engine::cannot_see(&why, Severity::High));
         }
+    }
+    for why in &script.guard_off {
+        matches.push(engine::guard_off(why));
     }
     let destroy_plans = destroy_plans(&script.commands);
     let commands = std::mem::take(&mut script.commands);

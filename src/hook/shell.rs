@@ -88,6 +88,26 @@ pub struct Script {
     /// written (relative to the command's directory), with their content — `None` when it is
     /// only known at run time.
     pub written: Vec<(String, Option<Vec<u8>>)>,
+    /// What the string does to switch off interlock's exec guard for the commands after it
+    /// (`LD_PRELOAD=`, `unset LD_PRELOAD`, the guard's own hand-over variables).
+    pub guard_off: Vec<String>,
+}
+
+/// Does setting `name` to `value` (None: known only at run time) take the exec guard out of
+/// what runs next? A preload that still names the guard is fine.
+fn turns_guard_off(name: &str, value: Option<&str>) -> Option<String> {
+    if name.starts_with("INTERLOCK_GUARD_") {
+        return Some(format!("it sets {name}, the exec guard's own hand-over variable"));
+    }
+    if name != "LD_PRELOAD" {
+        return None;
+    }
+    match value {
+        Some(v) if v.contains(crate::guard::LIB_FILE) => None,
+        Some("") => Some("it empties LD_PRELOAD".into()),
+        Some(v) => Some(format!("it sets LD_PRELOAD={v} without the guard")),
+        None => Some("it sets LD_PRELOAD to a value known only at run time".into()),
+    }
 }
 
 /// Parse `source` as bash.
@@ -204,6 +224,12 @@ impl<'a> Walker<'a> {
         }
     }
 
+    fn guard_off(&mut self, why: String) {
+        if !self.out.guard_off.contains(&why) {
+            self.out.guard_off.push(why);
+        }
+    }
+
     /// Record a command that will run, with the files written before it.
     fn record(&mut self, mut cmd: SimpleCommand) {
         if self.out.commands.len() >= MAX_COMMANDS {
@@ -255,6 +281,17 @@ impl<'a> Walker<'a> {
                     if child.kind() == "variable_assignment" {
                         self.assign(child);
                     }
+                }
+            }
+            "unset_command" => {
+                // `unset LD_PRELOAD` (tree-sitter-bash gives `unset` a node of its own).
+                let mut cursor = node.walk();
+                let names: Vec<String> = node.named_children(&mut cursor).map(|c| self.text(c)).collect();
+                if names.iter().any(|n| n == "LD_PRELOAD") {
+                    self.guard_off("it unsets LD_PRELOAD".into());
+                }
+                for name in names.into_iter().filter(|n| !n.starts_with('-')) {
+                    self.vars.insert(name, Some(String::new()));
                 }
             }
             "for_statement" => self.for_loop(node, stdin),
@@ -309,6 +346,9 @@ impl<'a> Walker<'a> {
             }
             None => Some(String::new()),
         };
+        if let Some(why) = turns_guard_off(&name, value.as_deref()) {
+            self.guard_off(why);
+        }
         self.vars.insert(name, value);
     }
 
@@ -648,6 +688,11 @@ impl<'a> Walker<'a> {
         notes: Vec<String>,
         targets: Vec<String>,
     ) {
+        for (name, value) in &env {
+            if let Some(why) = turns_guard_off(name, Some(value)) {
+                self.guard_off(why);
+            }
+        }
         let Some(first) = argv.first() else { return };
         if first.contains('$') {
             self.out.unknown.push(format!("the command name `{}` is computed when the command runs", short(first)));
