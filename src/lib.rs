@@ -47,12 +47,38 @@ pub fn run(argv: Vec<OsString>) -> ExitCode {
         // is the library's message to this process, never passed on.
         // SAFETY: the start of `main`: no other thread exists to read the environment.
         unsafe { std::env::remove_var(guard::EXEC_VAR) };
-        return shim::run_guarded(argv, target);
+        return blocked_on_panic(move || shim::run_guarded(argv, target));
     }
     let name = argv.first().map(|a| invocation::program_name(a)).unwrap_or_default();
     if name == SELF_NAME || name.starts_with("interlock.") || argv.is_empty() {
         cli::run(argv)
     } else {
-        shim::run(argv)
+        blocked_on_panic(move || shim::run(argv))
     }
+}
+
+/// Shim mode's contract holds even when interlock itself fails: a panic (a bug) ends as a
+/// blocked call — `interlock: blocked` and one line of reason on stderr, exit 77 — never as
+/// Rust's exit 101 after the real program might have been expected to run.
+fn blocked_on_panic(shim: impl FnOnce() -> ExitCode + std::panic::UnwindSafe) -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "interlock: blocked: interlock failed while judging this call ({what}{at}), so it did not run. {}",
+            agent::STOP
+        );
+    }));
+    #[cfg(debug_assertions)]
+    if std::env::var_os("INTERLOCK_TEST_PANIC").is_some() {
+        // Debug builds only: lets the test suite check this path end to end.
+        return std::panic::catch_unwind(|| -> ExitCode { panic!("INTERLOCK_TEST_PANIC is set") })
+            .unwrap_or_else(|_| ExitCode::from(exit::BLOCKED));
+    }
+    std::panic::catch_unwind(shim).unwrap_or_else(|_| ExitCode::from(exit::BLOCKED))
 }

@@ -360,3 +360,16 @@ fn analyzed_stdin_is_handed_over_intact() {
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
     assert_eq!(s.runs(), 2);
 }
+
+#[test]
+fn a_panic_in_shim_mode_blocks_the_call() {
+    let s = railway();
+    // Debug builds panic on purpose when INTERLOCK_TEST_PANIC is set (see `blocked_on_panic`).
+    let out =
+        s.cmd("railway", &["shims", "real"]).arg("status").env("INTERLOCK_TEST_PANIC", "1").output().expect("run");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.starts_with("interlock: blocked: interlock failed while judging this call"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(s.runs(), 0, "the real program ran");
+}
