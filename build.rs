@@ -37,12 +37,10 @@ fn main() {
             }
         }
         let file_name = format!("rules/{}", path.file_name().expect("file name").to_string_lossy());
-        let rule_lines: Vec<usize> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.trim_start().starts_with("[[rule]]"))
-            .map(|(n, _)| n + 1)
-            .collect();
+        // Where each `[[rule]]` starts, from the parser's spans (as the loader does it).
+        let located: Located = toml::from_str(&text).expect("rule file with spans");
+        let rule_lines: Vec<usize> =
+            located.rule.iter().map(|r| text[..r.span().start].matches('\n').count() + 1).collect();
         if let Some(toml::Value::Array(specs)) = value.get("program") {
             for spec in specs {
                 if let Some(name) = spec.get("name").and_then(|n| n.as_str()) {
@@ -95,9 +93,32 @@ fn main() {
     std::fs::write(dest, out).expect("write builtin_rules.rs");
 }
 
+// The named groups of programs (`@http-clients`), shared with the loader.
+include!("src/rules/groups.rs");
+
+/// A rule's `@group` names become the group's programs (as the loader does it).
+fn expand_groups(file: &mut toml::Table) {
+    let Some(toml::Value::Array(rules)) = file.get_mut("rule") else { return };
+    for rule in rules.iter_mut().filter_map(|r| r.as_table_mut()) {
+        let names: Vec<String> = match rule.get("program") {
+            Some(toml::Value::String(s)) => vec![s.clone()],
+            Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(String::from).collect(),
+            _ => continue,
+        };
+        let expanded = match expand(&names) {
+            Ok(expanded) => expanded,
+            Err(g) => panic!("a built-in rule names an unknown group {g}"),
+        };
+        if expanded != names {
+            rule.insert("program".into(), toml::Value::Array(expanded.into_iter().map(toml::Value::String).collect()));
+        }
+    }
+}
+
 /// `[[program]] aliases`, as the loader expands them (src/rules/load.rs `expand_aliases`):
 /// a copy of the table per alias, and the aliases added to every rule naming the program.
 fn expand_aliases(file: &mut toml::Table) {
+    expand_groups(file);
     let mut aliases: Vec<(String, Vec<String>)> = Vec::new();
     let mut copies = Vec::new();
     if let Some(toml::Value::Array(specs)) = file.get("program") {
@@ -146,6 +167,13 @@ fn expand_aliases(file: &mut toml::Table) {
             }
         }
     }
+}
+
+/// The `[[rule]]` tables of a file, each with its span in the text.
+#[derive(serde::Deserialize)]
+struct Located {
+    #[serde(default)]
+    rule: Vec<toml::Spanned<toml::Table>>,
 }
 
 /// Every program a rule file names, in `[[program]] name` or `[[rule]] program`.

@@ -132,7 +132,9 @@ fn applies_destroy_plan(argv: &[String], plans: &[String]) -> bool {
 /// Clients whose statements are their arguments, and HTTP clients' body options.
 const STATEMENT_CLIENTS: &[&str] =
     &["psql", "mysql", "mariadb", "sqlite3", "redis-cli", "valkey-cli", "mongosh", "mongo", "railway"];
-const HTTP_CLIENTS: &[&str] = &["curl", "wget", "http", "https", "xh", "xhs"];
+fn http_clients() -> &'static [&'static str] {
+    crate::rules::groups::members("@http-clients").unwrap_or(&[])
+}
 const BODY_OPTIONS: &[&str] = &[
     "-d",
     "--data",
@@ -160,7 +162,7 @@ fn computed_payload(cmd: &shell::SimpleCommand) -> Option<String> {
     if STATEMENT_CLIENTS.contains(&program.as_str()) && cmd.argv[1..].iter().any(computed) {
         return Some(format!("what `{program}` runs is computed when the command runs (`$(…)`)"));
     }
-    if HTTP_CLIENTS.contains(&program.as_str()) {
+    if http_clients().contains(&program.as_str()) {
         let body = cmd.argv.windows(2).any(|w| BODY_OPTIONS.contains(&w[0].as_str()) && computed(&w[1]))
             || cmd.argv.iter().any(|a| {
                 computed(a)

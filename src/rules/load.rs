@@ -267,9 +267,8 @@ impl RuleSet {
             }
         };
         expand_aliases(&mut file);
-        let rule_lines = table_lines(text, "[[rule]]");
         let loosens = origin != Origin::Builtin
-            && (!file.disable.is_empty() || file.rule.iter().any(|r| r.action == Action::Allow));
+            && (!file.disable.is_empty() || file.rule.iter().any(|r| r.get_ref().action == Action::Allow));
         let accepted = loosens && {
             let digest = crate::state::digest(text);
             let ok = accepted_digests().contains(&digest);
@@ -277,7 +276,13 @@ impl RuleSet {
                 self.pending.push(Pending {
                     file: name.into(),
                     digest,
-                    allow_rules: file.rule.iter().filter(|r| r.action == Action::Allow).map(|r| r.id.clone()).collect(),
+                    allow_rules: file
+                        .rule
+                        .iter()
+                        .map(|r| r.get_ref())
+                        .filter(|r| r.action == Action::Allow)
+                        .map(|r| r.id.clone())
+                        .collect(),
                     disable: file.disable.clone(),
                 });
             }
@@ -292,11 +297,13 @@ impl RuleSet {
                 self.programs.push(spec);
             }
         }
-        for (i, spec) in file.rule.into_iter().enumerate() {
+        for spanned in file.rule {
+            // The span of an array-of-tables entry starts at its `[[rule]]` header.
+            let line = line_col(text, spanned.span().start).0;
+            let spec = spanned.into_inner();
             if !wanted(spec.program.as_slice()) {
                 continue;
             }
-            let line = rule_lines.get(i).copied().unwrap_or(0);
             if let Some(message) = semantic_error(&spec) {
                 self.errors.push(LoadError { file: name.into(), line, column: 1, message });
                 continue;
@@ -351,7 +358,8 @@ impl RuleSet {
 }
 
 /// `[[program]] aliases`: each alias gets the program's table, and every rule of the file
-/// that names the program names its aliases too. (build.rs does the same for the built-in
+/// that names the program names its aliases too. A rule's `@group` names become the group's
+/// programs first. (build.rs does the same for the built-in
 /// files; `prebuilt_chunks_equal_the_parsed_files` checks they agree.)
 fn expand_aliases(file: &mut RuleFile) {
     let aliases: Vec<(String, Vec<String>)> =
@@ -363,6 +371,13 @@ fn expand_aliases(file: &mut RuleFile) {
         }
     }
     for rule in &mut file.rule {
+        let rule = rule.get_mut();
+        // `@http-clients`: a group of programs (an unknown group is left for `semantic_error`).
+        if let Ok(names) = super::groups::expand(rule.program.as_slice())
+            && names.len() != rule.program.as_slice().len()
+        {
+            rule.program = OneOrMany::Many(names);
+        }
         let mut names = rule.program.as_slice().to_vec();
         for (name, alts) in &aliases {
             if names.contains(name) {
@@ -401,6 +416,10 @@ fn semantic_error(spec: &RuleSpec) -> Option<String> {
     if spec.program.as_slice().is_empty() {
         return Some(format!("rule {}: names no program", spec.id));
     }
+    if let Err(group) = super::groups::expand(spec.program.as_slice()) {
+        let known: Vec<&str> = super::groups::GROUPS.iter().map(|(g, _)| *g).collect();
+        return Some(format!("rule {}: names an unknown group {group} (known: {})", spec.id, known.join(", ")));
+    }
     if spec.must_match.is_empty() || spec.not_match.is_empty() {
         return Some(format!(
             "rule {}: needs at least one `match` and one `not_match` example (rules carry their evidence)",
@@ -418,14 +437,41 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Lines where each `[[rule]]` header stands, in order.
-fn table_lines(text: &str, header: &str) -> Vec<usize> {
-    text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with(header)).map(|(i, _)| i + 1).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_is_located_at_its_table_header() {
+        let rule = |id: &str| {
+            format!(
+                "[[rule]]\n# a comment\nid = \"{id}\"\nprogram = \"tool\"\ncommand = [\"purge\"]\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\nmatch = [\"tool purge\"]\nnot_match = [\"tool list\"]\n"
+            )
+        };
+        let text = format!("# rules\n\n{}\n\n{}", rule("a"), rule("b"));
+        let mut set = RuleSet::default();
+        set.add_text(Origin::User, "t.toml", &text, None);
+        assert!(set.errors.is_empty(), "{:?}", set.errors);
+        let lines: Vec<usize> = set.rules.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 15]);
+    }
+
+    #[test]
+    fn a_group_names_its_programs_and_an_unknown_one_is_an_error() {
+        let rule = |id: &str, program: &str| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\nprogram = {program}\ncommand = [\"purge\"]\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\nmatch = [\"wget purge\"]\nnot_match = [\"wget list\"]\n"
+            )
+        };
+        let text = format!("{}\n{}", rule("a", "[\"@http-clients\", \"gh\"]"), rule("b", "\"@nope\""));
+        let mut set = RuleSet::default();
+        set.add_text(Origin::User, "g.toml", &text, None);
+        let names = set.rules[0].spec.program.as_slice().to_vec();
+        assert_eq!(names, ["curl", "wget", "http", "https", "xh", "xhs", "gh"]);
+        assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
+        assert!(set.errors[0].message.contains("unknown group @nope"), "{}", set.errors[0].message);
+        assert_eq!(set.errors[0].line, 11);
+    }
 
     #[test]
     fn unknown_field_is_reported_with_line_and_column() {

@@ -6,6 +6,7 @@
 
 pub mod builtin;
 mod cache;
+pub(crate) mod groups;
 mod load;
 mod matcher;
 pub mod model;

@@ -15,8 +15,9 @@ use crate::verdict::{Decision, Severity};
 pub struct RuleFile {
     #[serde(default)]
     pub program: Vec<ProgramSpec>,
+    /// Each with where it starts in the file (for `file:line` in errors and listings).
     #[serde(default)]
-    pub rule: Vec<RuleSpec>,
+    pub rule: Vec<toml::Spanned<RuleSpec>>,
     /// Ids of rules to switch off (loosens protection: needs a human's acceptance).
     #[serde(default)]
     pub disable: Vec<String>,
