@@ -3,15 +3,10 @@
 //! one-liners — judged through `interlock hook claude`, and, wherever the command is one
 //! argv, through `interlock check` and a shim too: all three must agree.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::io::Write;
 use std::process::Stdio;
 
-use common::*;
+use crate::common::*;
 
 /// A project directory the commands run in: a Makefile, package.json, justfile, migrations
 /// and scripts, with benign and destructive tasks side by side.

@@ -1,14 +1,9 @@
 //! The `interlock` command line against the built binary: `check` (contract), `shims`,
 //! `doctor`, `rules`, and install.sh.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn check_allows_benign_and_flags_destructive() {

@@ -7,11 +7,6 @@
 //! `target/agents`; `INTERLOCK_AGENTS_DIR` points elsewhere). Without them the tests say so
 //! and pass, unless `INTERLOCK_REQUIRE_AGENTS=1` (set by `.ci/run`) makes that a failure.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -19,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 const BASE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -1,17 +1,12 @@
 //! Shim mode against the built binary: faithful exec, resolution, exit codes, bad input.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::Stdio;
 
-use common::*;
+use crate::common::*;
 
 /// A sandbox with `railway` shimmed and a recorder as the real `railway`.
 fn railway() -> Sandbox {

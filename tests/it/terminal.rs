@@ -2,14 +2,9 @@
 //! typeahead, stdin that says yes, Ctrl-C, end of input, timeout; approvals across
 //! processes; loosening rules waiting for a human.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use nix::sys::wait::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 

@@ -3,17 +3,12 @@
 //! flow across processes. Every call goes through the installed-style layout: a shims
 //! directory first on PATH, the real programs after it.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 use rexpect::session::{PtySession, spawn_command};
 
 // ---------------------------------------------------------------- HTTP stand-in

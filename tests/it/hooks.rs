@@ -1,14 +1,9 @@
 //! `interlock hook` and `interlock setup` against the built binary.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::*;
+use crate::common::*;
 
 fn hook(s: &Sandbox, agent: &str, input: &[u8]) -> Output {
     let mut child = s

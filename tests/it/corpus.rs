@@ -1,9 +1,6 @@
 //! A table of realistic invocations — destructive ones in the spellings agents and people
 //! use, and benign look-alikes — classified in-process exactly as `interlock check` does.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
 use interlock::engine;
 use interlock::rules::RuleSet;
 use interlock::verdict::Decision;

@@ -1,13 +1,8 @@
 //! The audit log against the built binary: concurrency, redaction everywhere, `log`.
 
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
-
 use std::process::Stdio;
 
-use common::*;
+use crate::common::*;
 
 fn log_lines(s: &Sandbox) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(s.home().join(".local/state/interlock/log.jsonl")).unwrap_or_default();

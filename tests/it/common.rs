@@ -1,6 +1,5 @@
 //! Test harness: a sandbox with its own HOME, a shims directory pointing at the built
 //! binary, and fake "real" programs that record what they received.
-#![allow(dead_code)]
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -36,10 +35,6 @@ impl Sandbox {
             std::fs::create_dir_all(s.path(sub)).expect("mkdir");
         }
         s
-    }
-
-    pub fn root(&self) -> &Path {
-        self.dir.path()
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {

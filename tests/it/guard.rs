@@ -5,17 +5,12 @@
 //! the dynamic loader, and each exec function from C — gets a destructive `curl` blocked
 //! (exit 77, nothing sent to the loopback stand-in of the API) and a benign one through with
 //! exactly the output it has without interlock.
-#![cfg(target_os = "linux")]
-// Tests fail by panicking; their helpers are the test crate's own.
-#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 const INCIDENT: &str = r#"{"query":"mutation { volumeDelete(volumeId: \"3d2c4a1e-8a0b-4d5e-9f00-112233445566\") }"}"#;
 const BENIGN: &str = r#"{"query":"query { me { id email } }"}"#;
