@@ -11,6 +11,7 @@ pub mod git;
 pub mod graphql;
 pub mod http;
 pub mod input;
+pub(crate) mod options;
 pub mod railway;
 pub mod spec;
 pub mod sql;

@@ -1,0 +1,173 @@
+//! HTTPie (`http`, `https`) and xh (`xh`, `xhs`): `[METHOD] URL [ITEM…]`.
+
+use super::{graphql_in_form, parse_url, record};
+use crate::analyze::input;
+use crate::analyze::options::{OptTable, flag, val};
+use crate::facts::Facts;
+use crate::invocation::Invocation;
+
+/// HTTPie's and xh's options (`http --help`): the ones that change the request are read by
+/// `httpie`'s match; the value-taking rest are listed so their values are skipped.
+const HTTPIE: OptTable = OptTable(&[
+    flag(Some('f'), "form"),
+    flag(None, "multipart"),
+    flag(None, "offline"),
+    flag(Some('I'), "ignore-stdin"),
+    flag(Some('j'), "json"),
+    val(None, "raw"),
+    val(Some('a'), "auth"),
+    val(Some('A'), "auth-type"),
+    val(None, "session"),
+    val(None, "session-read-only"),
+    val(Some('o'), "output"),
+    val(None, "verify"),
+    val(None, "cert"),
+    val(None, "cert-key"),
+    val(None, "cert-key-pass"),
+    val(None, "proxy"),
+    val(None, "timeout"),
+    val(None, "pretty"),
+    val(Some('s'), "style"),
+    val(Some('p'), "print"),
+    val(None, "format-options"),
+    val(None, "max-redirects"),
+    val(None, "boundary"),
+    val(None, "ssl"),
+    val(None, "ciphers"),
+    val(None, "response-charset"),
+    val(None, "response-mime"),
+    val(None, "default-scheme"),
+    flag(None, "chunked"),
+]);
+
+/// Analyze an HTTPie (`http`, `https`) or xh invocation: `[METHOD] URL [ITEM…]`, where
+/// `key=value` / `key:=json` items build a JSON body (and make the default method POST).
+pub fn httpie(inv: &mut Invocation) -> Facts {
+    let args = inv.args_lossy();
+    let program = inv.program.clone();
+    let mut facts = Facts::default();
+    let mut positional = Vec::new();
+    let mut raw_body: Option<String> = None;
+    let mut form = false;
+    let mut offline = false;
+    let mut ignore_stdin = false;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a.starts_with('-') && a.len() > 1 {
+            let (spec, inline) = match a.strip_prefix("--") {
+                Some(long) => match long.split_once('=') {
+                    Some((n, v)) => (HTTPIE.resolve(n), Some(v.to_string())),
+                    None => (HTTPIE.resolve(long), None),
+                },
+                None => {
+                    let mut chars = a[1..].chars();
+                    let c = chars.next().unwrap_or('-');
+                    let rest: String = chars.collect();
+                    (HTTPIE.short(c), (!rest.is_empty()).then_some(rest))
+                }
+            };
+            let Some(spec) = spec else { continue };
+            let value = spec.take_value(inline, &args, &mut i);
+            match spec.long {
+                "form" | "multipart" => form = true,
+                // `--offline` builds and prints the request without sending it.
+                "offline" => offline = true,
+                "ignore-stdin" => ignore_stdin = true,
+                "raw" => raw_body = value,
+                _ => {}
+            }
+            continue;
+        }
+        positional.push(a.clone());
+    }
+    // METHOD is optional and case-insensitive (`http delete URL`); a word of letters is the
+    // method when a URL, not a request item, follows it.
+    let is_method = |s: &str, next: &str| {
+        let known = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+        let letters = !s.is_empty() && s.len() <= 10 && s.chars().all(|c| c.is_ascii_alphabetic());
+        let item = next.contains(['=', '@']) || (next.contains(':') && !next.contains("://") && !next.starts_with(':'));
+        letters && !item && (known.contains(&s.to_ascii_uppercase().as_str()) || s == s.to_ascii_uppercase())
+    };
+    let (method, rest) = match positional.first() {
+        Some(m) if positional.len() > 1 && is_method(m, &positional[1]) => {
+            (Some(m.to_ascii_uppercase()), &positional[1..])
+        }
+        _ => (None, &positional[..]),
+    };
+    if offline {
+        return facts;
+    }
+    let Some((url, items)) = rest.split_first() else {
+        return facts;
+    };
+    let mut body = serde_json::Map::new();
+    let mut form_fields: Vec<String> = Vec::new();
+    for item in items {
+        if form
+            && !item.contains(":=")
+            && let Some((k, v)) = item.split_once('=')
+        {
+            let v = match v.strip_prefix('@') {
+                Some(f) => input::file(inv, f).map(|t| t.text).unwrap_or_default(),
+                None => v.to_string(),
+            };
+            form_fields.push(format!("{k}={v}"));
+            continue;
+        }
+        if let Some((k, v)) = item.split_once(":=") {
+            let value = match v.strip_prefix('@') {
+                Some(f) => input::file(inv, f).map(|t| t.text).unwrap_or_default(),
+                None => v.to_string(),
+            };
+            body.insert(k.to_string(), serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value)));
+        } else if item.contains("==") {
+        } else if let Some((k, v)) = item.split_once("=@") {
+            let text = input::file(inv, v).map(|t| t.text).unwrap_or_else(|e| {
+                facts.unknown.push(format!("the request body could not be read: {e}"));
+                String::new()
+            });
+            body.insert(k.to_string(), serde_json::Value::String(text));
+        } else if let Some((k, v)) = item.split_once('=') {
+            body.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+        }
+    }
+    // Without request items the body is whatever is piped in (`echo '{…}' | http POST url`).
+    if body.is_empty() && form_fields.is_empty() && raw_body.is_none() && !ignore_stdin {
+        match inv.stdin {
+            crate::invocation::Stdin::Empty | crate::invocation::Stdin::Terminal => {}
+            _ => match input::stdin_text(inv) {
+                Ok(t) if !t.text.is_empty() => raw_body = Some(t.text),
+                Ok(_) => {}
+                Err(e) => facts.unknown.push(format!("the request body could not be read: {e}")),
+            },
+        }
+    }
+    let has_body = !body.is_empty() || raw_body.is_some() || !form_fields.is_empty();
+    let url = if url.starts_with(':') { format!("localhost{url}") } else { url.clone() };
+    let url = if url.contains("://") {
+        url
+    } else if program == "https" {
+        format!("https://{url}")
+    } else {
+        url
+    };
+    let mut req = parse_url(&url);
+    req.method = method.unwrap_or_else(|| if has_body { "POST".into() } else { "GET".into() });
+    let text = raw_body
+        .unwrap_or_else(|| if body.is_empty() { String::new() } else { serde_json::Value::Object(body).to_string() });
+    let mut docs: Vec<(String, bool)> = Vec::new();
+    if !text.is_empty() && !form {
+        docs.push((text.clone(), req.path.contains("graphql")));
+        req.body = Some(text);
+    } else if !form_fields.is_empty() {
+        let encoded = form_fields.join("&");
+        if let Some(doc) = graphql_in_form(&encoded) {
+            docs.push((doc, true));
+        }
+        req.body = Some(encoded);
+    }
+    record(&mut facts, req, &docs);
+    facts
+}
