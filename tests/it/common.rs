@@ -296,3 +296,45 @@ impl Sandbox {
         self.home().join(".local/share/interlock")
     }
 }
+
+// ---------------------------------------------------------------- agent hooks
+
+/// `interlock hook AGENT` in the sandbox, with `input` on its standard input.
+pub fn hook(s: &Sandbox, agent: &str, input: &[u8]) -> Output {
+    let mut child = s
+        .cmd(BIN, &[])
+        .args(["hook", agent])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input).expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+/// A Claude Code PreToolUse event for the Bash tool running `command` in `cwd`.
+pub fn claude_event_in(command: &str, cwd: &Path) -> Vec<u8> {
+    serde_json::json!({
+        "session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": {"command": command}, "cwd": cwd, "permission_mode": "default"
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// The hook's answer: one JSON object, or `null` for the silence that means "no objection".
+pub fn reply(out: &Output) -> serde_json::Value {
+    if out.stdout.is_empty() && out.status.code() == Some(0) {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("one JSON object ({e}): {}", stdout(out)))
+}
+
+/// Claude Code's decision: `allow`/`ask`/`deny`, or `none` when the hook said nothing.
+pub fn claude_decision(out: &Output) -> String {
+    match reply(out) {
+        serde_json::Value::Null => "none".into(),
+        v => v["hookSpecificOutput"]["permissionDecision"].as_str().unwrap_or("?").into(),
+    }
+}

@@ -5,128 +5,150 @@ use interlock::engine;
 use interlock::rules::RuleSet;
 use interlock::verdict::Decision;
 
-const DESTRUCTIVE: &[&str] = &[
+/// Destructive calls, each with the rule that must fire for it (the first of the matches).
+const DESTRUCTIVE: &[(&str, &str)] = &[
     // the incident, and its disguises
-    r#"curl -X POST https://backboard.railway.com/graphql/v2 -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"query":"mutation { volumeDelete(volumeId: \"3d2c4a1e-8a0b-4d5e-9f00-112233445566\") }"}'"#,
-    r#"curl https://backboard.railway.app/graphql/v2 -H 'Content-Type: application/json' --data-raw '{"query":"mutation volumeDelete($id: String!) { volumeDelete(volumeId: $id) }","variables":{"id":"abc"}}'"#,
-    r#"curl -sS -XPOST https://backboard.railway.com/graphql/v2 -d '{"query":"mutation{v:volume\u0044elete(volumeId:\"x\")}"}'"#,
-    r#"curl -s --json '{"query":"mutation { serviceDelete(id: \"s1\") }"}' https://backboard.railway.com/graphql/v2"#,
-    r#"curl -X POST -H 'Project-Access-Token: t' https://backboard.railway.com/graphql/v2 -d '{"query":"mutation { environmentDelete(id: \"e1\") }"}'"#,
-    r#"curl https://backboard.railway.com/graphql/v2 -d '{"query":"mutation { variableCollectionUpsert(input: { projectId: \"p\", environmentId: \"e\", serviceId: \"s\", variables: {}, replace: true }) }"}'"#,
-    r#"curl -X DELETE https://api.github.com/repos/acme/shop -H "Authorization: token x""#,
-    r#"curl -X DELETE "https://api.cloudflare.com/client/v4/zones/z/dns_records/r""#,
-    r#"curl --request DELETE --url https://api.heroku.com/apps/shop"#,
-    r#"curl -XDELETE localhost.example.com:9200/logs-*"#,
-    r#"curl -X DELETE http://es.internal:9200/orders"#,
-    r#"wget --method=DELETE -O- https://api.example.com/v1/projects/1"#,
-    r#"http DELETE api.example.com/v1/users/42 "Authorization: Bearer x""#,
-    r#"curl -X POST https://api.linear.app/graphql -d '{"query":"mutation { issueDelete(id: \"i\") { success } }"}'"#,
+    (
+        "railway.api.volume-delete",
+        r#"curl -X POST https://backboard.railway.com/graphql/v2 -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"query":"mutation { volumeDelete(volumeId: \"3d2c4a1e-8a0b-4d5e-9f00-112233445566\") }"}'"#,
+    ),
+    (
+        "railway.api.volume-delete",
+        r#"curl https://backboard.railway.app/graphql/v2 -H 'Content-Type: application/json' --data-raw '{"query":"mutation volumeDelete($id: String!) { volumeDelete(volumeId: $id) }","variables":{"id":"abc"}}'"#,
+    ),
+    (
+        "railway.api.volume-delete",
+        r#"curl -sS -XPOST https://backboard.railway.com/graphql/v2 -d '{"query":"mutation{v:volume\u0044elete(volumeId:\"x\")}"}'"#,
+    ),
+    (
+        "railway.api.destructive-mutation",
+        r#"curl -s --json '{"query":"mutation { serviceDelete(id: \"s1\") }"}' https://backboard.railway.com/graphql/v2"#,
+    ),
+    (
+        "railway.api.destructive-mutation",
+        r#"curl -X POST -H 'Project-Access-Token: t' https://backboard.railway.com/graphql/v2 -d '{"query":"mutation { environmentDelete(id: \"e1\") }"}'"#,
+    ),
+    (
+        "railway.api.replace-variables",
+        r#"curl https://backboard.railway.com/graphql/v2 -d '{"query":"mutation { variableCollectionUpsert(input: { projectId: \"p\", environmentId: \"e\", serviceId: \"s\", variables: {}, replace: true }) }"}'"#,
+    ),
+    ("http.delete.remote", r#"curl -X DELETE https://api.github.com/repos/acme/shop -H "Authorization: token x""#),
+    ("http.delete.remote", r#"curl -X DELETE "https://api.cloudflare.com/client/v4/zones/z/dns_records/r""#),
+    ("http.delete.remote", r#"curl --request DELETE --url https://api.heroku.com/apps/shop"#),
+    ("http.delete.remote", r#"curl -XDELETE localhost.example.com:9200/logs-*"#),
+    ("http.delete.remote", r#"curl -X DELETE http://es.internal:9200/orders"#),
+    ("http.delete.remote", r#"wget --method=DELETE -O- https://api.example.com/v1/projects/1"#),
+    ("http.delete.remote", r#"http DELETE api.example.com/v1/users/42 "Authorization: Bearer x""#),
+    (
+        "graphql.destructive-mutation",
+        r#"curl -X POST https://api.linear.app/graphql -d '{"query":"mutation { issueDelete(id: \"i\") { success } }"}'"#,
+    ),
     // railway CLI
-    "railway volume delete --volume pgdata --yes",
-    "railway volume rm -v pgdata -y",
-    "railway -e production volume delete --volume pg",
-    "railway down --yes",
-    "railway delete -y",
-    "railway environment delete staging -y",
-    "railway service delete --service api --yes",
-    "railway variables delete DATABASE_URL",
-    "railway api 'mutation { volumeDelete(volumeId: \"v\") }'",
+    ("railway.volume.delete", "railway volume delete --volume pgdata --yes"),
+    ("railway.volume.delete", "railway volume rm -v pgdata -y"),
+    ("railway.volume.delete", "railway -e production volume delete --volume pg"),
+    ("railway.cli.destructive", "railway down --yes"),
+    ("railway.cli.destructive", "railway delete -y"),
+    ("railway.cli.environment-or-service-delete", "railway environment delete staging -y"),
+    ("railway.cli.environment-or-service-delete", "railway service delete --service api --yes"),
+    ("railway.cli.variable-delete", "railway variables delete DATABASE_URL"),
+    ("railway.api.volume-delete", "railway api 'mutation { volumeDelete(volumeId: \"v\") }'"),
     // regression: an unlisted credential option shifted the subcommand path
-    "railway --token abc volume delete --volume pg -y",
+    ("railway.volume.delete", "railway --token abc volume delete --volume pg -y"),
     // SQL
-    "psql -c 'DROP TABLE users'",
-    "psql \"$DATABASE_URL\" -c 'drop table users cascade;'",
-    "psql postgres://app:pw@db.example.com:5432/shop -c 'TRUNCATE orders'",
-    "psql -h localhost -U postgres -d shop -c 'DELETE FROM orders'",
-    "psql -c 'drop schema public cascade; create schema public;'",
-    "psql -d shop -v ON_ERROR_STOP=1 -c 'DROP DATABASE shop_test'",
-    "psql -X -q -c 'UPDATE users SET password_hash = NULL'",
-    "psql -c 'ALTER TABLE orders DROP COLUMN total'",
-    "mysql -uroot -e 'DROP DATABASE shop'",
-    "mysql -h db -u app shop -e 'truncate table sessions'",
-    "mariadb -e 'DELETE FROM logs'",
-    "sqlite3 db.sqlite3 'DROP TABLE django_migrations'",
-    "sqlite3 app.db 'delete from users;'",
-    "redis-cli FLUSHALL",
-    "redis-cli -h cache.internal -p 6380 -n 3 FLUSHDB",
-    "redis-cli -u redis://default:pw@cache.example.com:6379 flushall async",
-    "mongosh mongodb://localhost/shop --eval 'db.dropDatabase()'",
-    "mongosh --quiet --eval 'db.orders.deleteMany({})' shop",
-    "dropdb shop",
-    "dropdb -h db.example.com -U postgres --if-exists shop_prod",
-    "pg_restore --clean --if-exists -d shop latest.dump",
-    "mysqladmin -u root -f drop shop",
-    "mongorestore --drop --uri mongodb://db.internal/shop dump/",
-    "prisma migrate reset --force",
-    "rails db:reset",
+    ("sql.drop", "psql -c 'DROP TABLE users'"),
+    ("sql.drop", "psql \"$DATABASE_URL\" -c 'drop table users cascade;'"),
+    ("sql.truncate", "psql postgres://app:pw@db.example.com:5432/shop -c 'TRUNCATE orders'"),
+    ("sql.delete-all", "psql -h localhost -U postgres -d shop -c 'DELETE FROM orders'"),
+    ("sql.drop", "psql -c 'drop schema public cascade; create schema public;'"),
+    ("sql.drop-database", "psql -d shop -v ON_ERROR_STOP=1 -c 'DROP DATABASE shop_test'"),
+    ("sql.update-all", "psql -X -q -c 'UPDATE users SET password_hash = NULL'"),
+    ("sql.alter-drop", "psql -c 'ALTER TABLE orders DROP COLUMN total'"),
+    ("sql.drop-database", "mysql -uroot -e 'DROP DATABASE shop'"),
+    ("sql.truncate", "mysql -h db -u app shop -e 'truncate table sessions'"),
+    ("sql.delete-all", "mariadb -e 'DELETE FROM logs'"),
+    ("sql.drop", "sqlite3 db.sqlite3 'DROP TABLE django_migrations'"),
+    ("sql.delete-all", "sqlite3 app.db 'delete from users;'"),
+    ("redis.flush", "redis-cli FLUSHALL"),
+    ("redis.flush", "redis-cli -h cache.internal -p 6380 -n 3 FLUSHDB"),
+    ("redis.flush", "redis-cli -u redis://default:pw@cache.example.com:6379 flushall async"),
+    ("sql.drop-database", "mongosh mongodb://localhost/shop --eval 'db.dropDatabase()'"),
+    ("sql.delete-all", "mongosh --quiet --eval 'db.orders.deleteMany({})' shop"),
+    ("postgres.dropdb", "dropdb shop"),
+    ("postgres.dropdb", "dropdb -h db.example.com -U postgres --if-exists shop_prod"),
+    ("postgres.pg-restore-clean", "pg_restore --clean --if-exists -d shop latest.dump"),
+    ("mysqladmin.drop", "mysqladmin -u root -f drop shop"),
+    ("mongorestore.drop", "mongorestore --drop --uri mongodb://db.internal/shop dump/"),
+    ("prisma.reset", "prisma migrate reset --force"),
+    ("rails.db-drop", "rails db:reset"),
     // git
-    "git push --force",
-    "git push -f origin main",
-    "git push origin +main",
-    "git push --force-with-lease origin HEAD",
-    "git push origin --delete feature/x",
-    "git push origin :feature/x",
-    "git reset --hard origin/main",
-    "git clean -fdx",
-    "git clean -ffd",
-    "git branch -D feature/x",
-    "git checkout -- .",
-    "git -C /srv/app reset --hard",
-    "gh repo delete acme/shop --yes",
-    "gh api -X DELETE repos/acme/shop/releases/1",
+    ("git.push.force", "git push --force"),
+    ("git.push.force", "git push -f origin main"),
+    ("git.push.plus-refspec", "git push origin +main"),
+    ("git.push.force", "git push --force-with-lease origin HEAD"),
+    ("git.push.delete", "git push origin --delete feature/x"),
+    ("git.push.delete-refspec", "git push origin :feature/x"),
+    ("git.reset.hard", "git reset --hard origin/main"),
+    ("git.clean.force", "git clean -fdx"),
+    ("git.clean.force", "git clean -ffd"),
+    ("git.branch.force-delete", "git branch -D feature/x"),
+    ("git.discard-all-changes", "git checkout -- ."),
+    ("git.reset.hard", "git -C /srv/app reset --hard"),
+    ("gh.repo.delete", "gh repo delete acme/shop --yes"),
+    ("gh.api.delete", "gh api -X DELETE repos/acme/shop/releases/1"),
     // files
-    "rm -rf src",
-    "rm -rf ~/",
-    "rm -rf /",
-    "rm -rf .",
-    "rm -r docs",
-    "rm -rf ./data",
-    "rm --recursive --force migrations",
+    ("rm.recursive", "rm -rf src"),
+    ("rm.recursive", "rm -rf ~/"),
+    ("rm.recursive", "rm -rf /"),
+    ("rm.recursive", "rm -rf ."),
+    ("rm.recursive", "rm -r docs"),
+    ("rm.recursive", "rm -rf ./data"),
+    ("rm.recursive", "rm --recursive --force migrations"),
     // containers & clusters
-    "docker volume rm shop_pgdata",
-    "docker volume prune -af",
-    "docker system prune -a --volumes -f",
-    "docker compose down -v",
-    "docker-compose down --volumes",
-    "docker compose -f prod.yml -p shop down -v",
-    "docker rm -vf web",
-    "curl -XPOST https://api.heroku.com/apps/shop/actions/destroy",
-    "git checkout -f",
-    "az group delete --name rg-prod --yes",
-    "kubectl delete namespace production",
-    "kubectl delete ns staging",
-    "kubectl -n db delete pvc data-postgres-0",
-    "kubectl delete pvc --all -n db",
-    "kubectl delete deployment api -n prod",
-    "kubectl delete -f k8s/",
-    "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data",
-    "helm uninstall shop -n prod",
-    "terraform destroy -auto-approve",
-    "terraform apply -destroy -auto-approve",
-    "tofu destroy",
+    ("docker.volume.remove", "docker volume rm shop_pgdata"),
+    ("docker.volume.remove", "docker volume prune -af"),
+    ("docker.system-prune.volumes", "docker system prune -a --volumes -f"),
+    ("docker.compose.down-volumes", "docker compose down -v"),
+    ("docker.compose.down-volumes", "docker-compose down --volumes"),
+    ("docker.compose.down-volumes", "docker compose -f prod.yml -p shop down -v"),
+    ("docker.rm.volumes", "docker rm -vf web"),
+    ("http.destructive-endpoint", "curl -XPOST https://api.heroku.com/apps/shop/actions/destroy"),
+    ("git.checkout.force", "git checkout -f"),
+    ("az.delete", "az group delete --name rg-prod --yes"),
+    ("kubectl.delete.storage-or-namespace", "kubectl delete namespace production"),
+    ("kubectl.delete.storage-or-namespace", "kubectl delete ns staging"),
+    ("kubectl.delete.storage-or-namespace", "kubectl -n db delete pvc data-postgres-0"),
+    ("kubectl.delete.storage-or-namespace", "kubectl delete pvc --all -n db"),
+    ("kubectl.delete.workloads", "kubectl delete deployment api -n prod"),
+    ("kubectl.delete.manifest", "kubectl delete -f k8s/"),
+    ("kubectl.drain", "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data"),
+    ("helm.uninstall", "helm uninstall shop -n prod"),
+    ("terraform.destroy", "terraform destroy -auto-approve"),
+    ("terraform.apply-destroy", "terraform apply -destroy -auto-approve"),
+    ("terraform.destroy", "tofu destroy"),
     // hosting & cloud
-    "fly apps destroy shop -y",
-    "flyctl volumes destroy vol_abc -y",
-    "fly postgres destroy shop-db",
-    "heroku apps:destroy shop --confirm shop",
-    "heroku pg:reset DATABASE_URL --confirm shop",
-    "heroku addons:destroy heroku-redis -a shop",
-    "vercel remove shop --yes",
-    "vercel project rm shop",
-    "supabase db reset --linked",
-    "supabase projects delete abcdefghij",
-    "neonctl branches delete dev",
-    "neonctl projects delete shop",
-    "pscale database delete shop --force",
-    "pscale branch delete shop dev --force",
-    "aws s3 rb s3://shop --force",
-    "aws s3 rm s3://shop/ --recursive",
-    "aws rds delete-db-instance --db-instance-identifier shop --skip-final-snapshot",
-    "aws dynamodb delete-table --table-name orders",
-    "aws ec2 terminate-instances --instance-ids i-0abc",
-    "gcloud sql instances delete shop-db --quiet",
-    "gcloud projects delete shop-prod",
-    "gcloud compute instances delete vm-1 --zone us-central1-a",
+    ("fly.destroy", "fly apps destroy shop -y"),
+    ("fly.destroy", "flyctl volumes destroy vol_abc -y"),
+    ("fly.destroy", "fly postgres destroy shop-db"),
+    ("heroku.destroy", "heroku apps:destroy shop --confirm shop"),
+    ("heroku.destroy", "heroku pg:reset DATABASE_URL --confirm shop"),
+    ("heroku.destroy", "heroku addons:destroy heroku-redis -a shop"),
+    ("vercel.remove", "vercel remove shop --yes"),
+    ("vercel.project-or-domain-remove", "vercel project rm shop"),
+    ("supabase.db-reset-remote", "supabase db reset --linked"),
+    ("supabase.delete", "supabase projects delete abcdefghij"),
+    ("neon.delete", "neonctl branches delete dev"),
+    ("neon.delete", "neonctl projects delete shop"),
+    ("pscale.delete", "pscale database delete shop --force"),
+    ("pscale.delete", "pscale branch delete shop dev --force"),
+    ("aws.s3.remove-bucket-or-recursive", "aws s3 rb s3://shop --force"),
+    ("aws.s3.remove-bucket-or-recursive", "aws s3 rm s3://shop/ --recursive"),
+    ("aws.delete-data-store", "aws rds delete-db-instance --db-instance-identifier shop --skip-final-snapshot"),
+    ("aws.delete-data-store", "aws dynamodb delete-table --table-name orders"),
+    ("aws.ec2.terminate", "aws ec2 terminate-instances --instance-ids i-0abc"),
+    ("gcloud.delete", "gcloud sql instances delete shop-db --quiet"),
+    ("gcloud.delete", "gcloud projects delete shop-prod"),
+    ("gcloud.delete", "gcloud compute instances delete vm-1 --zone us-central1-a"),
 ];
 
 const BENIGN: &[&str] = &[
@@ -238,8 +260,16 @@ fn decide(line: &str) -> (Decision, String) {
 
 #[test]
 fn destructive_calls_need_a_human() {
-    let missed: Vec<&str> = DESTRUCTIVE.iter().copied().filter(|l| decide(l).0 == Decision::Allow).collect();
-    assert!(missed.is_empty(), "allowed {} destructive calls:\n{}", missed.len(), missed.join("\n"));
+    let mut wrong = Vec::new();
+    for (rule, line) in DESTRUCTIVE {
+        let (decision, why) = decide(line);
+        if decision == Decision::Allow {
+            wrong.push(format!("allowed: {line}"));
+        } else if !why.split(", ").any(|r| r == *rule) {
+            wrong.push(format!("{line}\n  expected {rule}, matched {why}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} destructive calls judged wrongly:\n{}", wrong.len(), wrong.join("\n"));
 }
 
 #[test]
@@ -262,8 +292,15 @@ fn hook_decision(command: &str) -> (Decision, String) {
 
 #[test]
 fn hooks_agree_with_check_on_the_corpus() {
-    let missed: Vec<&str> = DESTRUCTIVE.iter().copied().filter(|l| hook_decision(l).0 == Decision::Allow).collect();
-    assert!(missed.is_empty(), "the hook allowed {} destructive calls:\n{}", missed.len(), missed.join("\n"));
+    let missed: Vec<String> = DESTRUCTIVE
+        .iter()
+        .filter_map(|(rule, line)| {
+            let (decision, why) = hook_decision(line);
+            (decision == Decision::Allow || !why.split(", ").any(|r| r == *rule))
+                .then(|| format!("{line}\n  expected {rule}, matched {why:?}"))
+        })
+        .collect();
+    assert!(missed.is_empty(), "the hook judged {} destructive calls wrongly:\n{}", missed.len(), missed.join("\n"));
     let alarms: Vec<String> = BENIGN
         .iter()
         .filter_map(|l| {

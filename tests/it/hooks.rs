@@ -1,49 +1,15 @@
 //! `interlock hook` and `interlock setup` against the built binary.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::common::*;
 
-fn hook(s: &Sandbox, agent: &str, input: &[u8]) -> Output {
-    let mut child = s
-        .cmd(BIN, &[])
-        .args(["hook", agent])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(input).expect("write");
-    child.wait_with_output().expect("wait")
-}
-
 fn claude_event(command: &str) -> Vec<u8> {
-    serde_json::json!({
-        "session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-        "tool_input": {"command": command}, "cwd": "/tmp", "permission_mode": "default"
-    })
-    .to_string()
-    .into_bytes()
+    claude_event_in(command, std::path::Path::new("/tmp"))
 }
 
 const INCIDENT: &str = r#"curl -X POST https://backboard.railway.com/graphql/v2 -H "Authorization: Bearer sk_live_abcdefghijklmnop" -d '{"query":"mutation { volumeDelete(volumeId: \"3d2c\") }"}'"#;
-
-/// The hook's answer: one JSON object, or `null` for the silence that means "no objection".
-fn reply(out: &Output) -> serde_json::Value {
-    if out.stdout.is_empty() && out.status.code() == Some(0) {
-        return serde_json::Value::Null;
-    }
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("one JSON object ({e}): {}", stdout(out)))
-}
-
-/// Claude Code's decision: `allow`/`ask`/`deny`, or `none` when the hook said nothing.
-fn claude_decision(out: &Output) -> String {
-    match reply(out) {
-        serde_json::Value::Null => "none".into(),
-        v => v["hookSpecificOutput"]["permissionDecision"].as_str().unwrap_or("?").into(),
-    }
-}
 
 #[test]
 fn golden_replies() {

@@ -3,7 +3,6 @@
 //! one-liners — judged through `interlock hook claude`, and, wherever the command is one
 //! argv, through `interlock check` and a shim too: all three must agree.
 
-use std::io::Write;
 use std::process::Stdio;
 
 use crate::common::*;
@@ -31,27 +30,14 @@ fn project(s: &Sandbox) -> std::path::PathBuf {
     dir
 }
 
+/// The hook's decision for `command` run in `cwd`: `allow` (silence), `ask` or `deny`.
 fn hook_decision(s: &Sandbox, cwd: &std::path::Path, command: &str) -> String {
-    let event = serde_json::json!({
-        "session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-        "tool_input": {"command": command}, "cwd": cwd, "permission_mode": "default"
-    });
-    let mut child = s
-        .cmd(BIN, &[])
-        .args(["hook", "claude"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(event.to_string().as_bytes()).expect("write");
-    let out = child.wait_with_output().expect("wait");
+    let out = hook(s, "claude", &claude_event_in(command, cwd));
     assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
-    if out.stdout.is_empty() {
-        return "allow".into();
+    match claude_decision(&out).as_str() {
+        "none" => "allow".into(),
+        other => other.into(),
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    v["hookSpecificOutput"]["permissionDecision"].as_str().unwrap_or("?").to_string()
 }
 
 /// `interlock check -- ARGV` in `cwd`: `allow` or `ask` (the hook's word for confirm).
