@@ -26,19 +26,19 @@ fn rules(c: &mut Criterion) {
 fn decisions(c: &mut Criterion) {
     let curl = RuleSet::for_program("curl");
     c.bench_function("evaluate benign curl", |b| {
-        b.iter(|| engine::evaluate(&mut invocation(&["curl", "-fsSL", "https://example.com/install.sh"]), &curl))
+        b.iter(|| engine::evaluate(&invocation(&["curl", "-fsSL", "https://example.com/install.sh"]), &curl))
     });
     c.bench_function("evaluate the incident", |b| {
         b.iter(|| {
             engine::evaluate(
-                &mut invocation(&["curl", "-X", "POST", "https://backboard.railway.com/graphql/v2", "-d", INCIDENT]),
+                &invocation(&["curl", "-X", "POST", "https://backboard.railway.com/graphql/v2", "-d", INCIDENT]),
                 &curl,
             )
         })
     });
     let git = RuleSet::for_program("git");
     c.bench_function("evaluate git push --force", |b| {
-        b.iter(|| engine::evaluate(&mut invocation(&["git", "push", "--force", "origin", "main"]), &git))
+        b.iter(|| engine::evaluate(&invocation(&["git", "push", "--force", "origin", "main"]), &git))
     });
     c.bench_function("hook: judge a compound command", |b| {
         b.iter(|| {

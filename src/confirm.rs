@@ -204,7 +204,7 @@ pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) 
     for m in &eval.verdict.matches {
         out.push_str(&format!("  rule:     {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
     }
-    for note in &eval.facts.notes {
+    for note in eval.all_notes() {
         out.push_str(&format!("  note:     {}\n", redact::escape(note)));
     }
     let mut full = vec![program.to_string()];
@@ -312,7 +312,7 @@ pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: &Wh
     for m in &eval.verdict.matches {
         out.push_str(&format!("  rule: {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
     }
-    for note in &eval.facts.notes {
+    for note in eval.all_notes() {
         out.push_str(&format!("  note: {}\n", redact::escape(note)));
     }
     match why {

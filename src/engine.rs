@@ -12,22 +12,36 @@ use crate::verdict::{Decision, Match, Severity, Verdict};
 /// What the engine saw and concluded.
 #[derive(Debug)]
 pub struct Evaluation {
+    /// What the analyzers found: the engine reads them, never writes them.
     pub facts: Facts,
     pub verdict: Verdict,
+    /// What the engine (or a caller adding to the verdict) tells the human beside the facts:
+    /// loosening rules that would have allowed the call but are not in force, notes from what
+    /// a wrapper runs.
+    pub notes: Vec<String>,
+}
+
+impl Evaluation {
+    /// Every note for the human: the analyzers', then the engine's.
+    pub fn all_notes(&self) -> impl Iterator<Item = &String> {
+        self.facts.notes.iter().chain(&self.notes)
+    }
 }
 
 /// The rule id of the match the engine adds when an analyzer could not see what a call does.
 pub const CANNOT_SEE: &str = "interlock.cannot-see";
 
 /// Analyze `inv` and match `rules` against what it does.
-pub fn evaluate(inv: &mut Invocation, rules: &RuleSet) -> Evaluation {
-    let mut facts = analyze::analyze(inv, rules.program(&inv.program));
+pub fn evaluate(inv: &Invocation, rules: &RuleSet) -> Evaluation {
+    let facts = analyze::analyze(inv, rules.program(&inv.program));
     let args = inv.args_lossy();
     let verdict = judge(&inv.program, &args, &facts, rules);
-    if verdict.decision != Decision::Allow {
-        facts.notes.extend(ignored_loosening(&inv.program, &args, &facts, rules));
-    }
-    Evaluation { facts, verdict }
+    let notes = if verdict.decision == Decision::Allow {
+        Vec::new()
+    } else {
+        ignored_loosening(&inv.program, &args, &facts, rules)
+    };
+    Evaluation { facts, verdict, notes }
 }
 
 /// Match the rules for `program` against `facts`.
@@ -192,7 +206,7 @@ pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailu
                 example: example.cmd().to_string(),
                 problem,
             };
-            let mut inv = match example_invocation(example.cmd(), example.stdin(), cwd) {
+            let inv = match example_invocation(example.cmd(), example.stdin(), cwd) {
                 Ok(inv) => inv,
                 Err(e) => {
                     failures.push(fail(e));
@@ -203,7 +217,7 @@ pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailu
                 failures.push(fail(format!("example runs `{}`, which the rule does not name", inv.program)));
                 continue;
             }
-            let eval = evaluate(&mut inv, rules);
+            let eval = evaluate(&inv, rules);
             let matched = eval.verdict.matches.iter().any(|m| m.rule == rule.spec.id);
             if matched != expected {
                 failures.push(fail(if expected {

@@ -53,6 +53,9 @@ impl Env {
     }
 }
 
+/// A shared handle on this process' standard-input spool.
+pub type SpoolHandle = std::rc::Rc<std::cell::RefCell<Spool>>;
+
 /// Where the program's standard input comes from, as far as interlock can tell.
 #[derive(Debug)]
 pub enum Stdin {
@@ -61,8 +64,10 @@ pub enum Stdin {
     /// Nothing (closed, or `/dev/null`).
     Empty,
     /// This process' own standard input (shim and `check`): read through a spool so the
-    /// real program still receives every byte.
-    Process(Spool),
+    /// real program still receives every byte. A shared handle: the analyzers read through it
+    /// while the `Invocation` is read-only to them, and the shim, which keeps its own handle,
+    /// restores fd 0 from it before the exec.
+    Process(SpoolHandle),
     /// Known bytes (a heredoc or here-string seen by a hook).
     Bytes(Vec<u8>),
     /// A file (`< file` seen by a hook), relative to the invocation's cwd.
@@ -78,7 +83,7 @@ impl Stdin {
         if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
             Stdin::Terminal
         } else {
-            Stdin::Process(Spool::new())
+            Stdin::Process(SpoolHandle::default())
         }
     }
 }

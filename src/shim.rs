@@ -72,11 +72,18 @@ fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> Exi
         audit::record(&Record::new("allow", &program, Some(&real), &args, &cwd, None));
         return exec(&real, &argv, me, None);
     }
-    let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
+    // The shim keeps its own handle on the stdin spool: the analyzers read through the
+    // invocation's, and fd 0 is restored from this one before the exec.
+    let stdin = Stdin::from_process();
+    let spool = match &stdin {
+        Stdin::Process(handle) => Some(handle.clone()),
+        _ => None,
+    };
+    let mut inv = Invocation::new(argv, cwd, Env::from_process(), stdin);
     // A hand-over from the exec guard names the program by the file that runs, not by the
     // caller's argv[0] (`./fetch` linked to curl is curl).
     inv.program.clone_from(&program);
-    let mut eval = engine::evaluate(&mut inv, &rules);
+    let mut eval = engine::evaluate(&inv, &rules);
     // `sudo -u postgres psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`: no shim runs on
     // the far side, so what the wrapper runs is judged here.
     crate::hook::add_inside(&inv, &mut eval);
@@ -87,24 +94,20 @@ fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> Exi
         matches.push(engine::interactive_under_agent(&program));
         eval.verdict = crate::verdict::Verdict::from_matches(matches);
     }
-    let spool = match std::mem::replace(&mut inv.stdin, Stdin::Empty) {
-        Stdin::Process(spool) => Some(spool),
-        _ => None,
-    };
     let args = inv.args_lossy();
     if eval.verdict.decision == Decision::Allow {
         audit::record(&Record::new("allow", &program, Some(&real), &args, &inv.cwd, Some(&eval)));
-        return exec(&real, &inv.argv, me, spool);
+        return exec(&real, &inv.argv, me, spool.as_ref());
     }
     let outcome = confirm::decide(&inv, &real, &eval);
     audit::record(&Record::new(outcome.as_str(), &program, Some(&real), &args, &inv.cwd, Some(&eval)));
-    if outcome.runs() { exec(&real, &inv.argv, me, spool) } else { ExitCode::from(exit::BLOCKED) }
+    if outcome.runs() { exec(&real, &inv.argv, me, spool.as_ref()) } else { ExitCode::from(exit::BLOCKED) }
 }
 
 /// Replace this process with `real`, argv byte for byte. Returns only on failure.
-fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<crate::stdin::Spool>) -> ExitCode {
+fn exec(real: &Path, argv: &[OsString], me: &SelfId, spool: Option<&crate::invocation::SpoolHandle>) -> ExitCode {
     if let Some(spool) = spool
-        && let Err(e) = spool.restore()
+        && let Err(e) = spool.borrow_mut().restore()
     {
         eprintln!("interlock: cannot hand standard input to {}: {e}", real.display());
         return ExitCode::from(exit::ERROR);

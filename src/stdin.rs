@@ -132,8 +132,9 @@ impl Spool {
     }
 
     /// Make fd 0 yield the original bytes again, from the start, for the real program.
-    pub fn restore(self) -> io::Result<()> {
-        match self.state {
+    /// The spool is spent afterwards.
+    pub fn restore(&mut self) -> io::Result<()> {
+        match std::mem::replace(&mut self.state, State::Closed) {
             State::Untouched | State::Closed => Ok(()),
             State::Rewind { offset } => stdin_file().seek(SeekFrom::Start(offset)).map(|_| ()),
             State::Memory(buf) => {

@@ -30,7 +30,7 @@ enum Source {
 
 /// Scan `sources` in order, following includes, as one client session (what one input
 /// defines, the next can use); statements, unknowns and targets go to `facts`.
-fn scan_sources(inv: &mut Invocation, dialect: Dialect, sources: Vec<Source>, session: Session, facts: &mut Facts) {
+fn scan_sources(inv: &Invocation, dialect: Dialect, sources: Vec<Source>, session: Session, facts: &mut Facts) {
     let mut session = session;
     for source in sources {
         let (script, base) = match source {
@@ -64,7 +64,7 @@ fn note_terminal(inv: &Invocation, facts: &mut Facts) {
     }
 }
 
-fn scan_stdin(inv: &mut Invocation, dialect: Dialect, session: Session, facts: &mut Facts) -> Script {
+fn scan_stdin(inv: &Invocation, dialect: Dialect, session: Session, facts: &mut Facts) -> Script {
     note_terminal(inv, facts);
     let mut scanner = Scanner::with_session(dialect, session);
     if let Err(e) = input::stream_stdin(inv, &mut |chunk| scanner.feed(chunk)) {
@@ -81,14 +81,7 @@ fn scan_file(inv: &Invocation, path: &Path, dialect: Dialect, session: Session) 
 
 /// Record a script's findings and follow its includes; returns the session as it stands
 /// after them.
-fn absorb(
-    inv: &mut Invocation,
-    dialect: Dialect,
-    script: Script,
-    base: &Path,
-    depth: usize,
-    facts: &mut Facts,
-) -> Session {
+fn absorb(inv: &Invocation, dialect: Dialect, script: Script, base: &Path, depth: usize, facts: &mut Facts) -> Session {
     facts.statements.extend(script.statements);
     facts.unknown.extend(script.unknown);
     let mut session = script.session;
@@ -127,7 +120,7 @@ fn values<'a>(facts: &'a Facts, flags: &'a [&str]) -> impl Iterator<Item = &'a S
 }
 
 /// psql: `-c`/`-f` in order, else stdin; `~/.psqlrc` unless `-X`.
-pub fn psql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub fn psql(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let informational = ["-l", "--list", "-V", "--version", "-?", "--help"].iter().any(|f| facts.has_flag(f));
     let mut sources = Vec::new();
@@ -239,7 +232,7 @@ fn conninfo(s: &str) -> Vec<(String, String)> {
 }
 
 /// mysql / mariadb: `-e` statements, else stdin.
-pub fn mysql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub fn mysql(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let mut sources: Vec<Source> = values(&facts, &["-e", "--execute"]).cloned().map(Source::Text).collect();
     let informational = ["-V", "--version", "-?", "--help"].iter().any(|f| facts.has_flag(f));
@@ -261,7 +254,7 @@ pub fn mysql(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
 
 /// sqlite3: `-init FILE`, `-cmd` commands, then SQL arguments after the database file,
 /// else stdin.
-pub fn sqlite3(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub fn sqlite3(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let mut sources = Vec::new();
     for (flag, value) in facts.flag_values.clone() {
@@ -296,7 +289,7 @@ pub fn sqlite3(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
 }
 
 /// redis-cli: the command in argv, else one command a line on stdin.
-pub fn redis_cli(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub fn redis_cli(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     for v in values(&facts, &["-h", "-u"]).cloned().collect::<Vec<_>>() {
         if v.contains("://") {
@@ -396,7 +389,7 @@ fn redis_command(cmd: &str, line: &str, out: &mut Vec<Statement>) {
 }
 
 /// mongosh / mongo: `--eval`, `--file`, `.js` operands, else stdin.
-pub fn mongosh(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub fn mongosh(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let mut texts: Vec<String> = values(&facts, &["--eval"]).cloned().collect();
     let mut files: Vec<String> = values(&facts, &["--file", "-f"]).cloned().collect();

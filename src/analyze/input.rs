@@ -129,26 +129,26 @@ pub fn file(inv: &Invocation, name: &str) -> Result<Text, String> {
 
 /// Feed all of standard input to `sink`. `Ok(false)` when stdin is a terminal (a human
 /// types it) or empty; an error when it cannot be seen.
-pub fn stream_stdin(inv: &mut Invocation, sink: &mut dyn FnMut(&[u8])) -> Result<bool, String> {
-    match &mut inv.stdin {
+pub fn stream_stdin(inv: &Invocation, sink: &mut dyn FnMut(&[u8])) -> Result<bool, String> {
+    match &inv.stdin {
         Stdin::Terminal | Stdin::Empty => Ok(false),
         Stdin::Bytes(b) => {
             sink(b);
             Ok(true)
         }
         Stdin::File(p) => {
-            let path = if p.is_absolute() { p.clone() } else { inv.cwd.join(&*p) };
+            let path = if p.is_absolute() { p.clone() } else { inv.cwd.join(p) };
             stream_path(inv, &path, sink).map(|()| true)
         }
         Stdin::Process(spool) => {
-            spool.stream(sink).map(|_| true).map_err(|e| format!("cannot read standard input: {e}"))
+            spool.borrow_mut().stream(sink).map(|_| true).map_err(|e| format!("cannot read standard input: {e}"))
         }
         Stdin::Unseen => Err("standard input comes from another command and cannot be seen in advance".into()),
     }
 }
 
 /// Standard input as text, up to `ANALYZE_LIMIT`.
-pub fn stdin_text(inv: &mut Invocation) -> Result<Text, String> {
+pub fn stdin_text(inv: &Invocation) -> Result<Text, String> {
     let mut buf = Vec::new();
     let mut truncated = false;
     stream_stdin(inv, &mut |chunk| {

@@ -21,7 +21,7 @@ use crate::invocation::Invocation;
 use spec::ProgramSpec;
 
 /// The facts of `inv`. `spec` is the program's argv table, when a rule file has one.
-pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = match inv.program.as_str() {
         "curl" => http::curl(inv),
         "wget" => http::wget(inv),

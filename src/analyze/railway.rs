@@ -10,7 +10,7 @@ use crate::invocation::Invocation;
 /// The host `railway api` talks to.
 pub const API_HOST: &str = "backboard.railway.com";
 
-pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     match facts.command.first().map(String::as_str) {
         Some("api") => api(inv, &mut facts),
@@ -22,7 +22,7 @@ pub fn analyze(inv: &mut Invocation, spec: Option<&ProgramSpec>) -> Facts {
     facts
 }
 
-fn api(inv: &mut Invocation, facts: &mut Facts) {
+fn api(inv: &Invocation, facts: &mut Facts) {
     let variables = facts
         .flag_values
         .iter()

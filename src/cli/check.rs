@@ -16,12 +16,12 @@ use crate::verdict::{Decision, Match};
 
 fn evaluate(argv: Vec<OsString>) -> anyhow::Result<(Invocation, Evaluation)> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
+    let inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
     if inv.program.is_empty() {
         bail!("no program to check: give one after `--`, e.g. `interlock check -- curl https://example.com`");
     }
     let rules = RuleSet::for_program(&inv.program);
-    let mut eval = engine::evaluate(&mut inv, &rules);
+    let mut eval = engine::evaluate(&inv, &rules);
     crate::hook::add_inside(&inv, &mut eval);
     Ok((inv, eval))
 }

@@ -92,8 +92,8 @@ pub fn add_inside(inv: &Invocation, eval: &mut engine::Evaluation) {
     matches.extend(inside.verdict.matches);
     eval.verdict = Verdict::from_matches(matches);
     for n in inside.notes {
-        if !eval.facts.notes.contains(&n) {
-            eval.facts.notes.push(n);
+        if !eval.all_notes().any(|have| *have == n) {
+            eval.notes.push(n);
         }
     }
 }
@@ -315,14 +315,14 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
             .map(|(p, c)| (cwd.join(p), c.clone()))
             .collect();
         inv.file_limit = FILE_LIMIT;
-        let eval = engine::evaluate(&mut inv, rules);
+        let eval = engine::evaluate(&inv, rules);
         if eval.verdict.decision == Decision::Confirm {
             confirm_calls.push(words);
         }
         if eval.verdict.decision != Decision::Allow {
-            for n in eval.facts.notes {
-                if !notes.contains(&n) {
-                    notes.push(n);
+            for n in eval.all_notes() {
+                if !notes.contains(n) {
+                    notes.push(n.clone());
                 }
             }
         }

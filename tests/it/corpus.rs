@@ -251,9 +251,9 @@ const BENIGN: &[&str] = &[
 
 fn decide(line: &str) -> (Decision, String) {
     let cwd = std::env::temp_dir();
-    let mut inv = engine::example_invocation(line, None, &cwd).expect("example splits");
+    let inv = engine::example_invocation(line, None, &cwd).expect("example splits");
     let rules = RuleSet::for_program(&inv.program);
-    let eval = engine::evaluate(&mut inv, &rules);
+    let eval = engine::evaluate(&inv, &rules);
     let why = eval.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
     (eval.verdict.decision, why)
 }

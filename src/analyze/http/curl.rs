@@ -332,7 +332,7 @@ struct Operation {
 
 /// Parsed options, in the order curl sees them.
 struct Parser<'a> {
-    inv: &'a mut Invocation,
+    inv: &'a Invocation,
     ops: Vec<Operation>,
     globoff: bool,
     variables: HashMap<String, String>,
@@ -341,7 +341,7 @@ struct Parser<'a> {
 }
 
 /// Analyze a curl invocation.
-pub fn curl(inv: &mut Invocation) -> Facts {
+pub fn curl(inv: &Invocation) -> Facts {
     let args = inv.args_lossy();
     let mut p = Parser {
         inv,

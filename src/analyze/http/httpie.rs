@@ -42,7 +42,7 @@ const HTTPIE: OptTable = OptTable(&[
 
 /// Analyze an HTTPie (`http`, `https`) or xh invocation: `[METHOD] URL [ITEM…]`, where
 /// `key=value` / `key:=json` items build a JSON body (and make the default method POST).
-pub fn httpie(inv: &mut Invocation) -> Facts {
+pub fn httpie(inv: &Invocation) -> Facts {
     let args = inv.args_lossy();
     let program = inv.program.clone();
     let mut facts = Facts::default();

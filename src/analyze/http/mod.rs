@@ -219,11 +219,11 @@ mod tests {
 
     fn run_in(line: &str, cwd: &std::path::Path, stdin: Stdin) -> Facts {
         let argv: Vec<std::ffi::OsString> = shell_words::split(line).unwrap().into_iter().map(Into::into).collect();
-        let mut inv = Invocation::new(argv, cwd.to_path_buf(), Env::default(), stdin);
+        let inv = Invocation::new(argv, cwd.to_path_buf(), Env::default(), stdin);
         match inv.program.as_str() {
-            "wget" => wget(&mut inv),
-            "http" | "https" | "xh" => httpie(&mut inv),
-            _ => curl(&mut inv),
+            "wget" => wget(&inv),
+            "http" | "https" | "xh" => httpie(&inv),
+            _ => curl(&inv),
         }
     }
 
@@ -330,8 +330,8 @@ mod tests {
         let run_home = |line: &str| {
             let argv: Vec<std::ffi::OsString> = shell_words::split(line).unwrap().into_iter().map(Into::into).collect();
             let env = Env::from_pairs([("HOME", dir.path().to_str().unwrap())]);
-            let mut inv = Invocation::new(argv, dir.path().to_path_buf(), env, Stdin::Empty);
-            methods(&curl(&mut inv))
+            let inv = Invocation::new(argv, dir.path().to_path_buf(), env, Stdin::Empty);
+            methods(&curl(&inv))
         };
         assert_eq!(run_home("curl https://x.test"), ["DELETE"]);
         assert_eq!(run_home("curl -q https://x.test"), ["GET"]);
@@ -350,8 +350,8 @@ mod tests {
         .iter()
         .map(Into::into)
         .collect();
-        let mut inv = Invocation::new(argv, "/".into(), Env::from_pairs([("VOL", "v9")]), Stdin::Empty);
-        let f = curl(&mut inv);
+        let inv = Invocation::new(argv, "/".into(), Env::from_pairs([("VOL", "v9")]), Stdin::Empty);
+        let f = curl(&inv);
         assert_eq!(f.graphql[0].object(), "v9");
         let f = run("curl --expand-url 'https://{{host}}/x' -X DELETE");
         assert!(!f.unknown.is_empty());
