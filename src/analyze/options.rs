@@ -1,8 +1,10 @@
 //! "Program X takes option Y": one shape for every command-line grammar interlock reads by
-//! hand (curl, wget, HTTPie). A program's options are a table of rows — short letter, long
-//! name, whether a value follows — and its parser asks the table, never a list of its own.
-//! To teach interlock a new option, add its row (and, where it changes the request, the match
-//! arm in that program's parser that reads it).
+//! hand — curl, wget, HTTPie (`analyze/http/`) and the wrappers that run other commands
+//! (`hook/wrappers.rs`: sudo, env, ssh, kubectl exec, …). A program's options are a table of
+//! rows — short letter, long name, whether a value follows — and its parser asks the table,
+//! never a list of its own. To teach interlock a new option, add its row (and, where it
+//! changes what the call does, the match arm that reads it). The rule files' `[[program]]`
+//! tables say the same in TOML (`value_flags`) for the shared argv analyzer.
 
 /// One option of a program's command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,16 @@ impl OptSpec {
     }
 }
 
+/// An option table written in place: `opt_table![val(Some('u'), "user"), …]` (the rows
+/// become a constant, as a table must be).
+macro_rules! opt_table {
+    ($($row:expr),* $(,)?) => {{
+        const ROWS: &[$crate::analyze::options::OptSpec] = &[$($row),*];
+        $crate::analyze::options::OptTable::new(ROWS)
+    }};
+}
+pub(crate) use opt_table;
+
 /// An option that takes a value.
 pub(crate) const fn val(short: Option<char>, long: &'static str) -> OptSpec {
     OptSpec { short, long, value: true }
@@ -42,17 +54,61 @@ pub(crate) const fn flag(short: Option<char>, long: &'static str) -> OptSpec {
 
 /// A program's options.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct OptTable(pub &'static [OptSpec]);
+pub(crate) struct OptTable {
+    rows: &'static [OptSpec],
+    /// Long options are written with one dash (`-tags`, Go's flag package).
+    single_dash: bool,
+}
+
+/// One option as written: its name (`-u`, `--user`) and its value, when it takes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Opt {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// Options read up to the first operand (POSIX order) or `--`.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub opts: Vec<Opt>,
+    /// Index of the first operand (or of the end).
+    pub rest: usize,
+}
+
+impl Parsed {
+    /// Whether one of `names` (as written: `-u`, `--user`) was given.
+    pub(crate) fn has(&self, names: &[&str]) -> bool {
+        self.opts.iter().any(|o| names.contains(&o.name.as_str()))
+    }
+
+    /// The value of the last of `names` given.
+    pub(crate) fn value(&self, names: &[&str]) -> Option<&str> {
+        self.opts.iter().rev().find(|o| names.contains(&o.name.as_str())).and_then(|o| o.value.as_deref())
+    }
+}
 
 impl OptTable {
+    /// No options take a value.
+    pub(crate) const NONE: OptTable = OptTable::new(&[]);
+
+    /// A table of GNU-style options (`-x`, `--long`).
+    pub(crate) const fn new(rows: &'static [OptSpec]) -> OptTable {
+        OptTable { rows, single_dash: false }
+    }
+
+    /// A table whose long options take one dash (`-tags value`).
+    pub(crate) const fn single_dash(rows: &'static [OptSpec]) -> OptTable {
+        OptTable { rows, single_dash: true }
+    }
+
     /// The option `-c`.
     pub(crate) fn short(&self, c: char) -> Option<&'static OptSpec> {
-        self.0.iter().find(|o| o.short == Some(c))
+        self.rows.iter().find(|o| o.short == Some(c))
     }
 
     /// The option `--name`, spelled out.
     pub(crate) fn long(&self, name: &str) -> Option<&'static OptSpec> {
-        self.0.iter().find(|o| !o.long.is_empty() && o.long == name)
+        self.rows.iter().find(|o| !o.long.is_empty() && o.long == name)
     }
 
     /// The option `--name` as typed: spelled out, or an unambiguous abbreviation (curl and
@@ -61,7 +117,7 @@ impl OptTable {
         if let Some(exact) = self.long(typed) {
             return Some(exact);
         }
-        let mut hits = self.0.iter().filter(|o| !typed.is_empty() && o.long.starts_with(typed));
+        let mut hits = self.rows.iter().filter(|o| !typed.is_empty() && o.long.starts_with(typed));
         match (hits.next(), hits.next()) {
             (Some(one), None) => Some(one),
             _ => None,
@@ -69,11 +125,126 @@ impl OptTable {
     }
 }
 
+impl OptTable {
+    /// Read options from the start of `args`, stopping at the first operand or after `--`.
+    pub(crate) fn parse(&self, args: &[String]) -> Parsed {
+        let mut out = Parsed::default();
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            if a == "--" {
+                i += 1;
+                break;
+            }
+            if !a.starts_with('-') || a == "-" {
+                break;
+            }
+            i += 1 + self.read_one(a, args.get(i + 1), &mut out.opts);
+        }
+        out.rest = i.min(args.len());
+        out
+    }
+
+    /// Read options anywhere among the operands (GNU `getopt` permutation, oclif): returns
+    /// the options, the operands in order, and the words after `--` (kept as operands).
+    pub(crate) fn parse_permuted(&self, args: &[String]) -> (Parsed, Vec<String>) {
+        let mut out = Parsed::default();
+        let mut operands = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            if a == "--" {
+                operands.extend(args[i + 1..].iter().cloned());
+                break;
+            }
+            if !a.starts_with('-') || a == "-" {
+                operands.push(a.clone());
+                i += 1;
+                continue;
+            }
+            i += 1 + self.read_one(a, args.get(i + 1), &mut out.opts);
+        }
+        out.rest = args.len();
+        (out, operands)
+    }
+
+    /// Read one option word (`a`), with `next` the word after it; returns how many extra
+    /// words it consumed (0 or 1). `--long=value` is understood for every long option.
+    fn read_one(&self, a: &str, next: Option<&String>, opts: &mut Vec<Opt>) -> usize {
+        let long = a.strip_prefix("--").or_else(|| a.strip_prefix('-').filter(|_| self.single_dash));
+        if let Some(long) = long {
+            if let Some((name, value)) = long.split_once('=') {
+                let dashes = &a[..a.len() - long.len()];
+                opts.push(Opt { name: format!("{dashes}{name}"), value: Some(value.to_string()) });
+                return 0;
+            }
+            match self.long(long) {
+                Some(spec) if spec.value => {
+                    opts.push(Opt { name: a.to_string(), value: next.cloned() });
+                    return 1;
+                }
+                Some(_) => {
+                    opts.push(Opt { name: a.to_string(), value: None });
+                    return 0;
+                }
+                // An unknown single-dash word is a short cluster after all.
+                None if a.starts_with("--") || !self.single_dash => {
+                    opts.push(Opt { name: a.to_string(), value: None });
+                    return 0;
+                }
+                None => {}
+            }
+        }
+        // A short cluster: the first letter that takes a value eats the rest of the word,
+        // or the next word when nothing is left (`-iu postgres`, `-upostgres`).
+        let letters = &a[1..];
+        for (pos, c) in letters.char_indices() {
+            if self.short(c).is_some_and(|o| o.value) {
+                let rest = &letters[pos + c.len_utf8()..];
+                if rest.is_empty() {
+                    opts.push(Opt { name: format!("-{c}"), value: next.cloned() });
+                    return 1;
+                }
+                opts.push(Opt { name: format!("-{c}"), value: Some(rest.to_string()) });
+                return 0;
+            }
+            opts.push(Opt { name: format!("-{c}"), value: None });
+        }
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const T: OptTable = OptTable(&[val(Some('d'), "data"), flag(Some('s'), "silent"), val(None, "data-raw")]);
+    const T: OptTable = OptTable::new(&[val(Some('d'), "data"), flag(Some('s'), "silent"), val(None, "data-raw")]);
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parse_stops_at_the_first_operand_and_clusters_take_the_rest() {
+        let p = T.parse(&words("-sdx --data-raw y --data=z op -d w"));
+        assert_eq!(p.value(&["-d"]), Some("x"));
+        assert_eq!(p.value(&["--data-raw"]), Some("y"));
+        assert_eq!(p.value(&["--data"]), Some("z"));
+        assert!(p.has(&["-s"]));
+        assert_eq!(p.rest, 4);
+        let (p, operands) = T.parse_permuted(&words("op1 -d v op2 -- -s"));
+        assert_eq!(p.value(&["-d"]), Some("v"));
+        assert_eq!(operands, words("op1 op2 -s"));
+    }
+
+    #[test]
+    fn single_dash_long_options() {
+        const GO: OptTable = OptTable::single_dash(&[val(None, "tags"), val(None, "o")]);
+        let p = GO.parse(&words("-tags netgo -o=bin ./cmd/x arg"));
+        assert_eq!(p.value(&["-tags"]), Some("netgo"));
+        assert_eq!(p.value(&["-o"]), Some("bin"));
+        assert_eq!(p.rest, 3);
+    }
 
     #[test]
     fn lookups() {

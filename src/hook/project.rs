@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::wrappers::Opts;
+use crate::analyze::options::{OptTable, opt_table, val};
 use crate::invocation::program_name;
 
 /// The shell text one task runs, and where it runs it.
@@ -53,19 +53,23 @@ fn read(path: &Path) -> Result<Option<String>, String> {
 /// make(1): `-C DIR`, `-f FILE`, `-I DIR`, `-j N`, `-o FILE`, `-W FILE` take values;
 /// `NAME=value` operands set variables; the other operands are goals (default: the first
 /// target). `-n`/`--dry-run`/`-q`/`--question` run nothing.
-const MAKE: Opts = Opts {
-    short: "CfIjloW",
-    long: &[
-        "--directory",
-        "--file",
-        "--makefile",
-        "--include-dir",
-        "--jobs",
-        "--load-average",
-        "--old-file",
-        "--what-if",
-    ],
-};
+const MAKE: OptTable = OptTable::new(&[
+    val(Some('C'), ""),
+    val(Some('f'), ""),
+    val(Some('I'), ""),
+    val(Some('j'), ""),
+    val(Some('l'), ""),
+    val(Some('o'), ""),
+    val(Some('W'), ""),
+    val(None, "directory"),
+    val(None, "file"),
+    val(None, "makefile"),
+    val(None, "include-dir"),
+    val(None, "jobs"),
+    val(None, "load-average"),
+    val(None, "old-file"),
+    val(None, "what-if"),
+]);
 
 fn make(args: &[String], cwd: &Path) -> Result<Vec<Task>, String> {
     let (p, operands) = MAKE.parse_permuted(args);
@@ -323,10 +327,18 @@ fn make_recipes() {
 /// just: `-f/--justfile FILE`, `-d/--working-directory DIR`, `--set VAR VALUE`; operands
 /// are recipes (with their arguments); `-n/--dry-run`, `-l/--list`, `--show`, `--summary`,
 /// `--evaluate` run nothing.
-const JUST: Opts = Opts {
-    short: "fdc",
-    long: &["--justfile", "--working-directory", "--shell", "--color", "--show", "--chooser", "--command"],
-};
+const JUST: OptTable = OptTable::new(&[
+    val(Some('f'), ""),
+    val(Some('d'), ""),
+    val(Some('c'), ""),
+    val(None, "justfile"),
+    val(None, "working-directory"),
+    val(None, "shell"),
+    val(None, "color"),
+    val(None, "show"),
+    val(None, "chooser"),
+    val(None, "command"),
+]);
 
 fn just(args: &[String], cwd: &Path) -> Result<Vec<Task>, String> {
     let p = JUST.parse(args);
@@ -495,14 +507,22 @@ fn just_recipes() {
 const NPM_LIFECYCLE: &[&str] = &["test", "start", "stop", "restart", "t", "tst"];
 
 fn package_script(runner: &str, args: &[String], cwd: &Path) -> Option<Result<Vec<Task>, String>> {
-    let opts = Opts { short: "wC", long: &["--prefix", "--cwd", "--dir", "--workspace", "--filter"] };
+    let opts = opt_table![
+        val(Some('w'), ""),
+        val(Some('C'), ""),
+        val(None, "prefix"),
+        val(None, "cwd"),
+        val(None, "dir"),
+        val(None, "workspace"),
+        val(None, "filter")
+    ];
     let p = opts.parse(args);
     let dir = p.value(&["--prefix", "--cwd", "--dir", "-C"]).map_or(cwd.to_path_buf(), |d| cwd.join(d));
     let rest = &args[p.rest..];
     let (name, extra) = match (runner, rest.first().map(String::as_str)) {
         (_, Some("run" | "run-script" | "rum" | "urn")) => {
             // `npm run [--if-present] NAME [-- ARGS]`
-            let q = Opts::NONE.parse(&rest[1..]);
+            let q = OptTable::NONE.parse(&rest[1..]);
             let after = &rest[1 + q.rest..];
             (after.first()?.clone(), after.get(1..).unwrap_or_default().to_vec())
         }

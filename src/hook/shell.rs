@@ -15,27 +15,33 @@ use std::path::Path;
 use tree_sitter::{Node, Parser};
 
 use super::interp;
-use super::wrappers::{self, Body, Opts, Step};
+use super::wrappers::{self, Body, Step};
+use crate::analyze::options::{OptTable, val};
 use crate::invocation::program_name;
 
 /// What stands for the arguments xargs reads from its input.
 const XARGS_INPUT: &str = "(arguments read by xargs)";
 
 /// xargs(1): the options that take a value, then the command (default `echo`).
-const XARGS: Opts = Opts {
-    short: "ILnPsdEa",
-    long: &[
-        "--max-args",
-        "--max-procs",
-        "--delimiter",
-        "--arg-file",
-        "--replace",
-        "--max-lines",
-        "--max-chars",
-        "--eof",
-        "--process-slot-var",
-    ],
-};
+const XARGS: OptTable = OptTable::new(&[
+    val(Some('I'), ""),
+    val(Some('L'), ""),
+    val(Some('n'), ""),
+    val(Some('P'), ""),
+    val(Some('s'), ""),
+    val(Some('d'), ""),
+    val(Some('E'), ""),
+    val(Some('a'), ""),
+    val(None, "max-args"),
+    val(None, "max-procs"),
+    val(None, "delimiter"),
+    val(None, "arg-file"),
+    val(None, "replace"),
+    val(None, "max-lines"),
+    val(None, "max-chars"),
+    val(None, "eof"),
+    val(None, "process-slot-var"),
+]);
 
 /// How many wrappers one command may nest (`sudo nice env … cmd`); deeper is "cannot see".
 const MAX_WRAPPERS: usize = 32;

@@ -11,119 +11,8 @@
 //! Invariant: a wrapper whose inner command cannot be told (it is computed, or the wrapper
 //! reads it from somewhere interlock does not) is `Unknown`, never "runs nothing".
 
+use crate::analyze::options::{OptTable, opt_table, val};
 use crate::invocation::program_name;
-
-/// A wrapper's options: the short letters and long names that take a value. Every other
-/// option is a flag. `--long=value` is understood for every long option.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Opts {
-    pub short: &'static str,
-    pub long: &'static [&'static str],
-}
-
-/// One option as written: its name (`-u`, `--user`) and its value, when it takes one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Opt {
-    pub name: String,
-    pub value: Option<String>,
-}
-
-/// Options read up to the first operand (POSIX order) or `--`.
-#[derive(Debug, Default)]
-pub(crate) struct Parsed {
-    pub opts: Vec<Opt>,
-    /// Index of the first operand (or of the end).
-    pub rest: usize,
-}
-
-impl Parsed {
-    pub(crate) fn has(&self, names: &[&str]) -> bool {
-        self.opts.iter().any(|o| names.contains(&o.name.as_str()))
-    }
-
-    pub(crate) fn value(&self, names: &[&str]) -> Option<&str> {
-        self.opts.iter().rev().find(|o| names.contains(&o.name.as_str())).and_then(|o| o.value.as_deref())
-    }
-}
-
-impl Opts {
-    pub(crate) const NONE: Opts = Opts { short: "", long: &[] };
-
-    /// Read options from the start of `args`, stopping at the first operand or after `--`.
-    pub(crate) fn parse(&self, args: &[String]) -> Parsed {
-        let mut out = Parsed::default();
-        let mut i = 0;
-        while i < args.len() {
-            let a = &args[i];
-            if a == "--" {
-                i += 1;
-                break;
-            }
-            if !a.starts_with('-') || a == "-" {
-                break;
-            }
-            i += 1 + self.read_one(a, args.get(i + 1), &mut out.opts);
-        }
-        out.rest = i.min(args.len());
-        out
-    }
-
-    /// Read one option word (`a`), with `next` the word after it; returns how many extra
-    /// words it consumed (0 or 1).
-    fn read_one(&self, a: &str, next: Option<&String>, opts: &mut Vec<Opt>) -> usize {
-        if let Some(long) = a.strip_prefix("--") {
-            if let Some((name, value)) = long.split_once('=') {
-                opts.push(Opt { name: format!("--{name}"), value: Some(value.to_string()) });
-                return 0;
-            }
-            if self.long.contains(&a) {
-                opts.push(Opt { name: a.to_string(), value: next.cloned() });
-                return 1;
-            }
-            opts.push(Opt { name: a.to_string(), value: None });
-            return 0;
-        }
-        // A short cluster: the first letter that takes a value eats the rest of the word,
-        // or the next word when nothing is left (`-iu postgres`, `-upostgres`).
-        let letters = &a[1..];
-        for (pos, c) in letters.char_indices() {
-            if self.short.contains(c) {
-                let rest = &letters[pos + c.len_utf8()..];
-                if rest.is_empty() {
-                    opts.push(Opt { name: format!("-{c}"), value: next.cloned() });
-                    return 1;
-                }
-                opts.push(Opt { name: format!("-{c}"), value: Some(rest.to_string()) });
-                return 0;
-            }
-            opts.push(Opt { name: format!("-{c}"), value: None });
-        }
-        0
-    }
-
-    /// Read options anywhere among the operands (GNU `getopt` permutation, oclif): returns
-    /// the options, the operands in order, and the words after `--` (kept as operands).
-    pub(crate) fn parse_permuted(&self, args: &[String]) -> (Parsed, Vec<String>) {
-        let mut out = Parsed::default();
-        let mut operands = Vec::new();
-        let mut i = 0;
-        while i < args.len() {
-            let a = &args[i];
-            if a == "--" {
-                operands.extend(args[i + 1..].iter().cloned());
-                break;
-            }
-            if !a.starts_with('-') || a == "-" {
-                operands.push(a.clone());
-                i += 1;
-                continue;
-            }
-            i += 1 + self.read_one(a, args.get(i + 1), &mut out.opts);
-        }
-        out.rest = args.len();
-        (out, operands)
-    }
-}
 
 /// What runs inside a wrapper.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +83,7 @@ fn remote_shell(words: &[String], target: Option<&str>, note: String) -> Step {
 }
 
 /// The command after a wrapper's options, or `Not` when there is none (`sudo -v`).
-fn argv_after(args: &[String], opts: Opts) -> Step {
+fn argv_after(args: &[String], opts: OptTable) -> Step {
     let p = opts.parse(args);
     match args.get(p.rest..) {
         Some(rest) if !rest.is_empty() => runs(Inner::argv(rest.to_vec())),
@@ -329,15 +218,28 @@ pub(crate) fn step(argv: &[String]) -> Step {
             if p.has(&["-u", "--user"]) { argv_after(args, RUNUSER) } else { su(args, RUNUSER) }
         }
         "env" => env(args),
-        "nohup" | "builtin" | "exec" | "chronic" | "setsid" => argv_after(args, Opts::NONE),
-        "time" => argv_after(args, Opts { short: "fo", long: &["--format", "--output"] }),
-        "nice" => argv_after(args, Opts { short: "n", long: &["--adjustment"] }),
+        "nohup" | "builtin" | "exec" | "chronic" | "setsid" => argv_after(args, OptTable::NONE),
+        "time" => argv_after(
+            args,
+            opt_table![val(Some('f'), ""), val(Some('o'), ""), val(None, "format"), val(None, "output")],
+        ),
+        "nice" => argv_after(args, opt_table![val(Some('n'), ""), val(None, "adjustment")]),
         "ionice" => {
             let p = IONICE.parse(args);
             if p.has(&["-p", "--pid", "-P", "--pgid", "-u", "--uid"]) { Step::Not } else { argv_after(args, IONICE) }
         }
-        "caffeinate" => argv_after(args, Opts { short: "tw", long: &[] }),
-        "stdbuf" => argv_after(args, Opts { short: "ioe", long: &["--input", "--output", "--error"] }),
+        "caffeinate" => argv_after(args, opt_table![val(Some('t'), ""), val(Some('w'), "")]),
+        "stdbuf" => argv_after(
+            args,
+            opt_table![
+                val(Some('i'), ""),
+                val(Some('o'), ""),
+                val(Some('e'), ""),
+                val(None, "input"),
+                val(None, "output"),
+                val(None, "error")
+            ],
+        ),
         "timeout" => {
             let p = TIMEOUT.parse(args);
             // The first operand is the duration.
@@ -352,8 +254,8 @@ pub(crate) fn step(argv: &[String]) -> Step {
             p.value(&["-c", "--command"]).map_or(Step::Not, |c| runs(Inner::shell(c.to_string())))
         }
         "command" => {
-            let p = Opts::NONE.parse(args);
-            if p.has(&["-v", "-V"]) { Step::Not } else { argv_after(args, Opts::NONE) }
+            let p = OptTable::NONE.parse(args);
+            if p.has(&["-v", "-V"]) { Step::Not } else { argv_after(args, OptTable::NONE) }
         }
         "watch" => watch(args),
         "entr" => entr(args),
@@ -366,7 +268,7 @@ pub(crate) fn step(argv: &[String]) -> Step {
             _ => Step::Not,
         },
         "bun" if args.first().is_some_and(|a| a == "x") => npx(&args[1..]),
-        "bundle" if args.first().is_some_and(|a| a == "exec") => argv_after(&args[1..], Opts::NONE),
+        "bundle" if args.first().is_some_and(|a| a == "exec") => argv_after(&args[1..], OptTable::NONE),
         "uvx" => tool_runner(args, UVX),
         "uv" => match args.first().map(String::as_str) {
             Some("run") => uv_run(&args[1..]),
@@ -377,7 +279,7 @@ pub(crate) fn step(argv: &[String]) -> Step {
         "poetry" | "pdm" | "hatch" | "rye" => {
             let p = POETRY.parse(args);
             match args.get(p.rest..) {
-                Some([run, rest @ ..]) if run == "run" && !rest.is_empty() => argv_after(rest, Opts::NONE),
+                Some([run, rest @ ..]) if run == "run" && !rest.is_empty() => argv_after(rest, OptTable::NONE),
                 _ => Step::Not,
             }
         }
@@ -402,21 +304,28 @@ pub(crate) fn step(argv: &[String]) -> Step {
 /// sudo(8): `-u user`, `-g group`, `-h host`, `-p prompt`, `-C num`, `-D dir`, `-r role`,
 /// `-t type`, `-T timeout`, `-U user` take values; `-e` edits files, `-l`/`-v`/`-k`/`-K`
 /// alone run nothing; leading `VAR=value` operands go into the environment.
-const SUDO: Opts = Opts {
-    short: "ughpCDrtTU",
-    long: &[
-        "--user",
-        "--group",
-        "--host",
-        "--prompt",
-        "--close-from",
-        "--chdir",
-        "--role",
-        "--type",
-        "--command-timeout",
-        "--other-user",
-    ],
-};
+const SUDO: OptTable = OptTable::new(&[
+    val(Some('u'), ""),
+    val(Some('g'), ""),
+    val(Some('h'), ""),
+    val(Some('p'), ""),
+    val(Some('C'), ""),
+    val(Some('D'), ""),
+    val(Some('r'), ""),
+    val(Some('t'), ""),
+    val(Some('T'), ""),
+    val(Some('U'), ""),
+    val(None, "user"),
+    val(None, "group"),
+    val(None, "host"),
+    val(None, "prompt"),
+    val(None, "close-from"),
+    val(None, "chdir"),
+    val(None, "role"),
+    val(None, "type"),
+    val(None, "command-timeout"),
+    val(None, "other-user"),
+]);
 
 fn sudo(args: &[String]) -> Step {
     let p = SUDO.parse(args);
@@ -461,31 +370,45 @@ fn sudo_option_forms() {
 }
 
 /// doas(1): `-a style`, `-C config` (checks the config, runs nothing), `-u user`.
-const DOAS: Opts = Opts { short: "aCu", long: &[] };
+const DOAS: OptTable = OptTable::new(&[val(Some('a'), ""), val(Some('C'), ""), val(Some('u'), "")]);
 /// pkexec(1): `--user NAME`; `--keep-cwd`, `--disable-internal-agent` are flags.
-const PKEXEC: Opts = Opts { short: "", long: &["--user"] };
+const PKEXEC: OptTable = OptTable::new(&[val(None, "user")]);
 
 /// su(1) and runuser(1) without `-u`: `su [options] [-] [USER [ARG…]]`, options anywhere
 /// (util-linux permutes them); `-c COMMAND` is a shell string; without it, the shell reads
 /// standard input.
-const SU: Opts = Opts {
-    short: "cgGswC",
-    long: &["--command", "--session-command", "--group", "--supp-group", "--shell", "--whitelist-environment"],
-};
-const RUNUSER: Opts = Opts {
-    short: "cgGswuC",
-    long: &[
-        "--command",
-        "--session-command",
-        "--group",
-        "--supp-group",
-        "--shell",
-        "--whitelist-environment",
-        "--user",
-    ],
-};
+const SU: OptTable = OptTable::new(&[
+    val(Some('c'), ""),
+    val(Some('g'), ""),
+    val(Some('G'), ""),
+    val(Some('s'), ""),
+    val(Some('w'), ""),
+    val(Some('C'), ""),
+    val(None, "command"),
+    val(None, "session-command"),
+    val(None, "group"),
+    val(None, "supp-group"),
+    val(None, "shell"),
+    val(None, "whitelist-environment"),
+]);
+const RUNUSER: OptTable = OptTable::new(&[
+    val(Some('c'), ""),
+    val(Some('g'), ""),
+    val(Some('G'), ""),
+    val(Some('s'), ""),
+    val(Some('w'), ""),
+    val(Some('u'), ""),
+    val(Some('C'), ""),
+    val(None, "command"),
+    val(None, "session-command"),
+    val(None, "group"),
+    val(None, "supp-group"),
+    val(None, "shell"),
+    val(None, "whitelist-environment"),
+    val(None, "user"),
+]);
 
-fn su(args: &[String], opts: Opts) -> Step {
+fn su(args: &[String], opts: OptTable) -> Step {
     let (p, operands) = opts.parse_permuted(args);
     let user = operands.iter().find(|o| *o != "-").map_or("root", String::as_str).to_string();
     let note = Some(format!("runs as the user `{user}` through su"));
@@ -513,7 +436,15 @@ fn su_forms() {
 
 /// env(1): `-u NAME`, `-C DIR`, `-S STRING` (split into words: `-S"a b"` or `-S 'a b'`),
 /// `-P PATH` (BSD); `NAME=value` operands set the environment.
-const ENV: Opts = Opts { short: "uCSP", long: &["--unset", "--chdir", "--split-string"] };
+const ENV: OptTable = OptTable::new(&[
+    val(Some('u'), ""),
+    val(Some('C'), ""),
+    val(Some('S'), ""),
+    val(Some('P'), ""),
+    val(None, "unset"),
+    val(None, "chdir"),
+    val(None, "split-string"),
+]);
 
 fn env(args: &[String]) -> Step {
     let p = ENV.parse(args);
@@ -554,25 +485,48 @@ fn env_forms() {
 // --- Running later, elsewhere in time or scheduling ------------------------------------------
 
 /// ionice(1): `-c class`, `-n level`, `-p PID…` (changes running processes, runs nothing).
-const IONICE: Opts = Opts { short: "cnpPu", long: &["--class", "--classdata", "--pid", "--pgid", "--uid"] };
+const IONICE: OptTable = OptTable::new(&[
+    val(Some('c'), ""),
+    val(Some('n'), ""),
+    val(Some('p'), ""),
+    val(Some('P'), ""),
+    val(Some('u'), ""),
+    val(None, "class"),
+    val(None, "classdata"),
+    val(None, "pid"),
+    val(None, "pgid"),
+    val(None, "uid"),
+]);
 /// timeout(1): `-s SIGNAL`, `-k DURATION`, then the duration operand.
-const TIMEOUT: Opts = Opts { short: "sk", long: &["--signal", "--kill-after"] };
+const TIMEOUT: OptTable =
+    OptTable::new(&[val(Some('s'), ""), val(Some('k'), ""), val(None, "signal"), val(None, "kill-after")]);
 /// script(1): `-c COMMAND` runs a shell string instead of an interactive shell.
-const SCRIPT: Opts = Opts {
-    short: "cEIOBTmo",
-    long: &[
-        "--command",
-        "--echo",
-        "--log-in",
-        "--log-out",
-        "--log-io",
-        "--log-timing",
-        "--logging-format",
-        "--output-limit",
-    ],
-};
+const SCRIPT: OptTable = OptTable::new(&[
+    val(Some('c'), ""),
+    val(Some('E'), ""),
+    val(Some('I'), ""),
+    val(Some('O'), ""),
+    val(Some('B'), ""),
+    val(Some('T'), ""),
+    val(Some('m'), ""),
+    val(Some('o'), ""),
+    val(None, "command"),
+    val(None, "echo"),
+    val(None, "log-in"),
+    val(None, "log-out"),
+    val(None, "log-io"),
+    val(None, "log-timing"),
+    val(None, "logging-format"),
+    val(None, "output-limit"),
+]);
 /// flock(1): `-w SECS`, `-E CODE`; then `FILE COMMAND…` or `FILE -c STRING`.
-const FLOCK: Opts = Opts { short: "wE", long: &["--timeout", "--wait", "--conflict-exit-code"] };
+const FLOCK: OptTable = OptTable::new(&[
+    val(Some('w'), ""),
+    val(Some('E'), ""),
+    val(None, "timeout"),
+    val(None, "wait"),
+    val(None, "conflict-exit-code"),
+]);
 
 fn flock(args: &[String]) -> Step {
     let p = FLOCK.parse(args);
@@ -613,7 +567,8 @@ fn scheduling_wrappers() {
 }
 
 /// watch(1): runs its operands joined by spaces through `sh -c`, or as an argv with `-x`.
-const WATCH: Opts = Opts { short: "nq", long: &["--interval", "--equexit"] };
+const WATCH: OptTable =
+    OptTable::new(&[val(Some('n'), ""), val(Some('q'), ""), val(None, "interval"), val(None, "equexit")]);
 
 fn watch(args: &[String]) -> Step {
     let p = WATCH.parse(args);
@@ -630,7 +585,7 @@ fn watch(args: &[String]) -> Step {
 /// entr(1): `entr [-acdnprsz] UTILITY [ARG…]`; with `-s` the utility is a shell string.
 /// `/_` stands for the file that changed.
 fn entr(args: &[String]) -> Step {
-    let p = Opts::NONE.parse(args);
+    let p = OptTable::NONE.parse(args);
     let rest = &args[p.rest..];
     if rest.is_empty() {
         return Step::Not;
@@ -645,28 +600,36 @@ fn entr(args: &[String]) -> Step {
 /// GNU parallel: `parallel [OPTIONS] COMMAND ::: ARG…` runs COMMAND through the shell once
 /// per argument (`{}` replaced, else appended). Arguments from stdin or `::::` files are not
 /// known in advance.
-const PARALLEL: Opts = Opts {
-    short: "jSadIANnLlE",
-    long: &[
-        "--jobs",
-        "--sshlogin",
-        "--arg-file",
-        "--delimiter",
-        "--colsep",
-        "--replace",
-        "--max-args",
-        "--max-lines",
-        "--joblog",
-        "--results",
-        "--tmpdir",
-        "--workdir",
-        "--timeout",
-        "--delay",
-        "--retries",
-        "--halt",
-        "--eof",
-    ],
-};
+const PARALLEL: OptTable = OptTable::new(&[
+    val(Some('j'), ""),
+    val(Some('S'), ""),
+    val(Some('a'), ""),
+    val(Some('d'), ""),
+    val(Some('I'), ""),
+    val(Some('A'), ""),
+    val(Some('N'), ""),
+    val(Some('n'), ""),
+    val(Some('L'), ""),
+    val(Some('l'), ""),
+    val(Some('E'), ""),
+    val(None, "jobs"),
+    val(None, "sshlogin"),
+    val(None, "arg-file"),
+    val(None, "delimiter"),
+    val(None, "colsep"),
+    val(None, "replace"),
+    val(None, "max-args"),
+    val(None, "max-lines"),
+    val(None, "joblog"),
+    val(None, "results"),
+    val(None, "tmpdir"),
+    val(None, "workdir"),
+    val(None, "timeout"),
+    val(None, "delay"),
+    val(None, "retries"),
+    val(None, "halt"),
+    val(None, "eof"),
+]);
 
 fn parallel(args: &[String]) -> Step {
     let p = PARALLEL.parse(args);
@@ -775,7 +738,15 @@ fn command_runners() {
 
 /// npx / `npm exec` / `bunx` / `pnpm dlx`: `-p/--package PKG`, `-c/--call STRING` (a shell
 /// string), then the command.
-const NPX: Opts = Opts { short: "pc", long: &["--package", "--call", "--registry", "--cache", "--prefix"] };
+const NPX: OptTable = OptTable::new(&[
+    val(Some('p'), ""),
+    val(Some('c'), ""),
+    val(None, "package"),
+    val(None, "call"),
+    val(None, "registry"),
+    val(None, "cache"),
+    val(None, "prefix"),
+]);
 
 fn npx(args: &[String]) -> Step {
     let p = NPX.parse(args);
@@ -801,7 +772,15 @@ fn package_bin(spec: &str) -> String {
 }
 
 /// npm: `exec`/`x` run a package's command; global options may come first.
-const NPM: Opts = Opts { short: "wC", long: &["--prefix", "--workspace", "--registry", "--cache", "--userconfig"] };
+const NPM: OptTable = OptTable::new(&[
+    val(Some('w'), ""),
+    val(Some('C'), ""),
+    val(None, "prefix"),
+    val(None, "workspace"),
+    val(None, "registry"),
+    val(None, "cache"),
+    val(None, "userconfig"),
+]);
 
 fn npm(args: &[String]) -> Step {
     let p = NPM.parse(args);
@@ -812,43 +791,49 @@ fn npm(args: &[String]) -> Step {
 }
 
 /// `uv run [OPTIONS] COMMAND…`; `-m MODULE` runs `python -m MODULE`.
-const UV_RUN: Opts = Opts {
-    short: "pC",
-    long: &[
-        "--with",
-        "--with-editable",
-        "--with-requirements",
-        "--python",
-        "--project",
-        "--directory",
-        "--env-file",
-        "--extra",
-        "--group",
-        "--only-group",
-        "--no-group",
-        "--package",
-        "--index",
-        "--default-index",
-        "--index-url",
-        "--extra-index-url",
-        "--config-setting",
-        "--config-file",
-    ],
-};
+const UV_RUN: OptTable = OptTable::new(&[
+    val(Some('p'), ""),
+    val(Some('C'), ""),
+    val(None, "with"),
+    val(None, "with-editable"),
+    val(None, "with-requirements"),
+    val(None, "python"),
+    val(None, "project"),
+    val(None, "directory"),
+    val(None, "env-file"),
+    val(None, "extra"),
+    val(None, "group"),
+    val(None, "only-group"),
+    val(None, "no-group"),
+    val(None, "package"),
+    val(None, "index"),
+    val(None, "default-index"),
+    val(None, "index-url"),
+    val(None, "extra-index-url"),
+    val(None, "config-setting"),
+    val(None, "config-file"),
+]);
 
 fn uv_run(args: &[String]) -> Step {
     let p = UV_RUN.parse(args);
-    argv_after(&args[p.rest..], Opts::NONE)
+    argv_after(&args[p.rest..], OptTable::NONE)
 }
 
 /// `uvx`/`uv tool run` and `pipx run`: `[OPTIONS] PACKAGE[@VERSION] ARG…`, `--from SPEC`.
-const UVX: Opts = Opts {
-    short: "p",
-    long: &["--from", "--with", "--with-editable", "--with-requirements", "--python", "--index", "--index-url"],
-};
-const PIPX: Opts = Opts { short: "", long: &["--spec", "--python", "--pip-args", "--index-url"] };
+const UVX: OptTable = OptTable::new(&[
+    val(Some('p'), ""),
+    val(None, "from"),
+    val(None, "with"),
+    val(None, "with-editable"),
+    val(None, "with-requirements"),
+    val(None, "python"),
+    val(None, "index"),
+    val(None, "index-url"),
+]);
+const PIPX: OptTable =
+    OptTable::new(&[val(None, "spec"), val(None, "python"), val(None, "pip-args"), val(None, "index-url")]);
 
-fn tool_runner(args: &[String], opts: Opts) -> Step {
+fn tool_runner(args: &[String], opts: OptTable) -> Step {
     let p = opts.parse(args);
     match args.get(p.rest..) {
         Some(rest) if !rest.is_empty() => {
@@ -861,17 +846,25 @@ fn tool_runner(args: &[String], opts: Opts) -> Step {
 }
 
 /// poetry, pdm, hatch, rye: global options, then `run COMMAND…`.
-const POETRY: Opts = Opts { short: "CP", long: &["--directory", "--project"] };
+const POETRY: OptTable =
+    OptTable::new(&[val(Some('C'), ""), val(Some('P'), ""), val(None, "directory"), val(None, "project")]);
 
 /// dotenv-cli (`dotenv [-e FILE] [-v VAR=V] [-c ENV] -- COMMAND`) and python-dotenv
 /// (`dotenv [-f FILE] run [--override] COMMAND`).
-const DOTENV: Opts = Opts { short: "evcpf", long: &["--file"] };
+const DOTENV: OptTable = OptTable::new(&[
+    val(Some('e'), ""),
+    val(Some('v'), ""),
+    val(Some('c'), ""),
+    val(Some('p'), ""),
+    val(Some('f'), ""),
+    val(None, "file"),
+]);
 
 fn dotenv(args: &[String]) -> Step {
     let p = DOTENV.parse(args);
     let rest = &args[p.rest..];
     match rest.first().map(String::as_str) {
-        Some("run") => argv_after(&rest[1..], Opts::NONE),
+        Some("run") => argv_after(&rest[1..], OptTable::NONE),
         Some(_) => runs(Inner::argv(rest.to_vec())),
         None => Step::Not,
     }
@@ -881,10 +874,19 @@ fn dotenv(args: &[String]) -> Step {
 /// package) with the arguments after `--`. Without a name it is the project's own binary.
 fn cargo_run(args: &[String]) -> Step {
     let cut = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let opts = Opts {
-        short: "pFj",
-        long: &["--bin", "--example", "--package", "--features", "--jobs", "--profile", "--target", "--manifest-path"],
-    };
+    let opts = opt_table![
+        val(Some('p'), ""),
+        val(Some('F'), ""),
+        val(Some('j'), ""),
+        val(None, "bin"),
+        val(None, "example"),
+        val(None, "package"),
+        val(None, "features"),
+        val(None, "jobs"),
+        val(None, "profile"),
+        val(None, "target"),
+        val(None, "manifest-path")
+    ];
     let (p, _) = opts.parse_permuted(&args[..cut]);
     let Some(bin) = p.value(&["--bin", "--package", "-p"]) else { return Step::Not };
     let mut argv = vec![bin.to_string()];
@@ -895,7 +897,21 @@ fn cargo_run(args: &[String]) -> Step {
 /// `go run [build flags] PACKAGE[@VERSION] ARGS…`: a remote package is its last path
 /// element (`…/cmd/migrate@latest` → `migrate`); local files or `.` are the project's own.
 fn go_run(args: &[String]) -> Step {
-    let opts = Opts { short: "Co", long: &["-C", "-o", "-tags", "-ldflags", "-gcflags", "-mod", "-modfile", "-p"] };
+    // Go's flags are single-dash words (`-tags`, `-ldflags`).
+    const GO_BUILD: OptTable = OptTable::single_dash(&[
+        val(None, "C"),
+        val(None, "o"),
+        val(None, "p"),
+        val(None, "tags"),
+        val(None, "ldflags"),
+        val(None, "gcflags"),
+        val(None, "asmflags"),
+        val(None, "mod"),
+        val(None, "modfile"),
+        val(None, "overlay"),
+        val(None, "pgo"),
+    ]);
+    let opts = GO_BUILD;
     let p = opts.parse(args);
     let rest = &args[p.rest..];
     let Some(pkg) = rest.first() else { return Step::Not };
@@ -953,6 +969,11 @@ fn package_runners() {
         argv("go run github.com/pressly/goose/v3/cmd/goose@latest postgres x reset"),
         Body::Argv(words("goose postgres x reset"))
     );
+    // Go's single-dash build flags take their value (`-tags netgo` is not the package).
+    assert_eq!(
+        argv("go run -tags netgo -ldflags=-s github.com/pressly/goose/v3/cmd/goose@latest reset"),
+        Body::Argv(words("goose reset"))
+    );
     assert_eq!(step(&words("cargo run")), Step::Not);
     assert_eq!(step(&words("go run ./cmd/server")), Step::Not);
     assert_eq!(step(&words("npm install")), Step::Not);
@@ -962,7 +983,29 @@ fn package_runners() {
 
 /// ssh(1): `ssh [OPTIONS] DESTINATION [COMMAND [ARG…]]`. The remote shell runs the command
 /// words joined by spaces.
-const SSH: Opts = Opts { short: "BbcDEeFIiJLlmOoPpRSWw", long: &[] };
+const SSH: OptTable = OptTable::new(&[
+    val(Some('B'), ""),
+    val(Some('b'), ""),
+    val(Some('c'), ""),
+    val(Some('D'), ""),
+    val(Some('E'), ""),
+    val(Some('e'), ""),
+    val(Some('F'), ""),
+    val(Some('I'), ""),
+    val(Some('i'), ""),
+    val(Some('J'), ""),
+    val(Some('L'), ""),
+    val(Some('l'), ""),
+    val(Some('m'), ""),
+    val(Some('O'), ""),
+    val(Some('o'), ""),
+    val(Some('P'), ""),
+    val(Some('p'), ""),
+    val(Some('R'), ""),
+    val(Some('S'), ""),
+    val(Some('W'), ""),
+    val(Some('w'), ""),
+]);
 
 fn ssh(args: &[String]) -> Step {
     let p = SSH.parse(args);
@@ -981,32 +1024,33 @@ fn ssh(args: &[String]) -> Step {
 }
 
 /// kubectl's global options that take a value (shared with `oc`).
-const KUBECTL: Opts = Opts {
-    short: "nscf",
-    long: &[
-        "--namespace",
-        "--context",
-        "--cluster",
-        "--kubeconfig",
-        "--server",
-        "--user",
-        "--token",
-        "--as",
-        "--as-group",
-        "--request-timeout",
-        "--container",
-        "--filename",
-        "--pod-running-timeout",
-        "--image",
-        "--overrides",
-        "--env",
-        "--labels",
-        "--target",
-        "--profile",
-        "--restart",
-        "--port",
-    ],
-};
+const KUBECTL: OptTable = OptTable::new(&[
+    val(Some('n'), ""),
+    val(Some('s'), ""),
+    val(Some('c'), ""),
+    val(Some('f'), ""),
+    val(None, "namespace"),
+    val(None, "context"),
+    val(None, "cluster"),
+    val(None, "kubeconfig"),
+    val(None, "server"),
+    val(None, "user"),
+    val(None, "token"),
+    val(None, "as"),
+    val(None, "as-group"),
+    val(None, "request-timeout"),
+    val(None, "container"),
+    val(None, "filename"),
+    val(None, "pod-running-timeout"),
+    val(None, "image"),
+    val(None, "overrides"),
+    val(None, "env"),
+    val(None, "labels"),
+    val(None, "target"),
+    val(None, "profile"),
+    val(None, "restart"),
+    val(None, "port"),
+]);
 
 /// `kubectl exec POD [-c C] -- COMMAND…` (and the deprecated form without `--`);
 /// `kubectl run NAME --image=I -- COMMAND…`; `kubectl debug … -- COMMAND…`.
@@ -1034,79 +1078,112 @@ fn kubectl(args: &[String]) -> Step {
 }
 
 /// docker/podman global options that take a value.
-const DOCKER_GLOBAL: Opts = Opts {
-    short: "Hcl",
-    long: &["--host", "--context", "--config", "--log-level", "--tlscacert", "--tlscert", "--tlskey"],
-};
+const DOCKER_GLOBAL: OptTable = OptTable::new(&[
+    val(Some('H'), ""),
+    val(Some('c'), ""),
+    val(Some('l'), ""),
+    val(None, "host"),
+    val(None, "context"),
+    val(None, "config"),
+    val(None, "log-level"),
+    val(None, "tlscacert"),
+    val(None, "tlscert"),
+    val(None, "tlskey"),
+]);
 /// `docker exec [OPTIONS] CONTAINER COMMAND…`.
-const DOCKER_EXEC: Opts = Opts { short: "euw", long: &["--env", "--env-file", "--user", "--workdir", "--detach-keys"] };
+const DOCKER_EXEC: OptTable = OptTable::new(&[
+    val(Some('e'), ""),
+    val(Some('u'), ""),
+    val(Some('w'), ""),
+    val(None, "env"),
+    val(None, "env-file"),
+    val(None, "user"),
+    val(None, "workdir"),
+    val(None, "detach-keys"),
+]);
 /// `docker run [OPTIONS] IMAGE [COMMAND…]`: the options that take a value.
-const DOCKER_RUN: Opts = Opts {
-    short: "ehlmpuvwc",
-    long: &[
-        "--env",
-        "--env-file",
-        "--hostname",
-        "--label",
-        "--memory",
-        "--publish",
-        "--user",
-        "--volume",
-        "--workdir",
-        "--cpu-shares",
-        "--name",
-        "--network",
-        "--entrypoint",
-        "--mount",
-        "--platform",
-        "--pull",
-        "--restart",
-        "--add-host",
-        "--cap-add",
-        "--cap-drop",
-        "--cpus",
-        "--device",
-        "--dns",
-        "--gpus",
-        "--ipc",
-        "--link",
-        "--log-driver",
-        "--log-opt",
-        "--pid",
-        "--runtime",
-        "--security-opt",
-        "--shm-size",
-        "--stop-signal",
-        "--tmpfs",
-        "--ulimit",
-        "--volumes-from",
-        "--health-cmd",
-    ],
-};
+const DOCKER_RUN: OptTable = OptTable::new(&[
+    val(Some('e'), ""),
+    val(Some('h'), ""),
+    val(Some('l'), ""),
+    val(Some('m'), ""),
+    val(Some('p'), ""),
+    val(Some('u'), ""),
+    val(Some('v'), ""),
+    val(Some('w'), ""),
+    val(Some('c'), ""),
+    val(None, "env"),
+    val(None, "env-file"),
+    val(None, "hostname"),
+    val(None, "label"),
+    val(None, "memory"),
+    val(None, "publish"),
+    val(None, "user"),
+    val(None, "volume"),
+    val(None, "workdir"),
+    val(None, "cpu-shares"),
+    val(None, "name"),
+    val(None, "network"),
+    val(None, "entrypoint"),
+    val(None, "mount"),
+    val(None, "platform"),
+    val(None, "pull"),
+    val(None, "restart"),
+    val(None, "add-host"),
+    val(None, "cap-add"),
+    val(None, "cap-drop"),
+    val(None, "cpus"),
+    val(None, "device"),
+    val(None, "dns"),
+    val(None, "gpus"),
+    val(None, "ipc"),
+    val(None, "link"),
+    val(None, "log-driver"),
+    val(None, "log-opt"),
+    val(None, "pid"),
+    val(None, "runtime"),
+    val(None, "security-opt"),
+    val(None, "shm-size"),
+    val(None, "stop-signal"),
+    val(None, "tmpfs"),
+    val(None, "ulimit"),
+    val(None, "volumes-from"),
+    val(None, "health-cmd"),
+]);
 /// `docker compose` options before the subcommand.
-const COMPOSE_GLOBAL: Opts = Opts {
-    short: "fp",
-    long: &["--file", "--project-name", "--profile", "--env-file", "--project-directory", "--ansi", "--parallel"],
-};
+const COMPOSE_GLOBAL: OptTable = OptTable::new(&[
+    val(Some('f'), ""),
+    val(Some('p'), ""),
+    val(None, "file"),
+    val(None, "project-name"),
+    val(None, "profile"),
+    val(None, "env-file"),
+    val(None, "project-directory"),
+    val(None, "ansi"),
+    val(None, "parallel"),
+]);
 /// `docker compose exec|run [OPTIONS] SERVICE COMMAND…`.
-const COMPOSE_EXEC: Opts = Opts {
-    short: "euwlpv",
-    long: &[
-        "--env",
-        "--user",
-        "--workdir",
-        "--index",
-        "--label",
-        "--publish",
-        "--volume",
-        "--name",
-        "--entrypoint",
-        "--env-from-file",
-        "--cap-add",
-        "--cap-drop",
-        "--pull",
-    ],
-};
+const COMPOSE_EXEC: OptTable = OptTable::new(&[
+    val(Some('e'), ""),
+    val(Some('u'), ""),
+    val(Some('w'), ""),
+    val(Some('l'), ""),
+    val(Some('p'), ""),
+    val(Some('v'), ""),
+    val(None, "env"),
+    val(None, "user"),
+    val(None, "workdir"),
+    val(None, "index"),
+    val(None, "label"),
+    val(None, "publish"),
+    val(None, "volume"),
+    val(None, "name"),
+    val(None, "entrypoint"),
+    val(None, "env-from-file"),
+    val(None, "cap-add"),
+    val(None, "cap-drop"),
+    val(None, "pull"),
+]);
 
 fn docker(args: &[String]) -> Step {
     let g = DOCKER_GLOBAL.parse(args);
@@ -1138,7 +1215,7 @@ fn compose(args: &[String]) -> Step {
     }
 }
 
-fn container_command(args: &[String], opts: Opts, what: &str) -> Step {
+fn container_command(args: &[String], opts: OptTable, what: &str) -> Step {
     let p = opts.parse(args);
     let rest = &args[p.rest..];
     match rest {
@@ -1150,20 +1227,26 @@ fn container_command(args: &[String], opts: Opts, what: &str) -> Step {
 }
 
 /// `fly ssh console -C COMMAND` and `fly console -C COMMAND` (`-a APP`).
-const FLY: Opts = Opts {
-    short: "CaAcogrut",
-    long: &[
-        "--command",
-        "--app",
-        "--address",
-        "--config",
-        "--org",
-        "--process-group",
-        "--region",
-        "--user",
-        "--machine",
-    ],
-};
+const FLY: OptTable = OptTable::new(&[
+    val(Some('C'), ""),
+    val(Some('a'), ""),
+    val(Some('A'), ""),
+    val(Some('c'), ""),
+    val(Some('o'), ""),
+    val(Some('g'), ""),
+    val(Some('r'), ""),
+    val(Some('u'), ""),
+    val(Some('t'), ""),
+    val(None, "command"),
+    val(None, "app"),
+    val(None, "address"),
+    val(None, "config"),
+    val(None, "org"),
+    val(None, "process-group"),
+    val(None, "region"),
+    val(None, "user"),
+    val(None, "machine"),
+]);
 
 fn fly(args: &[String]) -> Step {
     let (p, operands) = FLY.parse_permuted(args);
@@ -1184,7 +1267,18 @@ fn fly(args: &[String]) -> Step {
 }
 
 /// `heroku run [-a APP] COMMAND…` (oclif: the flags may follow the command; `--` ends them).
-const HEROKU: Opts = Opts { short: "arset", long: &["--app", "--remote", "--size", "--env", "--type"] };
+const HEROKU: OptTable = OptTable::new(&[
+    val(Some('a'), ""),
+    val(Some('r'), ""),
+    val(Some('s'), ""),
+    val(Some('e'), ""),
+    val(Some('t'), ""),
+    val(None, "app"),
+    val(None, "remote"),
+    val(None, "size"),
+    val(None, "env"),
+    val(None, "type"),
+]);
 
 fn heroku(args: &[String]) -> Step {
     match args.first().map(String::as_str) {
@@ -1201,10 +1295,18 @@ fn heroku(args: &[String]) -> Step {
 
 /// `railway run CMD…` runs CMD here with the project's variables; `railway ssh [CMD…]` runs
 /// it inside the service's container.
-const RAILWAY: Opts = Opts {
-    short: "spedi",
-    long: &["--service", "--project", "--environment", "--deployment-instance", "--identity-file"],
-};
+const RAILWAY: OptTable = OptTable::new(&[
+    val(Some('s'), ""),
+    val(Some('p'), ""),
+    val(Some('e'), ""),
+    val(Some('d'), ""),
+    val(Some('i'), ""),
+    val(None, "service"),
+    val(None, "project"),
+    val(None, "environment"),
+    val(None, "deployment-instance"),
+    val(None, "identity-file"),
+]);
 
 fn railway(args: &[String]) -> Step {
     let g = RAILWAY.parse(args);
@@ -1241,7 +1343,13 @@ fn railway(args: &[String]) -> Step {
 /// `gcloud compute ssh [USER@]INSTANCE --command=CMD [-- SSH_ARGS…]`.
 fn gcloud(args: &[String]) -> Step {
     let cut = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let opts = Opts { short: "", long: &["--command", "--zone", "--project", "--ssh-key-file", "--container"] };
+    let opts = opt_table![
+        val(None, "command"),
+        val(None, "zone"),
+        val(None, "project"),
+        val(None, "ssh-key-file"),
+        val(None, "container")
+    ];
     let (p, operands) = opts.parse_permuted(&args[..cut]);
     let words: Vec<&str> = operands.iter().map(String::as_str).collect();
     let instance = match words.as_slice() {
@@ -1265,24 +1373,21 @@ fn gcloud(args: &[String]) -> Step {
 /// `aws ssm send-command --parameters commands=[…]` (shorthand or JSON, or `file://`) and
 /// `aws ecs execute-command --command CMD`.
 fn aws(args: &[String]) -> Step {
-    let opts = Opts {
-        short: "",
-        long: &[
-            "--parameters",
-            "--command",
-            "--document-name",
-            "--instance-ids",
-            "--targets",
-            "--cluster",
-            "--task",
-            "--container",
-            "--region",
-            "--profile",
-            "--output",
-            "--comment",
-            "--endpoint-url",
-        ],
-    };
+    let opts = opt_table![
+        val(None, "parameters"),
+        val(None, "command"),
+        val(None, "document-name"),
+        val(None, "instance-ids"),
+        val(None, "targets"),
+        val(None, "cluster"),
+        val(None, "task"),
+        val(None, "container"),
+        val(None, "region"),
+        val(None, "profile"),
+        val(None, "output"),
+        val(None, "comment"),
+        val(None, "endpoint-url")
+    ];
     let (p, operands) = opts.parse_permuted(args);
     let words: Vec<&str> = operands.iter().map(String::as_str).collect();
     match words.as_slice() {

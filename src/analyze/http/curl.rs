@@ -17,7 +17,7 @@ use crate::invocation::Invocation;
 /// read by `Parser::option`; the rest are listed so that values are skipped and abbreviations
 /// resolve as curl resolves them. `curl_table_matches_curl_help_all` checks the table against
 /// the machine's curl.
-pub(super) const CURL: OptTable = OptTable(&[
+pub(super) const CURL: OptTable = OptTable::new(&[
     val(None, "abstract-unix-socket"),
     val(None, "alt-svc"),
     val(None, "aws-sigv4"),

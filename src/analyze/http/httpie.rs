@@ -8,7 +8,7 @@ use crate::invocation::Invocation;
 
 /// HTTPie's and xh's options (`http --help`): the ones that change the request are read by
 /// `httpie`'s match; the value-taking rest are listed so their values are skipped.
-const HTTPIE: OptTable = OptTable(&[
+const HTTPIE: OptTable = OptTable::new(&[
     flag(Some('f'), "form"),
     flag(None, "multipart"),
     flag(None, "offline"),

@@ -9,7 +9,7 @@ use crate::invocation::Invocation;
 
 /// wget's options that take a value (`wget --help`); any other option is a flag. Options
 /// that change the request are read by `wget`'s match below.
-const WGET: OptTable = OptTable(&[
+const WGET: OptTable = OptTable::new(&[
     val(Some('e'), "execute"),
     val(Some('o'), "output-file"),
     val(Some('a'), "append-output"),
