@@ -141,12 +141,13 @@ m1=$(median "$work/scale2.json" 0); m2=$(median "$work/scale2.json" 1)
 python3 -c "b1,b2,m1,m2=$b1,$b2,$m1,$m2; print(f'shim {b1:.2f} -> {m1:.2f} ms ({m1/b1:.2f}x), check {b2:.2f} -> {m2:.2f} ms ({m2/b2:.2f}x)  [budget <= 2x]')"
 
 echo "== 5. exec guard: 1,000 unguarded execs of /bin/true from bash"
-# The guard as installed: the release library beside the table `shims install` writes. For
+# The guard as installed: the release library with the table `shims install` writes. For
 # reference, an empty preloaded library: what any LD_PRELOAD costs the dynamic loader. Runs
 # alternate (none, guard, empty, none, …) so that drift of the machine hits all alike.
 guard_data=$work/home/.local/share/interlock
-"$bin" shims install >/dev/null
+mkdir -p "$guard_data"
 cp target/release/libinterlock_guard.so "$guard_data/"
+"$bin" shims install >/dev/null   # writes the table, also into the library's slot
 printf 'int interlock_bench_empty;\n' > "$work/empty.c"
 cc -shared -fPIC -O2 -o "$work/empty.so" "$work/empty.c"
 rounds=$(( runs / 10 > 10 ? runs / 10 : 10 ))

@@ -81,15 +81,57 @@ pub fn preloaded_lib() -> Option<PathBuf> {
         .find(|p| p.file_name() == Some(OsStr::new(LIB_FILE)))
 }
 
-/// Writes `dir/guard.table` for the guarded `names`, handing calls to `interlock`.
+/// Writes `dir/guard.table` for the guarded `names`, handing calls to `interlock`, and the
+/// same table into the slot of the library in `dir` when it is installed there (a process
+/// start then reads it from the library's own pages, with no system call).
 pub fn write_table(dir: &Path, names: &BTreeSet<String>, interlock: &Path) -> anyhow::Result<usize> {
     let text = table_text(names, interlock, &real_dirs())?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let file = dir.join(TABLE_FILE);
-    let tmp = dir.join(format!(".{TABLE_FILE}.{}", std::process::id()));
-    std::fs::write(&tmp, &text).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &file).with_context(|| format!("writing {}", file.display()))?;
+    replace_file(&dir.join(TABLE_FILE), text.as_bytes())?;
+    let lib = dir.join(LIB_FILE);
+    if lib.is_file() {
+        embed(&lib, &text)?;
+    }
     Ok(text.lines().filter(|l| l.starts_with("id ")).count())
+}
+
+/// Empties the library's table slot (it then reads `guard.table`, or guards nothing).
+pub fn clear_embedded(dir: &Path) -> anyhow::Result<()> {
+    let lib = dir.join(LIB_FILE);
+    if lib.is_file() { embed(&lib, "") } else { Ok(()) }
+}
+
+/// The library's slot: this marker, then the table text and a NUL (see guard/src/table.rs).
+const SLOT_MARKER: &[u8; 32] = b"INTERLOCK-GUARD-TABLE-SLOT-v1\n\0\0";
+const SLOT_BYTES: usize = 32 * 1024;
+
+/// Writes `text` into the table slot of the library at `lib`: a new file renamed over the old
+/// one, so processes that have the old one mapped keep it intact.
+fn embed(lib: &Path, text: &str) -> anyhow::Result<()> {
+    let mut bytes = std::fs::read(lib).with_context(|| format!("reading {}", lib.display()))?;
+    let mut found = memchr::memmem::find_iter(&bytes, SLOT_MARKER);
+    let (Some(at), None) = (found.next(), found.next()) else {
+        anyhow::bail!("{} has no single table slot (is it interlock's exec guard?)", lib.display());
+    };
+    let start = at + SLOT_MARKER.len();
+    let room = SLOT_BYTES - SLOT_MARKER.len();
+    anyhow::ensure!(text.len() < room, "the guard table ({} bytes) does not fit the library's slot", text.len());
+    let slot = bytes.get_mut(start..start + room).context("the library ends inside its table slot")?;
+    slot.fill(0);
+    slot[..text.len()].copy_from_slice(text.as_bytes());
+    replace_file(lib, &bytes)
+}
+
+/// Writes `path` anew through a temporary file and a rename, keeping its permissions.
+fn replace_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(&tmp, meta.permissions()).with_context(|| format!("writing {}", tmp.display()))?;
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
 }
 
 /// The directories searched for real binaries: PATH's, then the system's, without the
@@ -272,5 +314,31 @@ mod tests {
         assert_eq!(program_for(&bin.join("curl-link"), Some(&table)), "curl");
         assert_eq!(program_for(&bin.join("rm"), Some(&table)), "rm");
         assert_eq!(program_for(&bin.join("ls"), Some(&table)), "ls");
+    }
+
+    #[test]
+    fn the_table_is_embedded_in_the_library_and_cleared_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = dir.path().join(LIB_FILE);
+        let mut image = b"ELF...code...".to_vec();
+        image.extend_from_slice(SLOT_MARKER);
+        image.resize(image.len() + SLOT_BYTES - SLOT_MARKER.len(), 0);
+        image.extend_from_slice(b"...more code");
+        std::fs::write(&lib, &image).unwrap();
+        let slot_text = |bytes: &[u8]| {
+            let at = memchr::memmem::find(bytes, SLOT_MARKER).unwrap() + SLOT_MARKER.len();
+            let end = bytes[at..].iter().position(|&b| b == 0).unwrap();
+            String::from_utf8(bytes[at..at + end].to_vec()).unwrap()
+        };
+        embed(&lib, "interlock-guard 1\nname curl\n").unwrap();
+        let patched = std::fs::read(&lib).unwrap();
+        assert_eq!(patched.len(), image.len());
+        assert_eq!(slot_text(&patched), "interlock-guard 1\nname curl\n");
+        assert!(patched.ends_with(b"...more code"));
+        clear_embedded(dir.path()).unwrap();
+        assert_eq!(slot_text(&std::fs::read(&lib).unwrap()), "");
+        // A file without a slot (or with two) is refused.
+        std::fs::write(&lib, b"no slot here").unwrap();
+        assert!(embed(&lib, "x").is_err());
     }
 }

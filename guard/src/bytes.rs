@@ -34,14 +34,3 @@ pub(crate) fn eq(a: &[u8], b: &[u8]) -> bool {
     }
     true
 }
-
-#[unsafe(link_section = ".text.hot.interlock_guard")]
-pub(crate) fn strip_prefix<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let (head, tail) = s.split_at_checked(prefix.len())?;
-    eq(head, prefix).then_some(tail)
-}
-
-#[unsafe(link_section = ".text.hot.interlock_guard")]
-pub(crate) fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
-    strip_prefix(s, prefix).is_some()
-}

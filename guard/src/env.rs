@@ -46,10 +46,10 @@ pub(crate) unsafe fn unchanged(envp: Argv) -> bool {
     let lib = table::lib();
     let mut preload_ok = false;
     // SAFETY: forwarded from the caller.
-    for (e, _) in unsafe { Entries::new(envp) } {
-        if let Some(value) = bytes::strip_prefix(e, PRELOAD) {
+    for e in unsafe { Entries::new(envp) } {
+        if let Some(value) = e.strip(PRELOAD) {
             preload_ok = names(value, lib);
-        } else if bytes::starts_with(e, EXEC) || bytes::starts_with(e, PASS) {
+        } else if e.starts_with(EXEC) || e.starts_with(PASS) {
             return false;
         }
     }
@@ -97,11 +97,12 @@ impl EnvBuf {
             Some(())
         };
         let mut preload_done = false;
-        for (e, ptr) in entries {
-            if bytes::starts_with(e, EXEC) || bytes::starts_with(e, PASS) {
+        for e in entries {
+            let ptr = e.0;
+            if e.starts_with(EXEC) || e.starts_with(PASS) {
                 continue;
             }
-            match bytes::strip_prefix(e, PRELOAD) {
+            match e.strip(PRELOAD) {
                 Some(value) if !preload_done => {
                     preload_done = true;
                     let entry = if names(value, lib) { ptr } else { preload_entry(&mut self.preload, lib, value)? };
@@ -183,8 +184,32 @@ impl Entries {
     }
 }
 
+/// One environment entry, read only as far as a question needs: most are never read past
+/// their first bytes (`LS_COLORS` and `PATH` can be kilobytes, and every process start asks).
+#[derive(Clone, Copy)]
+struct Entry(*const c_char);
+
+impl Entry {
+    /// Whether the entry starts with `prefix`.
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
+    fn starts_with(self, prefix: &[u8]) -> bool {
+        prefix.iter().enumerate().all(|(i, &b)| {
+            // SAFETY: a C string: each byte read is before or at its NUL (a NUL ends the
+            // comparison, as it differs from every byte of `prefix`).
+            unsafe { core::ptr::read_volatile(self.0.add(i).cast::<u8>()) == b }
+        })
+    }
+
+    /// The rest of the entry after `prefix`, when it starts with it.
+    #[unsafe(link_section = ".text.hot.interlock_guard")]
+    fn strip(self, prefix: &[u8]) -> Option<&'static [u8]> {
+        // SAFETY: the prefix was matched, so the string goes on at least to its end.
+        self.starts_with(prefix).then(|| unsafe { bytes::cstr(self.0.add(prefix.len())) })
+    }
+}
+
 impl Iterator for Entries {
-    type Item = (&'static [u8], *const c_char);
+    type Item = Entry;
 
     #[unsafe(link_section = ".text.hot.interlock_guard")]
     fn next(&mut self) -> Option<Self::Item> {
@@ -198,8 +223,7 @@ impl Iterator for Entries {
         }
         // SAFETY: as above; the next slot exists because this one was not the NULL.
         self.at = unsafe { self.at.add(1) };
-        // SAFETY: an entry is a C string that outlives this call (the caller's array).
-        Some((unsafe { bytes::cstr(ptr) }, ptr))
+        Some(Entry(ptr))
     }
 }
 
@@ -210,7 +234,7 @@ impl Iterator for Entries {
 #[unsafe(link_section = ".text.hot.interlock_guard")]
 pub(crate) unsafe fn preloaded_self(envp: Argv, suffix: &[u8]) -> Option<&'static [u8]> {
     // SAFETY: forwarded from the caller.
-    let value = unsafe { Entries::new(envp) }.find_map(|(e, _)| bytes::strip_prefix(e, PRELOAD))?;
+    let value = unsafe { Entries::new(envp) }.find_map(|e| e.strip(PRELOAD))?;
     value.split(|&b| b == b':' || b == b' ').find(|entry| {
         entry.len() >= suffix.len() && bytes::eq(entry.get(entry.len() - suffix.len()..).unwrap_or(b""), suffix)
     })
@@ -228,27 +252,29 @@ pub(crate) unsafe fn take_pass(envp: Argv) -> bool {
         return false;
     }
     let envp = envp.cast_mut();
-    let mut digits = [0u8; 12];
-    let me = decimal(crate::sys::getpid().unsigned_abs(), &mut digits);
     let mut matched = false;
     let (mut read, mut write) = (0usize, 0usize);
     loop {
         // SAFETY: reading up to and including the terminating NULL of the array.
         let ptr = unsafe { *envp.add(read) };
         if ptr.is_null() {
-            // SAFETY: write <= read: within the array.
-            unsafe { *envp.add(write) = ptr };
+            if write != read {
+                // SAFETY: write < read: within the array.
+                unsafe { *envp.add(write) = ptr };
+            }
             return matched;
         }
         read += 1;
-        // SAFETY: a C string of the environment.
-        let e = unsafe { bytes::cstr(ptr) };
-        if let Some(value) = bytes::strip_prefix(e, PASS) {
-            matched |= bytes::eq(value, me);
+        if let Some(value) = Entry(ptr).strip(PASS) {
+            // Only a process that has the variable asks for its pid.
+            let mut digits = [0u8; 12];
+            matched |= bytes::eq(value, decimal(crate::sys::getpid().unsigned_abs(), &mut digits));
             continue;
         }
-        // SAFETY: write < read: within the array.
-        unsafe { *envp.add(write) = ptr };
+        if write != read - 1 {
+            // SAFETY: write < read: within the array.
+            unsafe { *envp.add(write) = ptr };
+        }
         write += 1;
     }
 }

@@ -276,9 +276,12 @@ unsafe fn reroute(target: &[u8], argv: Argv, envp: Argv) -> ! {
     let Some(env) = (unsafe { buf.build(envp, Extra::Reroute(target)) }) else {
         block(target, b"the environment is too large for the exec guard");
     };
-    let interlock = table::interlock();
-    // SAFETY: interlock is a NUL-terminated path; argv and env are NULL-terminated.
-    unsafe { real_execve(interlock.as_ptr(), argv, env) };
+    let mut interlock = PathBuf::new();
+    if !interlock.set_bytes(table::interlock()) {
+        block(target, b"the interlock binary's path is too long");
+    }
+    // SAFETY: a NUL-terminated path; argv and env are NULL-terminated.
+    unsafe { real_execve(interlock.as_cstr().as_ptr(), argv, env) };
     block(target, b"the interlock binary could not be started");
 }
 
@@ -646,6 +649,10 @@ unsafe fn spawn_interlock(
     // SAFETY: envp is NULL or a NULL-terminated array of C strings.
     let Some(env) = (unsafe { buf.build(envp.cast(), Extra::Reroute(target)) }) else { return libc::E2BIG };
     let Some(spawn) = table::posix_spawn() else { return libc::ENOSYS };
-    // SAFETY: interlock is a NUL-terminated path; the rest is the caller's.
-    unsafe { spawn(pid, table::interlock().as_ptr(), actions, attr, argv, env.cast()) }
+    let mut interlock = PathBuf::new();
+    if !interlock.set_bytes(table::interlock()) {
+        return libc::ENAMETOOLONG;
+    }
+    // SAFETY: a NUL-terminated path; the rest is the caller's.
+    unsafe { spawn(pid, interlock.as_cstr().as_ptr(), actions, attr, argv, env.cast()) }
 }

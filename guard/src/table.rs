@@ -85,12 +85,61 @@ struct State {
     lib: *const c_char,
     lib_len: usize,
     self_id: (u64, u64),
-    /// The interlock binary: `file[interlock.0..interlock.1]`, followed by a NUL.
+    /// The interlock binary: `table()[interlock.0..interlock.1]`.
     interlock: (usize, usize),
     /// The pid of a process image interlock exec'd that is not itself guarded (0: none).
     handed_over: pid_t,
+    /// The table text: the slot inside this library, or `file` when it was read from disk.
+    text: *const u8,
     len: usize,
     file: [u8; TABLE_BYTES],
+}
+
+/// Room for the table inside the library file itself. `interlock shims install` writes the
+/// table after the marker (a NUL ends it); a library whose slot is empty reads `guard.table`
+/// beside it. Reading the table from the library's own pages costs a process start no system
+/// call and no page of its own.
+const SLOT_MARKER: &[u8; 32] = b"INTERLOCK-GUARD-TABLE-SLOT-v1\n\0\0";
+const SLOT_BYTES: usize = 32 * 1024;
+
+/// The slot, in the library's read-only data: shared pages of the page cache, mapped with the
+/// code around them.
+#[used]
+#[unsafe(link_section = ".rodata.interlock_guard_table")]
+static SLOT: [u8; SLOT_BYTES] = slot_bytes();
+
+// Constant evaluation: an index out of range would fail the build, not the program.
+#[allow(clippy::indexing_slicing)]
+const fn slot_bytes() -> [u8; SLOT_BYTES] {
+    let mut bytes = [0u8; SLOT_BYTES];
+    let mut i = 0;
+    while i < SLOT_MARKER.len() {
+        bytes[i] = SLOT_MARKER[i];
+        i += 1;
+    }
+    bytes
+}
+
+/// The table embedded in this library, if `shims install` wrote one.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+fn embedded() -> Option<&'static [u8]> {
+    // Through `black_box`: the compiler must read what the file holds (patched after the
+    // build), not fold in the empty slot it compiled.
+    let slot: &'static [u8; SLOT_BYTES] = core::hint::black_box(&SLOT);
+    let text = slot.get(SLOT_MARKER.len()..)?;
+    let len = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+    (len > 0).then(|| text.get(..len)).flatten()
+}
+
+/// The table text.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+fn table() -> &'static [u8] {
+    let st = state();
+    if st.text.is_null() {
+        return b"";
+    }
+    // SAFETY: `text` points at the slot or at `file`, `len` bytes, both static.
+    unsafe { core::slice::from_raw_parts(st.text, st.len) }
 }
 
 struct Global(UnsafeCell<State>);
@@ -106,6 +155,7 @@ static STATE: Global = Global(UnsafeCell::new(State {
     self_id: (0, 0),
     interlock: (0, 0),
     handed_over: 0,
+    text: core::ptr::null(),
     len: 0,
     file: [0; TABLE_BYTES],
 }));
@@ -141,12 +191,18 @@ pub(crate) unsafe fn load(envp: Argv) -> bool {
         Some(i) => lib.get(..=i).unwrap_or(b"./"),
         None => b"./",
     };
-    let mut path = PathBuf::new();
-    if !path.set_bytes(dir) || !path.push(TABLE_FILE) {
-        return false;
+    if let Some(text) = embedded() {
+        st.text = text.as_ptr();
+        st.len = text.len();
+    } else {
+        let mut path = PathBuf::new();
+        if !path.set_bytes(dir) || !path.push(TABLE_FILE) {
+            return false;
+        }
+        let Some(len) = read_file(path.as_cstr(), &mut st.file) else { return false };
+        st.text = st.file.as_ptr();
+        st.len = len;
     }
-    let Some(len) = read_file(path.as_cstr(), &mut st.file) else { return false };
-    st.len = len;
     st.ready = parse(st);
     st.ready
 }
@@ -205,11 +261,14 @@ fn items(text: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     })
 }
 
-/// Checks the table text in `st.file[..st.len]` and notes the interlock binary and its
-/// identity. False: an invalid table, and the guard stays out of the way.
+/// Checks the table text and notes the interlock binary and its identity. False: an invalid table, and the guard stays out of the way.
 #[unsafe(link_section = ".text.hot.interlock_guard")]
 fn parse(st: &mut State) -> bool {
-    let Some(text) = st.file.get(..st.len) else { return false };
+    if st.text.is_null() {
+        return false;
+    }
+    // SAFETY: `text` points at `len` bytes of the slot or of `file` (see `load`).
+    let text: &'static [u8] = unsafe { core::slice::from_raw_parts(st.text, st.len) };
     if text.split(|&b| b == b'\n').next() != Some(MAGIC) {
         return false;
     }
@@ -228,9 +287,6 @@ fn parse(st: &mut State) -> bool {
         }
     }
     let (Some(interlock), Some(self_id)) = (interlock, self_id) else { return false };
-    // The path is followed by a newline (or the end of the text): make it a C string.
-    let Some(end) = st.file.get_mut(interlock.1) else { return false };
-    *end = 0;
     st.interlock = interlock;
     st.self_id = self_id;
     true
@@ -259,12 +315,9 @@ pub(crate) fn ready() -> bool {
 }
 
 /// The interlock binary guarded calls are handed to.
-pub(crate) fn interlock() -> &'static CStr {
+pub(crate) fn interlock() -> &'static [u8] {
     let st = state();
-    st.file
-        .get(st.interlock.0..=st.interlock.1)
-        .and_then(|b| CStr::from_bytes_with_nul(b).ok())
-        .unwrap_or(c"/nonexistent/interlock")
+    table().get(st.interlock.0..st.interlock.1).unwrap_or(b"/nonexistent/interlock")
 }
 
 /// This library's path, as `LD_PRELOAD` names it.
@@ -370,8 +423,7 @@ pub(crate) fn classify(path: &[u8], id: &Identity) -> Verdict {
         return Verdict::Pass;
     }
     let name = basename(path);
-    let text = st.file.get(..st.len).unwrap_or(b"");
-    let guarded = items(text).any(|(key, value)| match key {
+    let guarded = items(table()).any(|(key, value)| match key {
         b"name" => bytes::eq(value, name),
         b"id" => parse_id(value) == Some((id.dev, id.ino)),
         _ => false,
@@ -383,8 +435,7 @@ pub(crate) fn classify(path: &[u8], id: &Identity) -> Verdict {
 #[unsafe(link_section = ".text.hot.interlock_guard")]
 pub(crate) fn is_loader_id(id: &Identity) -> bool {
     let st = state();
-    let text = st.file.get(..st.len).unwrap_or(b"");
-    st.ready && items(text).any(|(key, value)| key == b"loader" && parse_id(value) == Some((id.dev, id.ino)))
+    st.ready && items(table()).any(|(key, value)| key == b"loader" && parse_id(value) == Some((id.dev, id.ino)))
 }
 
 /// The dynamic loader run as a program (`/lib64/ld-linux-x86-64.so.2 /usr/bin/curl …`).

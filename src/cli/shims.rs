@@ -186,6 +186,9 @@ pub(super) fn remove(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     if let Some(guard_dir) = paths::data_dir() {
         // Without its table the guard library stays out of the way.
         let _ = std::fs::remove_file(guard_dir.join(guard::TABLE_FILE));
+        if let Err(e) = guard::clear_embedded(&guard_dir) {
+            eprintln!("interlock: warning: {e:#}");
+        }
     }
     let _ = std::fs::remove_dir(&dir); // only succeeds when nothing else is in it
     println!("interlock: removed {removed} shims from {}", dir.display());
