@@ -94,6 +94,7 @@ unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
     };
     // `ld.so PROGRAM …`: the kernel ran the loader, and the program is what it loads: named
     // by AT_EXECFN (glibc's loader rewrites it) or by the loader's argv[0] (older ones).
+    let (mut verdict, is_loader) = table::lookup(name, &id);
     let mut via_loader = false;
     if table::is_loader(name) && argc > 0 {
         // SAFETY: argc > 0, so argv[0] exists.
@@ -104,15 +105,16 @@ unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
         // SAFETY: argv[0] is a C string.
         name = unsafe { bytes::cstr(first) };
         via_loader = true;
-    } else if table::is_loader_id(&id) {
+    } else if is_loader {
         via_loader = true;
     }
     if via_loader {
         // SAFETY: `name` came from a C string (AT_EXECFN or argv[0]), NUL-terminated in place.
         let Some(program_id) = (unsafe { Identity::of_ptr(name.as_ptr().cast()) }) else { return };
         id = program_id;
+        verdict = table::classify(name, &id);
     }
-    let guarded = table::classify(name, &id) == Verdict::Guard;
+    let guarded = verdict == Verdict::Guard;
     // SAFETY: envp is the process' environment, the array `environ` points at.
     let handed_over = unsafe { env::take_pass(envp) };
     match (guarded, handed_over) {

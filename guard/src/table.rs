@@ -14,8 +14,8 @@
 //! `interlock` is the binary guarded calls are handed to, `self` its identity (device, inode),
 //! `name` a guarded basename (a shim), `id` the identity of a real binary behind a shim (and its
 //! name), `loader` the identity of the dynamic loader (`ld.so PROGRAM` runs PROGRAM).
-//! Anything else in the file makes the table invalid, and the guard then stays out of the way:
-//! `interlock doctor` reports it.
+//! A file that does not start with the magic line, or lacks `interlock` and `self`, leaves
+//! the guard out of the way (`interlock doctor` reports it); other unknown lines are ignored.
 
 use core::cell::UnsafeCell;
 use core::ffi::{CStr, c_char, c_int, c_void};
@@ -52,7 +52,7 @@ pub(crate) type SpawnFn = unsafe extern "C" fn(
 static SPAWN: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
 static SPAWNP: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
 
-fn lookup(slot: &AtomicPtr<c_void>, name: &CStr) -> Option<SpawnFn> {
+fn resolve_symbol(slot: &AtomicPtr<c_void>, name: &CStr) -> Option<SpawnFn> {
     let mut f = slot.load(Ordering::Acquire);
     if f.is_null() {
         // SAFETY: RTLD_NEXT lookup of a C string.
@@ -65,12 +65,12 @@ fn lookup(slot: &AtomicPtr<c_void>, name: &CStr) -> Option<SpawnFn> {
 
 /// libc's `posix_spawn`.
 pub(crate) fn posix_spawn() -> Option<SpawnFn> {
-    lookup(&SPAWN, c"posix_spawn")
+    resolve_symbol(&SPAWN, c"posix_spawn")
 }
 
 /// libc's `posix_spawnp`.
 pub(crate) fn posix_spawnp() -> Option<SpawnFn> {
-    lookup(&SPAWNP, c"posix_spawnp")
+    resolve_symbol(&SPAWNP, c"posix_spawnp")
 }
 
 /// Everything the guard knows, in one block so that loading it touches as few pages as
@@ -274,6 +274,8 @@ fn parse(st: &mut State) -> bool {
     }
     let base = text.as_ptr() as usize;
     let (mut interlock, mut self_id) = (None, None);
+    // The writer puts these two first; the rest is read when a lookup needs it (every process
+    // start parses this, so it stops as soon as it can).
     for (key, value) in items(text) {
         match key {
             b"interlock" if value.first() == Some(&b'/') && value.len() < MAX_PATH => {
@@ -281,9 +283,10 @@ fn parse(st: &mut State) -> bool {
                 interlock = Some((start, start + value.len()));
             }
             b"self" => self_id = parse_id(value),
-            b"name" if !value.is_empty() => {}
-            b"id" | b"loader" if parse_id(value).is_some() => {}
-            _ => return false,
+            _ => {}
+        }
+        if interlock.is_some() && self_id.is_some() {
+            break;
         }
     }
     let (Some(interlock), Some(self_id)) = (interlock, self_id) else { return false };
@@ -413,29 +416,67 @@ fn basename(path: &[u8]) -> &[u8] {
 /// Is the program at `path` (with identity `id`) guarded?
 #[unsafe(link_section = ".text.hot.interlock_guard")]
 pub(crate) fn classify(path: &[u8], id: &Identity) -> Verdict {
+    lookup(path, id).0
+}
+
+/// One pass over the table for the file at `path` with identity `id`: is it guarded, and is
+/// it the dynamic loader? Identities are compared as the text the table holds them in.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+pub(crate) fn lookup(path: &[u8], id: &Identity) -> (Verdict, bool) {
     let st = state();
     if !st.ready || (id.dev, id.ino) == st.self_id {
         // The interlock binary itself (a shim): it judges the call.
-        return Verdict::Pass;
+        return (Verdict::Pass, false);
     }
-    if id.mode & libc::S_IFMT != libc::S_IFREG || id.mode & 0o111 == 0 {
-        // Not something exec could run: the real call fails by itself.
-        return Verdict::Pass;
-    }
+    let runnable = id.mode & libc::S_IFMT == libc::S_IFREG && id.mode & 0o111 != 0;
     let name = basename(path);
-    let guarded = items(table()).any(|(key, value)| match key {
-        b"name" => bytes::eq(value, name),
-        b"id" => parse_id(value) == Some((id.dev, id.ino)),
-        _ => false,
-    });
-    if guarded { Verdict::Guard } else { Verdict::Pass }
+    let mut digits = [0u8; 48];
+    let needle = id_text(id, &mut digits);
+    let (mut guarded, mut loader) = (false, false);
+    for (key, value) in items(table()) {
+        match key {
+            b"name" => guarded |= runnable && bytes::eq(value, name),
+            b"id" => guarded |= runnable && starts_id(value, needle),
+            b"loader" => loader |= starts_id(value, needle),
+            _ => {}
+        }
+    }
+    (if guarded { Verdict::Guard } else { Verdict::Pass }, loader)
 }
 
-/// Is this file the dynamic loader (a `loader` line of the table)?
+/// `DEV INO` in decimal, as the table writes an identity, in `buf`.
 #[unsafe(link_section = ".text.hot.interlock_guard")]
-pub(crate) fn is_loader_id(id: &Identity) -> bool {
-    let st = state();
-    st.ready && items(table()).any(|(key, value)| key == b"loader" && parse_id(value) == Some((id.dev, id.ino)))
+fn id_text<'a>(id: &Identity, buf: &'a mut [u8; 48]) -> &'a [u8] {
+    let mut at = buf.len();
+    for (n, sep) in [(id.ino, false), (id.dev, true)] {
+        let mut n = n;
+        loop {
+            at -= 1;
+            if let Some(d) = buf.get_mut(at) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if sep {
+            break;
+        }
+        at -= 1;
+        if let Some(space) = buf.get_mut(at) {
+            *space = b' ';
+        }
+    }
+    buf.get(at..).unwrap_or(b"")
+}
+
+/// Does an `id`/`loader` value (`DEV INO [NAME]`) name the identity `needle` (`DEV INO`)?
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+fn starts_id(value: &[u8], needle: &[u8]) -> bool {
+    value.len() >= needle.len()
+        && bytes::eq(value.get(..needle.len()).unwrap_or(b""), needle)
+        && matches!(value.get(needle.len()), None | Some(b' '))
 }
 
 /// The dynamic loader run as a program (`/lib64/ld-linux-x86-64.so.2 /usr/bin/curl …`).
