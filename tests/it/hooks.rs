@@ -177,6 +177,12 @@ fn read(path: &std::path::Path) -> serde_json::Value {
 fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
     let s = Sandbox::new();
     let home = s.home();
+    // The exec guard installed where install.sh puts it: setup turns it on too (and --remove
+    // takes it out again: every file below must come back exactly as it was).
+    let lib = s.data().join("libinterlock_guard.so");
+    std::fs::create_dir_all(s.data()).expect("mkdir");
+    std::fs::write(&lib, "stand-in").expect("write");
+    let lib = lib.display().to_string();
     let claude = home.join(".claude/settings.json");
     std::fs::create_dir_all(claude.parent().expect("parent")).expect("mkdir");
     let original = serde_json::json!({
@@ -207,6 +213,7 @@ fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
             .expect("PATH")
             .starts_with(&home.join(".local/share/interlock/shims").display().to_string())
     );
+    assert_eq!(once["env"]["LD_PRELOAD"], lib.as_str());
     let groups = once["hooks"]["PreToolUse"].as_array().expect("groups");
     assert_eq!(groups.len(), 2);
     assert!(groups[1]["hooks"][0]["command"].as_str().expect("command").ends_with(" hook claude"));
@@ -225,7 +232,8 @@ fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
     assert_eq!(hooks["hooks"]["beforeShellExecution"].as_array().expect("list").len(), 1);
     assert_eq!(hooks["hooks"]["beforeShellExecution"][0]["failClosed"], true);
     let zshenv = std::fs::read_to_string(home.join(".zshenv")).expect("zshenv");
-    assert_eq!(zshenv.matches("CURSOR_AGENT").count(), 1, "{zshenv}");
+    assert_eq!(zshenv.matches("CURSOR_AGENT").count(), 2, "{zshenv}");
+    assert!(zshenv.contains(&format!("export LD_PRELOAD=\"{lib}")), "{zshenv}");
     assert!(zshenv.starts_with("export EDITOR=vim\n"));
     setup(&["cursor", "--remove"]);
     assert_eq!(std::fs::read_to_string(home.join(".zshenv")).expect("zshenv"), "export EDITOR=vim\n");
@@ -241,6 +249,7 @@ fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
         config.contains("# my settings") && config.contains("shell_environment_policy") && config.contains("PATH"),
         "{config}"
     );
+    assert!(config.contains(&format!("LD_PRELOAD = \"{lib}\"")), "{config}");
     assert_eq!(read(&home.join(".codex/hooks.json"))["hooks"]["PreToolUse"].as_array().expect("list").len(), 1);
     setup(&["codex", "--remove"]);
     assert_eq!(std::fs::read_to_string(home.join(".codex/config.toml")).expect("toml"), toml);
@@ -249,6 +258,8 @@ fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
     setup(&["gemini"]);
     let g = read(&home.join(".gemini/settings.json"));
     assert_eq!(g["hooks"]["BeforeTool"][0]["matcher"], "run_shell_command");
+    let snippet = std::fs::read_to_string(home.join(".gemini/interlock-bash-env.sh")).expect("snippet");
+    assert!(snippet.contains(&format!("LD_PRELOAD={lib}")), "{snippet}");
     setup(&["gemini", "--remove"]);
     assert_eq!(read(&home.join(".gemini/settings.json")), serde_json::json!({}));
 }
