@@ -109,6 +109,10 @@ pub struct Invocation {
     /// absolute: the analyzers read these contents, not the stale file on disk. `None`: the
     /// content is only known at run time.
     pub written: Vec<(PathBuf, Option<Vec<u8>>)>,
+    /// Arguments (as they appear in `argv`) whose text a shell builds when the command runs
+    /// (`psql -c "$(cat q.sql)"`, seen by a hook): not what the program will receive. An
+    /// analyzer that finds one where a statement or a request body goes cannot see it.
+    pub computed: Vec<String>,
     /// The most bytes of one named file the analyzers read (SQL scripts, `< file`); a longer
     /// file is "cannot see". Unlimited for the shim, which streams a dump at memchr speed;
     /// a hook, which must answer within its time budget, sets a limit.
@@ -128,12 +132,18 @@ impl Invocation {
             notes: Vec::new(),
             targets: Vec::new(),
             written: Vec::new(),
+            computed: Vec::new(),
             file_limit: u64::MAX,
         }
     }
 
     /// The arguments after argv[0], as text (lossy: analyzers reason about text; the real
     /// program still receives the original bytes).
+    /// Whether `arg` is text a shell builds when the command runs (see `computed`).
+    pub fn is_computed(&self, arg: &str) -> bool {
+        self.computed.iter().any(|c| c == arg)
+    }
+
     pub fn args_lossy(&self) -> Vec<String> {
         self.argv.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect()
     }

@@ -20,6 +20,10 @@ use crate::facts::Facts;
 use crate::invocation::Invocation;
 use spec::ProgramSpec;
 
+/// Clients whose statements are their arguments.
+const STATEMENT_CLIENTS: &[&str] =
+    &["psql", "mysql", "mariadb", "sqlite3", "redis-cli", "valkey-cli", "mongosh", "mongo", "railway"];
+
 /// The facts of `inv`. `spec` is the program's argv table, when a rule file has one.
 pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = match inv.program.as_str() {
@@ -36,9 +40,45 @@ pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
         "mongosh" | "mongo" => clients::mongosh(inv, spec),
         _ => argv::analyze(&inv.args_lossy(), spec, &inv.env),
     };
+    // A database client's statements come from its arguments: one the shell builds when the
+    // command runs (`psql -c "$(cat q.sql)"`) cannot be read in advance.
+    if STATEMENT_CLIENTS.contains(&inv.program.as_str()) && inv.args_lossy().iter().any(|a| inv.is_computed(a)) {
+        facts.unknown.push(format!("what `{}` runs is computed when the command runs (`$(…)`)", inv.program));
+    }
     facts.notes.extend(inv.notes.iter().cloned());
     for t in &inv.targets {
         facts.add_target(t.clone());
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::invocation::{Env, Stdin};
+
+    fn inv(words: &[&str], computed: &[&str]) -> Invocation {
+        let argv = words.iter().map(Into::into).collect();
+        let mut inv = Invocation::new(argv, "/".into(), Env::default(), Stdin::Empty);
+        inv.computed = computed.iter().map(|c| c.to_string()).collect();
+        inv
+    }
+
+    /// Text a shell builds at run time (`$(…)`, seen by a hook) where a statement or a body
+    /// goes cannot be seen; elsewhere (a header, a host) it changes nothing.
+    #[test]
+    fn computed_statements_and_bodies_cannot_be_seen() {
+        let unknown = |words: &[&str], computed: &[&str]| !analyze(&inv(words, computed), None).unknown.is_empty();
+        assert!(unknown(&["psql", "-c", "Q"], &["Q"]));
+        assert!(!unknown(&["psql", "-c", "SELECT 1"], &[]));
+        assert!(unknown(&["curl", "-d", "B", "https://api.example.com/x"], &["B"]));
+        assert!(unknown(&["curl", "--json", "B", "https://api.example.com/x"], &["B"]));
+        assert!(!unknown(
+            &["curl", "-H", "Authorization: Bearer T", "https://api.example.com/x"],
+            &["Authorization: Bearer T"]
+        ));
+        assert!(unknown(&["wget", "--post-data=B", "https://api.example.com/x"], &["B"]));
+        assert!(unknown(&["http", "POST", "api.example.com/x", "q=B"], &["q=B"]));
+        assert!(!unknown(&["http", "api.example.com/x", "Authorization:T"], &["Authorization:T"]));
+    }
 }

@@ -129,52 +129,6 @@ fn applies_destroy_plan(argv: &[String], plans: &[String]) -> bool {
         && argv.iter().skip(2).any(|a| plans.contains(a))
 }
 
-/// Clients whose statements are their arguments, and HTTP clients' body options.
-const STATEMENT_CLIENTS: &[&str] =
-    &["psql", "mysql", "mariadb", "sqlite3", "redis-cli", "valkey-cli", "mongosh", "mongo", "railway"];
-fn http_clients() -> &'static [&'static str] {
-    crate::rules::groups::members("@http-clients").unwrap_or(&[])
-}
-const BODY_OPTIONS: &[&str] = &[
-    "-d",
-    "--data",
-    "--data-raw",
-    "--data-binary",
-    "--data-ascii",
-    "--data-urlencode",
-    "--json",
-    "-F",
-    "--form",
-    "--body-data",
-    "--post-data",
-    "--raw",
-];
-
-/// Why a command's payload is not known: the statements an SQL/cache client runs, or the
-/// body an HTTP client sends, built by a command substitution at run time. Other computed
-/// arguments (a branch name, a token in a header) pass: they do not decide what is done.
-fn computed_payload(cmd: &shell::SimpleCommand) -> Option<String> {
-    if cmd.computed.is_empty() {
-        return None;
-    }
-    let program = crate::invocation::program_name(std::ffi::OsStr::new(&cmd.argv[0]));
-    let computed = |a: &String| cmd.computed.contains(a);
-    if STATEMENT_CLIENTS.contains(&program.as_str()) && cmd.argv[1..].iter().any(computed) {
-        return Some(format!("what `{program}` runs is computed when the command runs (`$(…)`)"));
-    }
-    if http_clients().contains(&program.as_str()) {
-        let body = cmd.argv.windows(2).any(|w| BODY_OPTIONS.contains(&w[0].as_str()) && computed(&w[1]))
-            || cmd.argv.iter().any(|a| {
-                computed(a)
-                    && (a.starts_with("--data") || a.starts_with("--json") || a.contains(":=") || a.starts_with("-d"))
-            });
-        if body {
-            return Some(format!("the body `{program}` sends is computed when the command runs (`$(…)`)"));
-        }
-    }
-    None
-}
-
 /// The content the string wrote to `path` before command `before` runs, if it did.
 fn written_before<'a>(
     script: &'a shell::Script,
@@ -274,11 +228,6 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
     let base_env = Env::from_process();
     // One rule set per program name, however often the string runs it.
     let mut rule_sets: std::collections::HashMap<String, RuleSet> = std::collections::HashMap::new();
-    for cmd in &script.commands {
-        if let Some(why) = computed_payload(cmd) {
-            matches.push(engine::cannot_see(&why, Severity::High));
-        }
-    }
     for why in &script.guard_off {
         matches.push(engine::guard_off(why));
     }
@@ -310,6 +259,7 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), env, stdin);
         inv.notes = cmd.notes;
         inv.targets = cmd.targets;
+        inv.computed = cmd.computed;
         inv.written = script.written[..cmd.writes_before.min(script.written.len())]
             .iter()
             .map(|(p, c)| (cwd.join(p), c.clone()))

@@ -458,6 +458,11 @@ impl Parser<'_> {
             None => (name, value),
         };
         let v = value.unwrap_or_default();
+        if matches!(name, "data" | "data-ascii" | "data-binary" | "data-raw" | "data-urlencode" | "json" | "form")
+            && self.inv.is_computed(&v)
+        {
+            self.unknown.push(format!("the body curl sends (--{name}) is computed when the command runs (`$(…)`)"));
+        }
         match name {
             "url" => self.op().urls.push(v),
             "request" => self.op().request = Some(v),

@@ -75,7 +75,12 @@ pub fn httpie(inv: &Invocation) -> Facts {
                 // `--offline` builds and prints the request without sending it.
                 "offline" => offline = true,
                 "ignore-stdin" => ignore_stdin = true,
-                "raw" => raw_body = value,
+                "raw" => {
+                    if value.as_deref().is_some_and(|v| inv.is_computed(v)) {
+                        facts.unknown.push("the body (--raw) is computed when the command runs (`$(…)`)".into());
+                    }
+                    raw_body = value
+                }
                 _ => {}
             }
             continue;
@@ -105,6 +110,9 @@ pub fn httpie(inv: &Invocation) -> Facts {
     let mut body = serde_json::Map::new();
     let mut form_fields: Vec<String> = Vec::new();
     for item in items {
+        if inv.is_computed(item) && (item.contains('=') || item.contains(":=")) {
+            facts.unknown.push(format!("a body item (`{item}`) is computed when the command runs (`$(…)`)"));
+        }
         if form
             && !item.contains(":=")
             && let Some((k, v)) = item.split_once('=')

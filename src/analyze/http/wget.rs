@@ -124,6 +124,9 @@ pub fn wget(inv: &Invocation) -> Facts {
         }
     }
     for (name, v) in opts {
+        if matches!(name.as_str(), "post-data" | "body-data" | "execute") && inv.is_computed(&v) {
+            facts.unknown.push(format!("the body wget sends (--{name}) is computed when the command runs (`$(…)`)"));
+        }
         let (name, v) = if name == "execute" { wgetrc_command(&v) } else { (name, v) };
         match name.as_str() {
             "method" => method = Some(v.to_ascii_uppercase()),
