@@ -372,17 +372,13 @@ impl World {
 
     /// The agent's environment: nothing of the test's own.
     fn command(&self, program: &str) -> Command {
-        let mut c = Command::new(self.bin.join(program));
-        c.env_clear()
-            .env("HOME", self.home())
-            .env("PATH", format!("{}:{BASE_PATH}", self.bin.display()))
+        let mut c = self.sandbox.cmd(self.bin.join(program), &[]);
+        c.env("PATH", format!("{}:{BASE_PATH}", self.bin.display()))
             .env("TERM", "dumb")
             .env("LANG", "C.UTF-8")
             .current_dir(self.project())
-            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        detach_from_terminal(&mut c);
         c
     }
 

@@ -7,7 +7,7 @@
 //! exactly the output it has without interlock.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use crate::common::*;
@@ -44,18 +44,13 @@ impl Guarded {
     /// sourcing the installed `activate.sh` when `activate`. `$@` holds curl's arguments.
     fn bash(&self, script: &str, file: &str, activate: bool) -> Output {
         let source = if activate { ". \"$HOME/.local/share/interlock/activate.sh\"\n" } else { "" };
-        let mut c = Command::new("/bin/bash");
+        let mut c = self.s.cmd("/bin/bash", &[]);
         c.arg("-c")
             .arg(format!("{source}eval \"set -- $CURL_ARGS\"\n{script}"))
-            .env_clear()
-            .env("HOME", self.s.home())
             .env("PATH", "/usr/local/bin:/usr/bin:/bin")
             .env("CLAUDECODE", "1")
             .env("CURL_ARGS", self.curl_args(file))
-            .env("PROBE", probe())
-            .current_dir(self.s.path("work"))
-            .stdin(Stdio::null());
-        detach_from_terminal(&mut c);
+            .env("PROBE", probe());
         c.output().expect("bash")
     }
 
