@@ -77,31 +77,82 @@ impl GraphqlField {
     }
 }
 
-/// Every statement kind an analyzer produces; a rule naming another is an error.
-pub const STATEMENT_KINDS: &[&str] = &[
-    "drop",
-    "drop_other",
-    "drop_database",
-    "truncate",
-    "delete_all",
-    "update_all",
-    "alter_drop",
-    "merge_delete",
-    "copy_program",
-    "reset",
-    "restore",
-    "attach",
-    "flushall",
-    "flushdb",
-    "delete_pattern",
-];
+/// What a statement does, as rules match it (`statement = ["drop", "truncate"]`). An enum: an
+/// analyzer cannot produce a kind no rule can name, and a rule file naming a kind that does
+/// not exist fails to load, with its file and line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatementKind {
+    /// `DROP TABLE`, `DROP SCHEMA`, `DROP OWNED`, any `DROP … CASCADE`.
+    Drop,
+    /// Any other `DROP` (index, view, function, …).
+    DropOther,
+    DropDatabase,
+    Truncate,
+    /// `DELETE` without a `WHERE` (or with one that is always true).
+    DeleteAll,
+    /// `UPDATE` without a `WHERE`.
+    UpdateAll,
+    /// `ALTER TABLE … DROP`.
+    AlterDrop,
+    /// `MERGE … WHEN MATCHED THEN DELETE`.
+    MergeDelete,
+    /// `COPY … PROGRAM` (runs a shell command on the server).
+    CopyProgram,
+    /// `RESET MASTER`, `RESET BINARY LOGS`.
+    Reset,
+    /// sqlite3's `.restore` (overwrites the database).
+    Restore,
+    /// sqlite3's `ATTACH`.
+    Attach,
+    /// Redis `FLUSHALL`.
+    Flushall,
+    /// Redis `FLUSHDB`.
+    Flushdb,
+    /// Redis deletes by pattern (`--scan | xargs del`, `EVAL` with `KEYS`).
+    DeletePattern,
+}
+
+impl StatementKind {
+    /// The name rules use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementKind::Drop => "drop",
+            StatementKind::DropOther => "drop_other",
+            StatementKind::DropDatabase => "drop_database",
+            StatementKind::Truncate => "truncate",
+            StatementKind::DeleteAll => "delete_all",
+            StatementKind::UpdateAll => "update_all",
+            StatementKind::AlterDrop => "alter_drop",
+            StatementKind::MergeDelete => "merge_delete",
+            StatementKind::CopyProgram => "copy_program",
+            StatementKind::Reset => "reset",
+            StatementKind::Restore => "restore",
+            StatementKind::Attach => "attach",
+            StatementKind::Flushall => "flushall",
+            StatementKind::Flushdb => "flushdb",
+            StatementKind::DeletePattern => "delete_pattern",
+        }
+    }
+}
+
+impl std::fmt::Display for StatementKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for StatementKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// One SQL (or cache/document-store) statement a client will send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statement {
-    /// The classification rules match on: `drop`, `truncate`, `delete_all`, `update_all`,
-    /// `alter_drop`, `drop_database`, `flushall`, …; `other` for everything else.
-    pub kind: String,
+    /// The classification rules match on.
+    pub kind: StatementKind,
     /// The object the statement acts on, when the classifier can name it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,

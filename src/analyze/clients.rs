@@ -15,7 +15,7 @@ use super::argv;
 use super::input;
 use super::spec::ProgramSpec;
 use super::sql::{Dialect, Directive, Scanner, Script, Session};
-use crate::facts::{Facts, Statement};
+use crate::facts::{Facts, Statement, StatementKind};
 use crate::invocation::Invocation;
 
 /// How deep `\i` / `source` / `.read` may nest before interlock stops following.
@@ -365,7 +365,7 @@ fn redis_lua(script: &str, facts: &mut Facts) {
     let deletes = called.iter().any(|c| c == "DEL" || c == "UNLINK");
     if finds && deletes {
         facts.statements.push(Statement {
-            kind: "delete_pattern".into(),
+            kind: StatementKind::DeletePattern,
             object: None,
             text: "a Lua script deletes every key a KEYS/SCAN pattern matches".into(),
         });
@@ -379,12 +379,12 @@ fn redis_lua(script: &str, facts: &mut Facts) {
 
 fn redis_command(cmd: &str, line: &str, out: &mut Vec<Statement>) {
     let kind = match cmd.to_ascii_uppercase().as_str() {
-        "FLUSHALL" => "flushall",
-        "FLUSHDB" => "flushdb",
+        "FLUSHALL" => StatementKind::Flushall,
+        "FLUSHDB" => StatementKind::Flushdb,
         _ => return,
     };
     if !out.iter().any(|s| s.kind == kind) {
-        out.push(Statement { kind: kind.into(), object: None, text: line.trim().to_string() });
+        out.push(Statement { kind, object: None, text: line.trim().to_string() });
     }
 }
 
@@ -427,17 +427,20 @@ pub fn mongosh(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
 
 /// Destructive calls in mongo shell JavaScript.
 fn mongo_script(js: &str, out: &mut Vec<Statement>) {
-    static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    static PATTERNS: LazyLock<Vec<(Regex, StatementKind)>> = LazyLock::new(|| {
         [
-            (r"\.\s*dropDatabase\s*\(", "drop_database"),
-            (r"\.\s*drop\s*\(", "drop"),
-            (r#"(runCommand|adminCommand)\s*\(\s*\{\s*['"]?dropDatabase['"]?\s*:"#, "drop_database"),
-            (r#"(runCommand|adminCommand)\s*\(\s*\{\s*['"]?drop['"]?\s*:"#, "drop"),
-            (r#"bulkWrite\s*\((?s:.)*?deleteMany['"]?\s*:\s*\{\s*['"]?filter['"]?\s*:\s*\{\s*\}"#, "delete_all"),
-            (r"\.\s*dropCollection\s*\(", "drop"),
-            (r#"\.\s*(deleteMany|remove)\s*\(\s*(\{\s*\})?\s*[,)]"#, "delete_all"),
-            (r#"\.\s*updateMany\s*\(\s*\{\s*\}\s*,"#, "update_all"),
-            (r"\.\s*dropAllUsers\s*\(", "drop_other"),
+            (r"\.\s*dropDatabase\s*\(", StatementKind::DropDatabase),
+            (r"\.\s*drop\s*\(", StatementKind::Drop),
+            (r#"(runCommand|adminCommand)\s*\(\s*\{\s*['"]?dropDatabase['"]?\s*:"#, StatementKind::DropDatabase),
+            (r#"(runCommand|adminCommand)\s*\(\s*\{\s*['"]?drop['"]?\s*:"#, StatementKind::Drop),
+            (
+                r#"bulkWrite\s*\((?s:.)*?deleteMany['"]?\s*:\s*\{\s*['"]?filter['"]?\s*:\s*\{\s*\}"#,
+                StatementKind::DeleteAll,
+            ),
+            (r"\.\s*dropCollection\s*\(", StatementKind::Drop),
+            (r#"\.\s*(deleteMany|remove)\s*\(\s*(\{\s*\})?\s*[,)]"#, StatementKind::DeleteAll),
+            (r#"\.\s*updateMany\s*\(\s*\{\s*\}\s*,"#, StatementKind::UpdateAll),
+            (r"\.\s*dropAllUsers\s*\(", StatementKind::DropOther),
         ]
         .into_iter()
         .map(|(p, k)| (crate::static_regex(p), k))
@@ -448,7 +451,7 @@ fn mongo_script(js: &str, out: &mut Vec<Statement>) {
         if let Some(m) = re.find(&code) {
             let start = code[..m.start()].rfind([';', '\n']).map_or(0, |i| i + 1);
             let end = code[m.end()..].find([';', '\n']).map_or(code.len(), |i| m.end() + i);
-            out.push(Statement { kind: (*kind).into(), object: None, text: code[start..end].trim().to_string() });
+            out.push(Statement { kind: *kind, object: None, text: code[start..end].trim().to_string() });
         }
     }
 }

@@ -11,7 +11,7 @@
 use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use crate::facts::Statement;
+use crate::facts::{Statement, StatementKind};
 
 /// Bytes that can change the scanner's state in code (quotes, comment starts, dollar
 /// quotes, statement ends, meta-commands, line starts).
@@ -863,7 +863,7 @@ impl Scanner {
                 self.out.directives.push(Directive::Connect(words[1..].to_vec()))
             }
             (Dialect::Sqlite, "restore") => self.out.statements.push(Statement {
-                kind: "restore".into(),
+                kind: StatementKind::Restore,
                 object: words.last().cloned(),
                 text: excerpt(&format!(".{line}")),
             }),
@@ -1098,32 +1098,34 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
         }
         Some(name)
     };
-    let push = |out: &mut Classified, kind: &str, object: Option<String>| {
-        out.statements.push(Statement { kind: kind.into(), object, text: excerpt(text) });
+    let push = |out: &mut Classified, kind: StatementKind, object: Option<String>| {
+        out.statements.push(Statement { kind, object, text: excerpt(text) });
     };
     match kw(0) {
         "DROP" => {
             let cascade = has_kw("CASCADE");
             match kw(1) {
-                "DATABASE" => push(&mut out, "drop_database", name_at(2)),
-                "TABLE" | "SCHEMA" => push(&mut out, "drop", name_at(2)),
-                "MATERIALIZED" => push(&mut out, if cascade { "drop" } else { "drop_other" }, name_at(3)),
-                "OWNED" => push(&mut out, "drop", name_at(3)),
-                _ if cascade => push(&mut out, "drop", name_at(2)),
-                _ => push(&mut out, "drop_other", name_at(2)),
+                "DATABASE" => push(&mut out, StatementKind::DropDatabase, name_at(2)),
+                "TABLE" | "SCHEMA" => push(&mut out, StatementKind::Drop, name_at(2)),
+                "MATERIALIZED" => {
+                    push(&mut out, if cascade { StatementKind::Drop } else { StatementKind::DropOther }, name_at(3))
+                }
+                "OWNED" => push(&mut out, StatementKind::Drop, name_at(3)),
+                _ if cascade => push(&mut out, StatementKind::Drop, name_at(2)),
+                _ => push(&mut out, StatementKind::DropOther, name_at(2)),
             }
         }
-        "TRUNCATE" => push(&mut out, "truncate", name_at(1)),
+        "TRUNCATE" => push(&mut out, StatementKind::Truncate, name_at(1)),
         "DELETE" => {
             if where_is_trivial(&words) {
-                push(&mut out, "delete_all", name_at(1));
+                push(&mut out, StatementKind::DeleteAll, name_at(1));
             } else if truncated {
                 out.unknown.push(format!("a DELETE statement is too long to read whole: {}", excerpt(text)));
             }
         }
         "UPDATE" => {
             if where_is_trivial(&words) {
-                push(&mut out, "update_all", name_at(1));
+                push(&mut out, StatementKind::UpdateAll, name_at(1));
             } else if truncated {
                 out.unknown.push(format!("an UPDATE statement is too long to read whole: {}", excerpt(text)));
             }
@@ -1134,7 +1136,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
                     && !matches!(&w[1], Tok::Word(k, false, _) if matches!(k.as_str(), "CONSTRAINT" | "DEFAULT" | "NOT" | "IDENTITY" | "EXPRESSION" | "INDEX" | "PRIMARY" | "FOREIGN" | "KEY" | "CHECK" | "PARTITION"))
             });
             if drops_data {
-                push(&mut out, "alter_drop", name_at(2));
+                push(&mut out, StatementKind::AlterDrop, name_at(2));
             }
         }
         "DO" => {
@@ -1147,7 +1149,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
         "COPY" if has_kw("PROGRAM") => {
             // `COPY … TO|FROM PROGRAM 'cmd'`: the server runs a shell command.
             let cmd = words.iter().find_map(|t| if let Tok::Str(s) = t { Some(s.clone()) } else { None });
-            push(&mut out, "copy_program", cmd);
+            push(&mut out, StatementKind::CopyProgram, cmd);
         }
         "COPY" => out.copy_from_stdin = has_kw("STDIN") && has_kw("FROM"),
         "EXPLAIN" => {
@@ -1172,11 +1174,11 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
         }
         // `MERGE … WHEN MATCHED [AND …] THEN DELETE` deletes every matched row.
         "MERGE" if words.windows(2).any(|w| is_kw(Some(&w[0]), "THEN") && is_kw(Some(&w[1]), "DELETE")) => {
-            push(&mut out, "merge_delete", name_at(2));
+            push(&mut out, StatementKind::MergeDelete, name_at(2));
         }
-        "RESET" if matches!(kw(1), "MASTER" | "BINARY") => push(&mut out, "reset", None),
+        "RESET" if matches!(kw(1), "MASTER" | "BINARY") => push(&mut out, StatementKind::Reset, None),
         // SQLite `ATTACH 'file' AS x`: the session reaches another database file.
-        "ATTACH" if dialect == Dialect::Sqlite => push(&mut out, "attach", None),
+        "ATTACH" if dialect == Dialect::Sqlite => push(&mut out, StatementKind::Attach, None),
         "WITH" => {
             // The main statement after the CTEs: `WITH x AS (…) DELETE FROM t`.
             let mut depth = 0i32;
@@ -1208,7 +1210,11 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
                     if trivially_all {
                         push(
                             &mut out,
-                            if matches!(t, Tok::Word(k, _, _) if k == "DELETE") { "delete_all" } else { "update_all" },
+                            if matches!(t, Tok::Word(k, _, _) if k == "DELETE") {
+                                StatementKind::DeleteAll
+                            } else {
+                                StatementKind::UpdateAll
+                            },
                             None,
                         );
                     }
@@ -1307,7 +1313,7 @@ mod tests {
     use super::*;
 
     fn kinds(dialect: Dialect, text: &str) -> Vec<String> {
-        Scanner::scan(dialect, text).statements.iter().map(|s| s.kind.clone()).collect()
+        Scanner::scan(dialect, text).statements.iter().map(|s| s.kind.to_string()).collect()
     }
 
     fn pg(text: &str) -> Vec<String> {
@@ -1455,7 +1461,7 @@ mod tests {
         let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let mut s = Scanner::with_session(Dialect::Postgres, Session::with_vars(&vars));
         s.feed(text.as_bytes());
-        s.finish().statements.iter().map(|s| s.kind.clone()).collect()
+        s.finish().statements.iter().map(|s| s.kind.to_string()).collect()
     }
 
     #[test]
@@ -1490,20 +1496,5 @@ mod tests {
         assert!(my(proc).is_empty(), "defining is not running");
         assert_eq!(my(&format!("{proc}CALL wipe();\n")), ["delete_all"]);
         assert_eq!(my("DELIMITER //\nDROP TABLE a //\nSELECT 1 //\n"), ["drop"]);
-    }
-
-    #[test]
-    fn every_kind_produced_is_known_to_the_rules() {
-        let inputs = [
-            "DROP TABLE t; DROP INDEX i; DROP DATABASE d; TRUNCATE t; DELETE FROM t; UPDATE t SET x = 1;",
-            "ALTER TABLE t DROP COLUMN c; MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE;",
-            "COPY t TO PROGRAM 'x'; RESET MASTER;",
-        ];
-        for kind in inputs.iter().flat_map(|i| pg(i).into_iter().chain(my(i))) {
-            assert!(crate::facts::STATEMENT_KINDS.contains(&kind.as_str()), "{kind}");
-        }
-        for kind in kinds(Dialect::Sqlite, "ATTACH 'x' AS y; .restore b.db") {
-            assert!(crate::facts::STATEMENT_KINDS.contains(&kind.as_str()), "{kind}");
-        }
     }
 }

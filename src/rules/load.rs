@@ -474,6 +474,17 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_statement_kind_fails_at_load_with_its_line() {
+        let text = "[[rule]]\nid = \"a\"\nprogram = \"psql\"\nstatement = [\"dorp\"]\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\nmatch = [\"psql -c 'DROP TABLE t'\"]\nnot_match = [\"psql -l\"]\n";
+        let mut set = RuleSet::default();
+        set.add_text(Origin::User, "k.toml", text, None);
+        assert!(set.rules.is_empty());
+        assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
+        assert_eq!((set.errors[0].file.as_str(), set.errors[0].line), ("k.toml", 4));
+        assert!(set.errors[0].message.contains("dorp"), "{}", set.errors[0].message);
+    }
+
+    #[test]
     fn unknown_field_is_reported_with_line_and_column() {
         let mut set = RuleSet::default();
         let text = "[[rule]]\nid = \"x\"\nprogram = \"curl\"\npatern = \"y\"\n";

@@ -124,15 +124,6 @@ impl Compiled {
 
     /// Compile every pattern now, reporting the first that does not compile.
     pub fn check(spec: &RuleSpec) -> Result<(), CompileError> {
-        if let Some(kind) = spec.statement.iter().find(|k| !crate::facts::STATEMENT_KINDS.contains(&k.as_str())) {
-            return Err(CompileError {
-                field: "statement",
-                message: format!(
-                    "unknown statement kind `{kind}` (expected one of: {})",
-                    crate::facts::STATEMENT_KINDS.join(", ")
-                ),
-            });
-        }
         let c = Compiled::lazy(spec);
         for l in [
             &c.arg,

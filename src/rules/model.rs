@@ -151,7 +151,7 @@ pub struct RuleSpec {
 
     /// SQL and friends: some statement of one of these kinds.
     #[serde(default)]
-    pub statement: Vec<String>,
+    pub statement: Vec<crate::facts::StatementKind>,
 
     /// Flags whose value names the thing destroyed (`--volume`), for the confirmation prompt.
     #[serde(default)]

@@ -181,7 +181,7 @@ fn rules_test_passes_for_builtins_and_reports_bad_files() {
     // the built-in rules still apply
     let out = s.interlock(&["check", "--", "railway", "volume", "delete", "--volume", "x"]);
     assert_eq!(out.status.code(), Some(1));
-    // A statement kind no analyzer produces is a mistake, named as one.
+    // A statement kind no analyzer produces is a mistake, named where it is written.
     std::fs::write(
         rules_dir.join("mine.toml"),
         "[[rule]]\nid = \"x\"\nprogram = \"psql\"\nstatement = [\"dropp\"]\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\nmatch = [\"psql -c 'DROP TABLE t'\"]\nnot_match = [\"psql -c 'SELECT 1'\"]\n",
@@ -189,7 +189,8 @@ fn rules_test_passes_for_builtins_and_reports_bad_files() {
     .expect("write");
     let out = s.interlock(&["rules", "test"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("unknown statement kind `dropp`"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("mine.toml:4:"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("unknown variant `dropp`"), "{}", stdout(&out));
 }
 
 #[test]
