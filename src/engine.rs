@@ -34,18 +34,15 @@ pub const CANNOT_SEE: &str = "interlock.cannot-see";
 /// Analyze `inv` and match `rules` against what it does.
 pub fn evaluate(inv: &Invocation, rules: &RuleSet) -> Evaluation {
     let facts = analyze::analyze(inv, rules.program(&inv.program));
-    let args = inv.args_lossy();
-    let verdict = judge(&inv.program, &args, &facts, rules);
-    let notes = if verdict.decision == Decision::Allow {
-        Vec::new()
-    } else {
-        ignored_loosening(&inv.program, &args, &facts, rules)
-    };
+    let verdict = judge(&facts, rules);
+    let notes = if verdict.decision == Decision::Allow { Vec::new() } else { ignored_loosening(&facts, rules) };
     Evaluation { facts, verdict, notes }
 }
 
-/// Match the rules for `program` against `facts`.
-pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> Verdict {
+/// Match the rules for the program the facts are about against them: everything a rule can
+/// look at is in the facts.
+pub fn judge(facts: &Facts, rules: &RuleSet) -> Verdict {
+    let program = facts.program.as_str();
     let production = facts.production_target();
     let mut matches: Vec<Match> = rules
         .rules_for(program)
@@ -55,7 +52,7 @@ pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> 
             // A rule that does not compile was reported by `rules test`/`doctor`; it cannot
             // match, and the other rules still apply.
             let compiled = rule.compiled().ok()?;
-            let hit = compiled.matches(&rule.spec, facts, args)?;
+            let hit = compiled.matches(&rule.spec, facts)?;
             let mut severity = rule.spec.severity;
             let mut reason = rule.spec.reason.clone();
             if let Some(target) = production {
@@ -75,7 +72,7 @@ pub fn judge(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> 
     // A loosening rule a human accepted: its match turns confirmations into allow (a deny
     // stays). One nobody accepted is only mentioned.
     let compiled_match = |rule: &crate::rules::Rule| {
-        rule.applies_to(program) && rule.compiled().ok().and_then(|c| c.matches(&rule.spec, facts, args)).is_some()
+        rule.applies_to(program) && rule.compiled().ok().and_then(|c| c.matches(&rule.spec, facts)).is_some()
     };
     if rules.allows.iter().any(compiled_match) {
         matches.retain(|m| m.action == Decision::Deny);
@@ -137,11 +134,12 @@ pub fn cannot_see(what: &str, severity: Severity) -> Match {
 }
 
 /// Loosening rules that would allow this call but are not in force, for the human to see.
-pub fn ignored_loosening(program: &str, args: &[String], facts: &Facts, rules: &RuleSet) -> Vec<String> {
+pub fn ignored_loosening(facts: &Facts, rules: &RuleSet) -> Vec<String> {
+    let program = facts.program.as_str();
     rules
         .ignored
         .iter()
-        .filter(|r| r.applies_to(program) && r.compiled().ok().and_then(|c| c.matches(&r.spec, facts, args)).is_some())
+        .filter(|r| r.applies_to(program) && r.compiled().ok().and_then(|c| c.matches(&r.spec, facts)).is_some())
         .map(|r| {
             format!(
                 "rule {} ({}) would allow this, but it loosens protection and no human has accepted it (`interlock rules accept`)",

@@ -163,6 +163,12 @@ pub struct Statement {
 /// Everything an analyzer learned about one invocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
+    /// The program the facts are about (how rules are chosen).
+    #[serde(skip)]
+    pub program: String,
+    /// Its arguments as written (argv without argv[0]), for the last-resort `argv` patterns.
+    #[serde(skip)]
+    pub argv: Vec<String>,
     /// Positional words in order, flag values removed: the subcommand path and its operands
     /// (`["volume", "delete"]`, `["push", "origin", "+main"]`).
     pub command: Vec<String>,

@@ -45,6 +45,8 @@ pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     if STATEMENT_CLIENTS.contains(&inv.program.as_str()) && inv.args_lossy().iter().any(|a| inv.is_computed(a)) {
         facts.unknown.push(format!("what `{}` runs is computed when the command runs (`$(…)`)", inv.program));
     }
+    facts.program.clone_from(&inv.program);
+    facts.argv = inv.args_lossy();
     facts.notes.extend(inv.notes.iter().cloned());
     for t in &inv.targets {
         facts.add_target(t.clone());

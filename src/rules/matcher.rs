@@ -147,7 +147,7 @@ impl Compiled {
 
     /// Whether `spec` (compiled as `self`) matches `facts`; on a match, what the matched
     /// part does in plain words and what it destroys. Cheap conditions come first.
-    pub fn matches(&self, spec: &RuleSpec, facts: &Facts, args: &[String]) -> Option<Hit> {
+    pub fn matches(&self, spec: &RuleSpec, facts: &Facts) -> Option<Hit> {
         let mut what: Option<String> = None;
         let mut object: Option<String> = None;
         let prefix = command_prefix(&spec.command, &facts.command)?;
@@ -214,7 +214,7 @@ impl Compiled {
             return None;
         }
         if (self.argv.given() || self.not_argv.given()) && {
-            let joined = args.join(" ");
+            let joined = facts.argv.join(" ");
             !self.argv.allows(&joined) || !self.not_argv.excludes(&joined)
         } {
             return None;
