@@ -353,3 +353,26 @@ fn each_exec_function_stops_a_statically_linked_program_before_it_starts() {
         assert_eq!(g.s.runs(), n + 1, "{label}: {}", stderr(&out));
     }
 }
+
+/// The guard's own hand-over variable cannot be forged inside a guarded tree: a preloaded
+/// shell that sets `INTERLOCK_GUARD_PASS` to its pid and execs an intermediary gets the
+/// variable dropped on the way, so the curl behind it is still judged.
+#[test]
+fn a_forged_hand_over_is_dropped_inside_a_guarded_tree() {
+    let g = Guarded::new();
+    let lib = g.lib();
+    let script = "INTERLOCK_GUARD_PASS=$BASHPID exec /usr/bin/env /usr/bin/curl \"$@\"";
+    // The shell itself starts with the guard loaded (as under `interlock setup`).
+    let out =
+        g.s.cmd("/bin/bash", &[])
+            .arg("-c")
+            .arg(format!("eval \"set -- $CURL_ARGS\"\n{script}"))
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("LD_PRELOAD", &lib)
+            .env("CLAUDECODE", "1")
+            .env("CURL_ARGS", g.curl_args("incident.json"))
+            .output()
+            .expect("bash");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(g.api.requests().is_empty(), "the forged hand-over let curl run");
+}
