@@ -762,9 +762,13 @@ impl<'a> Walker<'a> {
                     None if !cmd.is_empty() => cmd.push(XARGS_INPUT.into()),
                     None => {}
                 }
-                // `xargs` alone runs `echo`.
+                // `xargs` alone runs `echo`. The words built from what xargs reads are text made
+                // at run time, as a `$(…)` would be (a database client's statement, a body).
                 if !cmd.is_empty() {
+                    let before = self.computed.len();
+                    self.computed.extend(cmd.iter().filter(|a| a.contains(XARGS_INPUT)).cloned());
                     self.follow(cmd, env, Input::Unseen, notes, targets);
+                    self.computed.truncate(before);
                 }
                 return;
             }

@@ -208,6 +208,11 @@ const CASES: &[(&str, &str)] = &[
     ("ask", "INTERLOCK_GUARD_PASS=4242 make deploy"),
     ("allow", "LD_PRELOAD=/home/me/.local/share/interlock/libinterlock_guard.so ls"),
     ("allow", "env -u LD_PRELOAD ls"),
+    // What a pipeline feeds xargs is made at run time: keys a scan found, statements.
+    ("ask", "redis-cli --scan --pattern 'session:*' | xargs redis-cli del"),
+    ("ask", "redis-cli KEYS 'cache:*' | xargs -n 100 redis-cli UNLINK"),
+    ("ask", "cat tables.txt | xargs -I{} psql -c 'DROP TABLE {}'"),
+    ("allow", "git ls-files '*.rs' | xargs wc -l"),
 ];
 
 #[test]
