@@ -37,6 +37,7 @@ pub struct Compiled {
     host: Lazy,
     not_host: Lazy,
     path: Lazy,
+    body: Lazy,
     graphql_field: Lazy,
     graphql_arg: Lazy,
     target: Lazy,
@@ -114,6 +115,7 @@ impl Compiled {
             host: Lazy::new("host", &spec.host),
             not_host: Lazy::new("not_host", &spec.not_host),
             path: Lazy::new("path", &spec.path),
+            body: Lazy::new("body", &spec.body),
             graphql_field: Lazy::new("graphql_field", &spec.graphql_field),
             graphql_arg: Lazy::new("graphql_arg", &spec.graphql_arg),
             target: Lazy::new("target", &spec.target),
@@ -132,6 +134,7 @@ impl Compiled {
             &c.host,
             &c.not_host,
             &c.path,
+            &c.body,
             &c.graphql_field,
             &c.graphql_arg,
             &c.target,
@@ -167,8 +170,10 @@ impl Compiled {
         if graphql && facts.graphql.is_empty() {
             return None;
         }
-        let http =
-            !spec.method.is_empty() || self.path.given() || (!graphql && (self.host.given() || self.not_host.given()));
+        let http = !spec.method.is_empty()
+            || self.path.given()
+            || self.body.given()
+            || (!graphql && (self.host.given() || self.not_host.given()));
         if http
             && !facts
                 .requests
@@ -245,6 +250,7 @@ impl Compiled {
     fn request_matches(&self, spec: &RuleSpec, r: &HttpRequest) -> bool {
         (spec.method.is_empty() || spec.method.iter().any(|m| m.eq_ignore_ascii_case(&r.method)))
             && self.path.allows(&r.path)
+            && (!self.body.given() || r.body.as_deref().is_some_and(|b| self.body.allows(b)))
             && self.host_matches(spec, r.host.as_deref())
     }
 

@@ -129,6 +129,9 @@ pub struct RuleSpec {
     pub not_host: Option<String>,
     #[serde(default)]
     pub path: Option<String>,
+    /// A pattern over the request body as the client sends it (`"deletion_protection":\s*false`).
+    #[serde(default)]
+    pub body: Option<String>,
 
     /// GraphQL: some root field of this operation kind, name and argument.
     #[serde(default)]
