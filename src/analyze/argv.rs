@@ -74,6 +74,7 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
         }
     }
     if let Some(spec) = spec {
+        read_sql(spec, &mut facts);
         facts.dry_run = spec.dry_run_flags.iter().any(|d| {
             facts.has_flag(d)
                 && !facts
@@ -88,6 +89,27 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
         }
     }
     facts
+}
+
+/// SQL carried in the program's `sql_flags` values, classified as a database client's.
+fn read_sql(spec: &ProgramSpec, facts: &mut Facts) {
+    use super::spec::SqlDialect;
+    use super::sql::{Dialect, Scanner};
+    if spec.sql_flags.is_empty() {
+        return;
+    }
+    let dialect = match spec.sql_dialect.unwrap_or_default() {
+        SqlDialect::Postgres => Dialect::Postgres,
+        SqlDialect::Mysql => Dialect::MySql,
+        SqlDialect::Sqlite => Dialect::Sqlite,
+    };
+    let sql: Vec<String> =
+        facts.flag_values.iter().filter(|(f, _)| spec.sql_flags.contains(f)).map(|(_, v)| v.clone()).collect();
+    for text in sql {
+        let script = Scanner::scan(dialect, &text);
+        facts.statements.extend(script.statements);
+        facts.unknown.extend(script.unknown);
+    }
 }
 
 /// Long options named for a credential (`--token`, `--api-key`, `--password`) take a value

@@ -40,6 +40,23 @@ pub struct ProgramSpec {
     /// Words that do not count as part of the subcommand path (`gcloud beta …`).
     #[serde(default)]
     pub skip_words: Vec<String>,
+    /// Options whose value is SQL the program sends to a database (`wrangler d1 execute
+    /// --command`): read with the SQL scanner, so rules can name statement kinds.
+    #[serde(default)]
+    pub sql_flags: Vec<String>,
+    /// The SQL dialect of `sql_flags`: `postgres` (the default), `mysql` or `sqlite`.
+    #[serde(default)]
+    pub sql_dialect: Option<SqlDialect>,
+}
+
+/// A SQL dialect a `[[program]]` table can name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqlDialect {
+    #[default]
+    Postgres,
+    Mysql,
+    Sqlite,
 }
 
 fn yes() -> bool {
