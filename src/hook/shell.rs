@@ -199,6 +199,10 @@ struct Walker<'a> {
     computed: Vec<String>,
     /// Wrappers entered for the command being followed.
     wrapped: usize,
+    /// Aliases the string defined (`alias k=kubectl`), by name: their words.
+    aliases: std::collections::HashMap<String, Vec<String>>,
+    /// Aliases being expanded now: an alias is not expanded inside itself (`alias ls='ls -l'`).
+    expanding: Vec<String>,
 }
 
 /// A word's value: the literal text, and whether part of it is only known at run time.
@@ -220,6 +224,8 @@ impl<'a> Walker<'a> {
             cwd,
             computed: Vec::new(),
             wrapped: 0,
+            aliases: std::collections::HashMap::new(),
+            expanding: Vec::new(),
         }
     }
 
@@ -704,6 +710,18 @@ impl<'a> Walker<'a> {
             self.out.unknown.push(format!("the command name `{}` is computed when the command runs", short(first)));
             return;
         }
+        // An alias the string defined runs its words (agents' shells expand aliases: Claude
+        // Code's snapshot turns `expand_aliases` on).
+        if !self.expanding.contains(first)
+            && let Some(words) = self.aliases.get(first).cloned()
+        {
+            let mut expanded = words;
+            expanded.extend(argv[1..].iter().cloned());
+            self.expanding.push(first.clone());
+            self.follow(expanded, env, stdin, notes, targets);
+            self.expanding.pop();
+            return;
+        }
         let name = program_name(std::ffi::OsStr::new(first));
         let rest = &argv[1..];
         match name.as_str() {
@@ -740,10 +758,16 @@ impl<'a> Walker<'a> {
                 return;
             }
             "alias" => {
-                // `alias x='psql -c …'; x`: judge what the alias runs where it is defined.
+                // `alias x='psql -c …'; x`: judge what the alias runs where it is defined, and
+                // remember its words for where it is used (`alias k=kubectl; k delete ns prod`).
                 for def in rest {
-                    if let Some((_, body)) = def.split_once('=') {
+                    if let Some((alias, body)) = def.split_once('=') {
                         self.nested(body, &notes, &targets, &Input::Inherited);
+                        if let Ok(words) = shell_words::split(body)
+                            && !words.is_empty()
+                        {
+                            self.aliases.insert(alias.to_string(), words);
+                        }
                     }
                 }
                 return;

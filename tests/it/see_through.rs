@@ -213,6 +213,10 @@ const CASES: &[(&str, &str)] = &[
     ("ask", "redis-cli KEYS 'cache:*' | xargs -n 100 redis-cli UNLINK"),
     ("ask", "cat tables.txt | xargs -I{} psql -c 'DROP TABLE {}'"),
     ("allow", "git ls-files '*.rs' | xargs wc -l"),
+    // An alias the string defines runs its words where it is used.
+    ("ask", "alias k=kubectl; k delete ns prod"),
+    ("allow", "alias ll='ls -la'; ll /srv"),
+    ("allow", "alias ls='ls --color'; ls /srv"),
 ];
 
 #[test]
