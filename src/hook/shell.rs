@@ -423,7 +423,17 @@ impl<'a> Walker<'a> {
             if dest.dynamic || dest.text == "/dev/null" {
                 continue;
             }
-            let mut content = node.child_by_field_name("body").and_then(|b| self.produced(b, node));
+            let body = node.child_by_field_name("body");
+            // `> prod.db`, `: > data.json`, `cat /dev/null > orders.csv`: the file is emptied,
+            // judged as `truncate -s 0 FILE` is.
+            if !op.ends_with(">>") && body.is_none_or(|b| self.prints_nothing(b)) && self.may_hold_data(&dest.text) {
+                self.simple(
+                    vec!["truncate".into(), "-s".into(), "0".into(), dest.text.clone()],
+                    Vec::new(),
+                    Input::Inherited,
+                );
+            }
+            let mut content = body.and_then(|b| self.produced(b, node));
             if op.ends_with(">>") {
                 let before = self.out.written.iter().rev().find(|(p, _)| *p == dest.text).and_then(|(_, c)| c.clone());
                 content = before.zip(content).map(|(mut a, b)| {
@@ -433,6 +443,31 @@ impl<'a> Walker<'a> {
             }
             self.out.written.push((dest.text, content));
         }
+    }
+
+    /// Whether emptying `path` could lose data: it exists with content, or the walker cannot
+    /// tell (no working directory). Creating a new empty file (`> .env.local`) loses nothing.
+    fn may_hold_data(&self, path: &str) -> bool {
+        let Some(cwd) = self.cwd else { return true };
+        std::fs::metadata(cwd.join(path)).is_ok_and(|m| !m.is_file() || m.len() > 0)
+    }
+
+    /// Whether a command prints nothing at all (`:`, `true`, `cat /dev/null`, `echo -n`).
+    fn prints_nothing(&self, command: Node) -> bool {
+        if command.kind() != "command" {
+            return false;
+        }
+        let mut cursor = command.walk();
+        let words: Vec<String> = command
+            .named_children(&mut cursor)
+            .filter(|c| !matches!(c.kind(), "file_redirect" | "variable_assignment"))
+            .map(|c| self.text(c))
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        matches!(
+            words.as_slice(),
+            [":"] | ["true"] | ["cat", "/dev/null"] | ["echo", "-n"] | ["printf", "''"] | ["printf", "\"\""]
+        )
     }
 
     /// What a pipeline stage prints, when interlock can know it: `cat FILE`, `cat` of its
@@ -724,6 +759,17 @@ impl<'a> Walker<'a> {
         }
         let name = program_name(std::ffi::OsStr::new(first));
         let rest = &argv[1..];
+        // `cp /dev/null orders.csv` empties the file; `mv prod.db /dev/null` removes it: both
+        // are judged as `truncate -s 0 FILE` (not worth a shim in front of every cp and mv).
+        let operands: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+        let emptied = match (name.as_str(), operands.as_slice()) {
+            ("cp", [from, to]) if *from == "/dev/null" => Some((*to).clone()),
+            ("mv", [from, to]) if *to == "/dev/null" => Some((*from).clone()),
+            _ => None,
+        };
+        if let Some(file) = emptied.filter(|f| self.may_hold_data(f)) {
+            self.simple(vec!["truncate".into(), "-s".into(), "0".into(), file], Vec::new(), Input::Inherited);
+        }
         match name.as_str() {
             n if SHELLS.contains(&n) => {
                 match shell_dash_c(rest) {

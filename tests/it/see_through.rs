@@ -27,6 +27,8 @@ fn project(s: &Sandbox) -> std::path::PathBuf {
     .unwrap();
     std::fs::write(dir.join("justfile"), "default:\n    cargo build\n\nwipe:\n    redis-cli FLUSHALL\n").unwrap();
     std::fs::write(dir.join("env.sh"), "export DB=shop\npsql -c 'TRUNCATE users'\n").unwrap();
+    std::fs::write(dir.join("prod.db"), "SQLite format 3\0…").unwrap();
+    std::fs::write(dir.join("orders.csv"), "id,total\n1,9.50\n").unwrap();
     dir
 }
 
@@ -213,6 +215,15 @@ const CASES: &[(&str, &str)] = &[
     ("ask", "redis-cli KEYS 'cache:*' | xargs -n 100 redis-cli UNLINK"),
     ("ask", "cat tables.txt | xargs -I{} psql -c 'DROP TABLE {}'"),
     ("allow", "git ls-files '*.rs' | xargs wc -l"),
+    // Emptying a file that holds data, by redirection or by copying /dev/null over it, is
+    // judged as `truncate -s 0`; creating a new empty file is not. (cp and mv have no shims:
+    // only the hook sees these, so they are written as the shell strings agents send.)
+    ("ask", "> prod.db"),
+    ("ask", ": > orders.csv"),
+    ("ask", "cp /dev/null orders.csv && echo emptied"),
+    ("ask", "mv prod.db /dev/null; ls"),
+    ("allow", "> new-file.txt"),
+    ("allow", "echo id,total > orders.csv.tmp"),
     // An alias the string defines runs its words where it is used.
     ("ask", "alias k=kubectl; k delete ns prod"),
     ("allow", "alias ll='ls -la'; ll /srv"),
