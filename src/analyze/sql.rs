@@ -1105,7 +1105,7 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
         "DROP" => {
             let cascade = has_kw("CASCADE");
             match kw(1) {
-                "DATABASE" => push(&mut out, StatementKind::DropDatabase, name_at(2)),
+                "DATABASE" | "KEYSPACE" => push(&mut out, StatementKind::DropDatabase, name_at(2)),
                 "TABLE" | "SCHEMA" => push(&mut out, StatementKind::Drop, name_at(2)),
                 "MATERIALIZED" => {
                     push(&mut out, if cascade { StatementKind::Drop } else { StatementKind::DropOther }, name_at(3))
