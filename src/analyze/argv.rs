@@ -95,7 +95,7 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
 fn read_sql(spec: &ProgramSpec, facts: &mut Facts) {
     use super::spec::SqlDialect;
     use super::sql::{Dialect, Scanner};
-    if spec.sql_flags.is_empty() {
+    if spec.sql_flags.is_empty() && spec.sql_operand.is_empty() {
         return;
     }
     let dialect = match spec.sql_dialect.unwrap_or_default() {
@@ -103,8 +103,15 @@ fn read_sql(spec: &ProgramSpec, facts: &mut Facts) {
         SqlDialect::Mysql => Dialect::MySql,
         SqlDialect::Sqlite => Dialect::Sqlite,
     };
-    let sql: Vec<String> =
+    let mut sql: Vec<String> =
         facts.flag_values.iter().filter(|(f, _)| spec.sql_flags.contains(f)).map(|(_, v)| v.clone()).collect();
+    for (path, index) in &spec.sql_operand {
+        let words: Vec<&str> = path.split_whitespace().collect();
+        let under = facts.command.len() > words.len() && facts.command.iter().zip(&words).all(|(c, w)| c == w);
+        if under && let Some(operand) = facts.command.get(*index) {
+            sql.push(operand.clone());
+        }
+    }
     for text in sql {
         let script = Scanner::scan(dialect, &text);
         facts.statements.extend(script.statements);

@@ -44,7 +44,13 @@ pub struct ProgramSpec {
     /// --command`): read with the SQL scanner, so rules can name statement kinds.
     #[serde(default)]
     pub sql_flags: Vec<String>,
-    /// The SQL dialect of `sql_flags`: `postgres` (the default), `mysql` or `sqlite`.
+    /// Operands that are SQL, by the subcommand path before them: `{ "db shell" = 3 }` says
+    /// the fourth word of `turso db shell DB 'SQL'` is SQL; `{ "" = 1 }` the second operand
+    /// of a program without subcommands (`duckdb FILE 'SQL'`).
+    #[serde(default)]
+    pub sql_operand: std::collections::BTreeMap<String, usize>,
+    /// The SQL dialect of `sql_flags` and `sql_operand`: `postgres` (the default), `mysql` or
+    /// `sqlite`.
     #[serde(default)]
     pub sql_dialect: Option<SqlDialect>,
 }
