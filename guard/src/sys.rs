@@ -9,7 +9,7 @@ use core::ffi::{CStr, c_char, c_int, c_long};
 
 use crate::table::Argv;
 
-/// One system call with five arguments.
+/// One system call with up to five arguments.
 ///
 /// # Safety
 /// As the system call `nr` with these arguments.
@@ -58,53 +58,15 @@ unsafe fn syscall5(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize)
     }
 }
 
-/// One system call with up to four arguments.
+/// One system call with up to four arguments (the fifth register is passed as zero, which
+/// system calls of fewer arguments ignore).
 ///
 /// # Safety
 /// As the system call `nr` with these arguments.
 #[inline(always)]
 unsafe fn syscall4(nr: c_long, a: usize, b: usize, c: usize, d: usize) -> isize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let ret: isize;
-        // SAFETY: the x86-64 Linux system call convention; rcx and r11 are clobbered.
-        unsafe {
-            core::arch::asm!(
-                "syscall",
-                inlateout("rax") nr as isize => ret,
-                in("rdi") a, in("rsi") b, in("rdx") c, in("r10") d,
-                lateout("rcx") _, lateout("r11") _,
-                options(nostack),
-            );
-        }
-        ret
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        let ret: isize;
-        // SAFETY: the AArch64 Linux system call convention.
-        unsafe {
-            core::arch::asm!(
-                "svc 0",
-                in("x8") nr,
-                inlateout("x0") a as isize => ret,
-                in("x1") b, in("x2") c, in("x3") d,
-                options(nostack),
-            );
-        }
-        ret
-    }
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-    {
-        // SAFETY: as above; libc's generic entry point, its errno turned into the kernel's form.
-        unsafe {
-            let saved = *libc::__errno_location();
-            let r = libc::syscall(nr, a, b, c, d);
-            let r = if r == -1 { -(*libc::__errno_location() as isize) } else { r as isize };
-            *libc::__errno_location() = saved;
-            r
-        }
-    }
+    // SAFETY: forwarded.
+    unsafe { syscall5(nr, a, b, c, d, 0) }
 }
 
 pub(crate) fn openat_read(dirfd: c_int, path: &CStr) -> isize {

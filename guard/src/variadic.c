@@ -40,31 +40,24 @@ int interlock_guard_execvpe(const char *file, char *const argv[], char *const en
 /* glibc caps these at this many arguments too (beyond, the kernel refuses anyway). */
 #define MAX_ARGS 65536
 
-__attribute__((visibility("hidden"))) int interlock_guard_execl(const char *path, const char *arg, ...)
-{
-    size_t count;
-    COUNT_ARGS(arg, count);
-    if (count > MAX_ARGS) {
-        errno = E2BIG;
-        return -1;
+/* execl and execlp: the arguments up to their NULL become the argv, the environment is the
+ * process' own; `run` is the exec that takes them. */
+#define EXEC_L(name, run)                                                          \
+    __attribute__((visibility("hidden"))) int name(const char *path, const char *arg, ...) \
+    {                                                                              \
+        size_t count;                                                              \
+        COUNT_ARGS(arg, count);                                                    \
+        if (count > MAX_ARGS) {                                                    \
+            errno = E2BIG;                                                         \
+            return -1;                                                             \
+        }                                                                          \
+        char *argv[count + 1];                                                     \
+        FILL_ARGS(arg, argv, count);                                               \
+        return run(path, argv, environ);                                           \
     }
-    char *argv[count + 1];
-    FILL_ARGS(arg, argv, count);
-    return interlock_guard_execve(path, argv, environ);
-}
 
-__attribute__((visibility("hidden"))) int interlock_guard_execlp(const char *file, const char *arg, ...)
-{
-    size_t count;
-    COUNT_ARGS(arg, count);
-    if (count > MAX_ARGS) {
-        errno = E2BIG;
-        return -1;
-    }
-    char *argv[count + 1];
-    FILL_ARGS(arg, argv, count);
-    return interlock_guard_execvpe(file, argv, environ);
-}
+EXEC_L(interlock_guard_execl, interlock_guard_execve)
+EXEC_L(interlock_guard_execlp, interlock_guard_execvpe)
 
 __attribute__((visibility("hidden"))) int interlock_guard_execle(const char *path, const char *arg, ...)
 {
