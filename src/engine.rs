@@ -153,7 +153,9 @@ pub fn ignored_loosening(facts: &Facts, rules: &RuleSet) -> Vec<String> {
 /// A rule example that did not behave as its rule says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFailure {
-    pub rule: String,
+    /// `rule ID` or `[[program]] NAME`.
+    pub subject: String,
+    /// `file:line` of a rule; empty for a program table.
     pub location: String,
     pub example: String,
     pub problem: String,
@@ -161,7 +163,10 @@ pub struct ExampleFailure {
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: rule {}: {}: {}", self.location, self.rule, self.problem, self.example)
+        if !self.location.is_empty() {
+            write!(f, "{}: ", self.location)?;
+        }
+        write!(f, "{}: {}: {}", self.subject, self.problem, self.example)
     }
 }
 
@@ -199,7 +204,7 @@ pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailu
             rule.spec.must_match.iter().map(|e| (e, true)).chain(rule.spec.not_match.iter().map(|e| (e, false)));
         for (example, expected) in cases {
             let fail = |problem: String| ExampleFailure {
-                rule: rule.spec.id.clone(),
+                subject: format!("rule {}", rule.spec.id),
                 location: rule.location(),
                 example: example.cmd().to_string(),
                 problem,
@@ -223,6 +228,47 @@ pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailu
                 } else {
                     "should not match but does".into()
                 }));
+            }
+        }
+    }
+    failures.extend(test_reads(rules, cwd));
+    failures
+}
+
+/// Run every `[[program]]` table's `reads` through the program's analyzer: the subcommand
+/// path and operands, the targets and the dry-run reading must be as the table says.
+fn test_reads(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for spec in &rules.programs {
+        for read in &spec.reads {
+            let line = format!("{} {}", spec.name, read.args);
+            let fail = |problem: String| ExampleFailure {
+                subject: format!("[[program]] {}", spec.name),
+                location: String::new(),
+                example: line.clone(),
+                problem,
+            };
+            let inv = match example_invocation(&line, None, cwd) {
+                Ok(inv) => inv,
+                Err(e) => {
+                    failures.push(fail(e));
+                    continue;
+                }
+            };
+            let facts = crate::analyze::analyze(&inv, Some(spec));
+            let command = facts.command.join(" ");
+            if command != read.command {
+                failures.push(fail(format!("reads the command as `{command}`, not `{}`", read.command)));
+            }
+            if let Some(targets) = &read.targets
+                && *targets != facts.targets
+            {
+                failures.push(fail(format!("reads the targets as {:?}, not {targets:?}", facts.targets)));
+            }
+            if let Some(dry_run) = read.dry_run
+                && dry_run != facts.dry_run
+            {
+                failures.push(fail(format!("reads dry-run as {}, not {dry_run}", facts.dry_run)));
             }
         }
     }

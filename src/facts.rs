@@ -189,7 +189,8 @@ pub struct Facts {
     /// `-c`/`-f`): what it will run cannot be seen in advance. Harmless when a human types;
     /// under an agent, the agent types (the shim decides which).
     pub interactive: bool,
-    /// The call is a dry run (one of its program's `dry_run_flags`): it changes nothing.
+    /// The call is a dry run (an option of its program with `role = "dry-run"`): it changes
+    /// nothing.
     pub dry_run: bool,
 }
 

@@ -113,6 +113,9 @@ pub struct Invocation {
     /// (`psql -c "$(cat q.sql)"`, seen by a hook): not what the program will receive. An
     /// analyzer that finds one where a statement or a request body goes cannot see it.
     pub computed: Vec<String>,
+    /// The argvs of the commands that run before this one in the same command string (seen
+    /// by a hook): `terraform apply FILE` reads what `terraform plan -destroy -out FILE` made.
+    pub earlier: Vec<Vec<String>>,
     /// The most bytes of one named file the analyzers read (SQL scripts, `< file`); a longer
     /// file is "cannot see". Unlimited for the shim, which streams a dump at memchr speed;
     /// a hook, which must answer within its time budget, sets a limit.
@@ -133,6 +136,7 @@ impl Invocation {
             targets: Vec::new(),
             written: Vec::new(),
             computed: Vec::new(),
+            earlier: Vec::new(),
             file_limit: u64::MAX,
         }
     }

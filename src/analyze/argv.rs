@@ -5,23 +5,18 @@
 //! splits — the subcommand path of most tools is then still right, because global options
 //! that take values are the ones the tables list.
 
-use super::spec::ProgramSpec;
+use super::spec::{OptionRow, ProgramSpec, Role};
 use crate::facts::Facts;
 use crate::invocation::Env;
 
 /// Read `args` (argv without argv[0]).
 pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts {
     let mut facts = Facts::default();
-    let takes_value = |flag: &str, command: &[String]| {
-        secret_option(flag)
-            || spec.is_some_and(|s| {
-                s.value_flags.iter().any(|f| f == flag)
-                    || command
-                        .first()
-                        .and_then(|c| s.subcommand_value_flags.get(c))
-                        .is_some_and(|v| v.iter().any(|f| f == flag))
-            })
-    };
+    // The values of `role = "sql"` options, read once the command path is known.
+    let mut sql = Vec::new();
+    let row = |written: &str, command: &[String]| spec.and_then(|s| s.option(written, command));
+    let takes_value =
+        |written: &str, command: &[String]| secret_option(written) || row(written, command).is_some_and(|r| r.value);
     let skip = |word: &str| spec.is_some_and(|s| s.skip_words.iter().any(|w| w == word));
     let clusters = spec.is_none_or(|s| s.clusters);
     let mut i = 0;
@@ -41,16 +36,18 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
             continue;
         }
         if let Some((flag, value)) = arg.split_once('=').filter(|_| arg.starts_with("--") || !clusters) {
-            record(&mut facts, spec, flag, value);
+            let r = row(flag, &facts.command);
+            record(&mut facts, &mut sql, spec, r, flag, Some(value));
             continue;
         }
         if arg.starts_with("--") || !clusters || arg.len() == 2 || takes_value(arg, &facts.command) {
+            let r = row(arg, &facts.command);
             if takes_value(arg, &facts.command) {
                 let value = args.get(i).cloned().unwrap_or_default();
                 i += 1;
-                record(&mut facts, spec, arg, &value);
+                record(&mut facts, &mut sql, spec, r, arg, Some(&value));
             } else {
-                facts.flags.push(arg.clone());
+                record(&mut facts, &mut sql, spec, r, arg, None);
             }
             continue;
         }
@@ -59,6 +56,7 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
         let letters = &arg[1..];
         for (pos, c) in letters.char_indices() {
             let flag = format!("-{c}");
+            let r = row(&flag, &facts.command);
             if takes_value(&flag, &facts.command) {
                 let rest = &letters[pos + c.len_utf8()..];
                 let value = if rest.is_empty() {
@@ -67,21 +65,14 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
                 } else {
                     rest.to_string()
                 };
-                record(&mut facts, spec, &flag, &value);
+                record(&mut facts, &mut sql, spec, r, &flag, Some(&value));
                 break;
             }
-            facts.flags.push(flag);
+            record(&mut facts, &mut sql, spec, r, &flag, None);
         }
     }
     if let Some(spec) = spec {
-        read_sql(spec, &mut facts);
-        facts.dry_run = spec.dry_run_flags.iter().any(|d| {
-            facts.has_flag(d)
-                && !facts
-                    .flag_values
-                    .iter()
-                    .any(|(f, v)| f == d && matches!(v.to_ascii_lowercase().as_str(), "none" | "false" | "0" | "no"))
-        });
+        read_sql(spec, sql, &mut facts);
         for var in &spec.target_env {
             if let Some(v) = env.get(var) {
                 facts.add_target(v);
@@ -91,20 +82,11 @@ pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts 
     facts
 }
 
-/// SQL carried in the program's `sql_flags` values, classified as a database client's.
-fn read_sql(spec: &ProgramSpec, facts: &mut Facts) {
+/// SQL carried in the values of the program's `role = "sql"` options and in its
+/// `sql_operand`s, classified as a database client's.
+fn read_sql(spec: &ProgramSpec, mut sql: Vec<String>, facts: &mut Facts) {
     use super::spec::SqlDialect;
     use super::sql::{Dialect, Scanner};
-    if spec.sql_flags.is_empty() && spec.sql_operand.is_empty() {
-        return;
-    }
-    let dialect = match spec.sql_dialect.unwrap_or_default() {
-        SqlDialect::Postgres => Dialect::Postgres,
-        SqlDialect::Mysql => Dialect::MySql,
-        SqlDialect::Sqlite => Dialect::Sqlite,
-    };
-    let mut sql: Vec<String> =
-        facts.flag_values.iter().filter(|(f, _)| spec.sql_flags.contains(f)).map(|(_, v)| v.clone()).collect();
     for (path, index) in &spec.sql_operand {
         let words: Vec<&str> = path.split_whitespace().collect();
         let under = facts.command.len() > words.len() && facts.command.iter().zip(&words).all(|(c, w)| c == w);
@@ -112,6 +94,14 @@ fn read_sql(spec: &ProgramSpec, facts: &mut Facts) {
             sql.push(operand.clone());
         }
     }
+    if sql.is_empty() {
+        return;
+    }
+    let dialect = match spec.sql_dialect.unwrap_or_default() {
+        SqlDialect::Postgres => Dialect::Postgres,
+        SqlDialect::Mysql => Dialect::MySql,
+        SqlDialect::Sqlite => Dialect::Sqlite,
+    };
     for text in sql {
         let script = Scanner::scan(dialect, &text);
         facts.statements.extend(script.statements);
@@ -129,11 +119,37 @@ fn secret_option(flag: &str) -> bool {
         .any(|s| name.ends_with(s))
 }
 
-fn record(facts: &mut Facts, spec: Option<&ProgramSpec>, flag: &str, value: &str) {
-    facts.flags.push(flag.to_string());
-    facts.flag_values.push((flag.to_string(), value.to_string()));
-    if spec.is_some_and(|s| s.target_flags.iter().any(|f| f == flag)) {
-        facts.add_target(value);
+/// One option as written (`flag`, with its value when it takes one), under its table row
+/// `row` if it has one: the row's other spellings are recorded too, so a rule that names
+/// `--environment` also sees `-e`.
+fn record(
+    facts: &mut Facts,
+    sql: &mut Vec<String>,
+    spec: Option<&ProgramSpec>,
+    row: Option<&OptionRow>,
+    flag: &str,
+    value: Option<&str>,
+) {
+    let clusters = spec.is_none_or(|s| s.clusters);
+    let mut names = vec![flag.to_string()];
+    if let Some(row) = row {
+        names.extend(row.spellings(clusters).filter(|s| s != flag));
+    }
+    for name in &names {
+        facts.flags.push(name.clone());
+        if let Some(value) = value {
+            facts.flag_values.push((name.clone(), value.to_string()));
+        }
+    }
+    let (Some(row), value) = (row, value) else { return };
+    match row.role {
+        Some(Role::Target) => facts.add_target(value.unwrap_or_default()),
+        Some(Role::Sql) => sql.push(value.unwrap_or_default().to_string()),
+        Some(Role::DryRun) => {
+            let off = value.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "none" | "false" | "0" | "no"));
+            facts.dry_run |= !off;
+        }
+        None => {}
     }
 }
 
@@ -142,14 +158,18 @@ mod tests {
     use super::*;
 
     fn spec() -> ProgramSpec {
-        ProgramSpec {
-            name: "railway".into(),
-            value_flags: ["-s", "--service", "-e", "--environment", "-n", "--volume"].map(String::from).to_vec(),
-            target_flags: vec!["-e".into(), "--environment".into()],
-            clusters: true,
-            target_env: vec!["RAILWAY_ENVIRONMENT".into()],
-            ..ProgramSpec::default()
-        }
+        let rows = r#"
+            name = "railway"
+            options = [
+              { short = "s", long = "service", value = true },
+              { short = "e", long = "environment", role = "target" },
+              { short = "n", long = "volume", value = true },
+              { long = "dry-run", role = "dry-run" },
+              { long = "sql", role = "sql", under = "db" },
+            ]
+            target_env = ["RAILWAY_ENVIRONMENT"]
+        "#;
+        toml::from_str(rows).unwrap()
     }
 
     fn run(line: &str) -> Facts {
@@ -200,5 +220,61 @@ mod tests {
         let env = Env::from_pairs([("RAILWAY_ENVIRONMENT", "production")]);
         let f = analyze(&["status".into()], Some(&spec()), &env);
         assert_eq!(f.targets, ["production"]);
+    }
+
+    #[test]
+    fn a_row_records_every_spelling_of_its_option() {
+        let f = run("-e production --service=api volume delete");
+        assert!(f.has_flag("-e") && f.has_flag("--environment"));
+        assert!(f.flag_values.contains(&("--service".into(), "api".into())));
+        assert!(f.flag_values.contains(&("-s".into(), "api".into())));
+        assert_eq!(f.targets, ["production"], "a target is counted once");
+    }
+
+    #[test]
+    fn dry_run_rows_and_their_values() {
+        assert!(run("volume delete --dry-run").dry_run);
+        assert!(!run("volume delete --dry-run=none").dry_run);
+        assert!(!run("volume delete").dry_run);
+    }
+
+    #[test]
+    fn rows_under_a_subcommand_hold_only_there() {
+        let f = run("db --sql 'DROP TABLE users' shell");
+        assert_eq!(f.command, ["db", "shell"]);
+        assert_eq!(f.statements.len(), 1);
+        // Elsewhere `--sql` is a flag without a value: the next word is an operand.
+        let f = run("--sql x y");
+        assert_eq!(f.command, ["x", "y"]);
+        assert!(f.statements.is_empty());
+    }
+
+    #[test]
+    fn single_dash_programs_read_long_options_with_one_or_two_dashes() {
+        let spec: ProgramSpec =
+            toml::from_str("name = \"terraform\"\nclusters = false\noptions = [{ long = \"out\", value = true }]")
+                .unwrap();
+        let args = shell_words::split("plan -destroy -out plan.bin --out=x extra").unwrap();
+        let f = analyze(&args, Some(&spec), &Env::default());
+        assert_eq!(f.command, ["plan", "extra"]);
+        assert!(f.flag_values.contains(&("-out".into(), "plan.bin".into())));
+        assert!(f.flag_values.contains(&("-out".into(), "x".into())), "`--out` is also `-out`");
+        assert!(f.has_flag("-destroy"));
+    }
+
+    #[test]
+    fn malformed_rows_are_errors_that_say_why() {
+        let bad = |rows: &str| {
+            toml::from_str::<ProgramSpec>(&format!("name = \"x\"\noptions = [{rows}]"))
+                .unwrap_err()
+                .message()
+                .to_string()
+        };
+        assert!(bad("{ value = true }").contains("`short` or `long`"));
+        assert!(bad("{ long = \"--env\" }").contains("without dashes"));
+        assert!(bad("{ short = \"ab\" }").contains("character"));
+        assert!(bad("{ long = \"env\", role = \"target\", value = false }").contains("takes a value"));
+        assert!(bad("{ long = \"env\", role = \"nope\" }").contains("unknown variant"));
+        assert!(bad("{ long = \"env\", takes = true }").contains("unknown field"));
     }
 }

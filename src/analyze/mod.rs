@@ -15,6 +15,7 @@ pub(crate) mod options;
 pub mod railway;
 pub mod spec;
 pub mod sql;
+mod terraform;
 
 use crate::facts::Facts;
 use crate::invocation::Invocation;
@@ -31,6 +32,7 @@ pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
         "wget" => http::wget(inv),
         "http" | "https" | "xh" | "xhs" => http::httpie(inv),
         "railway" => railway::analyze(inv, spec),
+        "terraform" | "tofu" => terraform::analyze(inv, spec),
         "git" => git::analyze(inv, spec),
         "gh" => git::gh(inv, spec),
         "psql" => clients::psql(inv, spec),

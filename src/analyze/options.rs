@@ -1,10 +1,11 @@
 //! "Program X takes option Y": one shape for every command-line grammar interlock reads by
 //! hand — curl, wget, HTTPie (`analyze/http/`) and the wrappers that run other commands
 //! (`hook/wrappers.rs`: sudo, env, ssh, kubectl exec, …). A program's options are a table of
-//! rows — short letter, long name, whether a value follows — and its parser asks the table,
-//! never a list of its own. To teach interlock a new option, add its row (and, where it
+//! rows — short letter, long name, whether a value follows, what it means — and its parser
+//! asks the table, never a list of its own. To teach interlock a new option, add its row (and, where it
 //! changes what the call does, the match arm that reads it). The rule files' `[[program]]`
-//! tables say the same in TOML (`value_flags`) for the shared argv analyzer.
+//! tables say the same in TOML (`options = [{ short, long, value, role, meaning }]`,
+//! `analyze/spec.rs`) for the shared argv analyzer.
 
 /// One option of a program's command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,9 +16,17 @@ pub(crate) struct OptSpec {
     pub long: &'static str,
     /// Whether a value follows (`-d VALUE`, `-dVALUE`, `--data VALUE`, `--data=VALUE`).
     pub value: bool,
+    /// What the option does to the call, for the rows the parser acts on (empty for rows
+    /// listed only so that their values are skipped).
+    pub meaning: &'static str,
 }
 
 impl OptSpec {
+    /// The row with its meaning: `val(Some('X'), "request").means("the request method")`.
+    pub(crate) const fn means(self, meaning: &'static str) -> OptSpec {
+        OptSpec { meaning, ..self }
+    }
+
     /// This option's value as written: `inline` (`--name=v`, `-nv`), else the next word of
     /// `args` (consumed: `*next` moves past it); None for an option without a value.
     pub(crate) fn take_value(&self, inline: Option<String>, args: &[String], next: &mut usize) -> Option<String> {
@@ -44,12 +53,12 @@ pub(crate) use opt_table;
 
 /// An option that takes a value.
 pub(crate) const fn val(short: Option<char>, long: &'static str) -> OptSpec {
-    OptSpec { short, long, value: true }
+    OptSpec { short, long, value: true, meaning: "" }
 }
 
 /// An option that takes no value.
 pub(crate) const fn flag(short: Option<char>, long: &'static str) -> OptSpec {
-    OptSpec { short, long, value: false }
+    OptSpec { short, long, value: false, meaning: "" }
 }
 
 /// A program's options.

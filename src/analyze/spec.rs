@@ -1,7 +1,11 @@
 //! `ProgramSpec`: how the shared argv analyzer reads one program's command line — which
-//! options take values, which name the target, which make the call a dry run. The tables
-//! are data in the rule files (`[[program]]`), but the type belongs to the analyzers that
-//! read it; the rule model only carries it.
+//! options take values, which name the target, which make the call a dry run, which carry
+//! SQL. The tables are data in the rule files (`[[program]]`), in the same row shape as the
+//! hand-written grammars' tables (`analyze/options.rs`): one row per option, short letter,
+//! long name, whether a value follows, and what it means. The type belongs to the analyzers
+//! that read it; the rule model only carries it.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,44 +19,193 @@ pub struct ProgramSpec {
     /// program.
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// Options that take a value as the next argument (`-s`, `--service`). `--opt=value` is
-    /// understood for every long option without being listed.
+    /// The options that matter to reading the command line: every option that takes a value
+    /// (so that its value is not taken for a subcommand), and every option with a role.
+    /// Options without a value and without a role need no row. `--opt=value` is understood
+    /// for every long option without a row.
     #[serde(default)]
-    pub value_flags: Vec<String>,
-    /// Options whose value names where the call lands (environment, context, app, project).
-    #[serde(default)]
-    pub target_flags: Vec<String>,
+    pub options: Vec<OptionRow>,
     /// Whether `-abc` means `-a -b -c` (false for programs with single-dash long options,
-    /// such as terraform's `-auto-approve`).
+    /// such as terraform's `-auto-approve`: there `-name` is the long option `name`).
     #[serde(default = "yes")]
     pub clusters: bool,
     /// Environment variables whose value names the target (`KUBECONTEXT`, `RAILWAY_ENVIRONMENT`).
     #[serde(default)]
     pub target_env: Vec<String>,
-    /// Options that take a value only under one subcommand: `{ compose = ["-f", "-p"] }`.
-    #[serde(default)]
-    pub subcommand_value_flags: std::collections::BTreeMap<String, Vec<String>>,
-    /// Options that make the call a dry run — it reports what it would do and changes
-    /// nothing (`--dry-run`, `--dry-run=client`; git's `-n`). With one given (and not
-    /// `=none`/`=false`), no rule for the program applies.
-    #[serde(default)]
-    pub dry_run_flags: Vec<String>,
     /// Words that do not count as part of the subcommand path (`gcloud beta …`).
     #[serde(default)]
     pub skip_words: Vec<String>,
-    /// Options whose value is SQL the program sends to a database (`wrangler d1 execute
-    /// --command`): read with the SQL scanner, so rules can name statement kinds.
-    #[serde(default)]
-    pub sql_flags: Vec<String>,
     /// Operands that are SQL, by the subcommand path before them: `{ "db shell" = 3 }` says
     /// the fourth word of `turso db shell DB 'SQL'` is SQL; `{ "" = 1 }` the second operand
     /// of a program without subcommands (`duckdb FILE 'SQL'`).
     #[serde(default)]
-    pub sql_operand: std::collections::BTreeMap<String, usize>,
-    /// The SQL dialect of `sql_flags` and `sql_operand`: `postgres` (the default), `mysql` or
-    /// `sqlite`.
+    pub sql_operand: BTreeMap<String, usize>,
+    /// The SQL dialect of `role = "sql"` options and `sql_operand`: `postgres` (the default),
+    /// `mysql` or `sqlite`.
     #[serde(default)]
     pub sql_dialect: Option<SqlDialect>,
+    /// How command lines of this program must be read — the table's own tests, checked by
+    /// `interlock rules test` and the suite like the rules' examples.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<ReadExample>,
+}
+
+/// One option of a `[[program]]` table: `{ short = "e", long = "environment", role =
+/// "target", meaning = "the environment the command acts on" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "RawRow", into = "RawRow")]
+pub struct OptionRow {
+    /// The one-letter form (`-e`), if there is one.
+    pub short: Option<char>,
+    /// The long form without its dashes (`environment`), if there is one.
+    pub long: Option<String>,
+    /// Whether a value follows (`-e VALUE`, `-eVALUE`, `--environment VALUE`, `=VALUE`).
+    pub value: bool,
+    /// What the option does to the reading of the call, beyond taking a value.
+    pub role: Option<Role>,
+    /// The subcommand path where the option is read: exactly there (`"compose"` for
+    /// `docker compose -p NAME up`, `""` for before the first subcommand word), or anywhere
+    /// below it (`"compose *"`); anywhere when None.
+    pub under: Option<String>,
+    /// What the option means, for people reading the table (and `interlock explain`).
+    pub meaning: Option<String>,
+}
+
+/// What an option does to the reading of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Its value names where the call lands (environment, context, app, project).
+    Target,
+    /// It makes the call a dry run that changes nothing (`--dry-run`, `--dry-run=client`;
+    /// not with the value `none`/`false`/`0`/`no`): no rule for the program applies.
+    DryRun,
+    /// Its value is SQL the program sends to a database (`wrangler d1 execute --command`),
+    /// read with the SQL scanner so that rules can name statement kinds.
+    Sql,
+}
+
+/// A row as written. `role = "target"` and `role = "sql"` imply a value.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    short: Option<char>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    long: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    under: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    meaning: Option<String>,
+}
+
+impl TryFrom<RawRow> for OptionRow {
+    type Error = String;
+
+    fn try_from(raw: RawRow) -> Result<Self, String> {
+        if raw.short.is_none() && raw.long.is_none() {
+            return Err("an option row needs `short` or `long`".into());
+        }
+        if let Some(long) = &raw.long
+            && (long.is_empty() || long.starts_with('-') || long.contains('='))
+        {
+            return Err(format!("`long = \"{long}\"`: write the name without dashes or `=`"));
+        }
+        if raw.short.is_some_and(|c| c == '-' || c.is_whitespace()) {
+            return Err("`short` is one letter, without its dash".into());
+        }
+        let implied = matches!(raw.role, Some(Role::Target | Role::Sql));
+        if implied && raw.value == Some(false) {
+            return Err("an option with `role = \"target\"` or `\"sql\"` takes a value".into());
+        }
+        Ok(OptionRow {
+            short: raw.short,
+            long: raw.long,
+            value: raw.value.unwrap_or(implied),
+            role: raw.role,
+            under: raw.under,
+            meaning: raw.meaning,
+        })
+    }
+}
+
+impl From<OptionRow> for RawRow {
+    fn from(row: OptionRow) -> Self {
+        RawRow {
+            short: row.short,
+            long: row.long,
+            value: Some(row.value),
+            role: row.role,
+            under: row.under,
+            meaning: row.meaning,
+        }
+    }
+}
+
+/// How one command line of the program must be read: `{ args = "-s api volume delete",
+/// command = "volume delete", targets = ["production"] }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadExample {
+    /// The arguments after the program name, shell-quoted.
+    pub args: String,
+    /// The subcommand path and operands, space-separated.
+    pub command: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl ProgramSpec {
+    /// The row for the option word `written` (`-e`, `--environment`, terraform's `-out`)
+    /// where the subcommand path so far is `command`.
+    pub fn option(&self, written: &str, command: &[String]) -> Option<&OptionRow> {
+        let (short, long) = if let Some(long) = written.strip_prefix("--") {
+            (None, Some(long))
+        } else {
+            let rest = written.strip_prefix('-')?;
+            let mut chars = rest.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => (Some(c), (!self.clusters).then_some(rest)),
+                _ if !self.clusters => (None, Some(rest)),
+                _ => return None,
+            }
+        };
+        self.options.iter().find(|row| {
+            let named = (short.is_some() && row.short == short) || long.is_some_and(|l| row.long.as_deref() == Some(l));
+            named && row.applies_under(command)
+        })
+    }
+}
+
+impl OptionRow {
+    /// Whether the row holds where the subcommand path so far is `command`: exactly that
+    /// path (`under = "compose"`: `docker compose -f FILE …` but not `docker compose rm -f`;
+    /// `under = ""`: before the first subcommand word), or anywhere below it with a final
+    /// `*` (`under = "compose *"`).
+    fn applies_under(&self, command: &[String]) -> bool {
+        self.under.as_deref().is_none_or(|path| {
+            let (path, subtree) = match path.trim_end().strip_suffix('*') {
+                Some(p) => (p, true),
+                None => (path, false),
+            };
+            let words: Vec<&str> = path.split_whitespace().collect();
+            let long_enough = if subtree { command.len() >= words.len() } else { command.len() == words.len() };
+            long_enough && command.iter().zip(&words).all(|(c, w)| c == w)
+        })
+    }
+
+    /// The option's spellings as a program with (or without, `clusters = false`) short
+    /// clusters writes them: `-e`, `--environment` (`-out` for terraform).
+    pub fn spellings(&self, clusters: bool) -> impl Iterator<Item = String> + '_ {
+        let dashes = if clusters { "--" } else { "-" };
+        self.short.map(|c| format!("-{c}")).into_iter().chain(self.long.iter().map(move |l| format!("{dashes}{l}")))
+    }
 }
 
 /// A SQL dialect a `[[program]]` table can name.

@@ -46,7 +46,8 @@ pub(super) fn test(file: Option<PathBuf>) -> anyhow::Result<u8> {
     let mut problems: Vec<String> = rules.errors.iter().map(ToString::to_string).collect();
     problems.extend(rules.compile_errors().iter().map(ToString::to_string));
     problems.extend(engine::test_examples(&rules, &cwd).iter().map(ToString::to_string));
-    let examples: usize = rules.rules.iter().map(|r| r.spec.must_match.len() + r.spec.not_match.len()).sum();
+    let examples: usize = rules.rules.iter().map(|r| r.spec.must_match.len() + r.spec.not_match.len()).sum::<usize>()
+        + rules.programs.iter().map(|p| p.reads.len()).sum::<usize>();
     for p in &problems {
         println!("FAIL {p}");
     }

@@ -98,37 +98,6 @@ pub fn add_inside(inv: &Invocation, eval: &mut engine::Evaluation) {
     }
 }
 
-/// The plan files `terraform|tofu plan -destroy -out=FILE` writes in the string.
-fn destroy_plans(commands: &[shell::SimpleCommand]) -> Vec<String> {
-    let mut out = Vec::new();
-    for c in commands {
-        let program = crate::invocation::program_name(std::ffi::OsStr::new(&c.argv[0]));
-        if !matches!(program.as_str(), "terraform" | "tofu") || !c.argv.iter().any(|a| a == "plan") {
-            continue;
-        }
-        if !c.argv.iter().any(|a| a == "-destroy" || a == "--destroy") {
-            continue;
-        }
-        for (i, a) in c.argv.iter().enumerate() {
-            let file = match a.split_once('=') {
-                Some(("-out" | "--out", f)) => Some(f.to_string()),
-                _ if a == "-out" || a == "--out" => c.argv.get(i + 1).cloned(),
-                _ => None,
-            };
-            out.extend(file);
-        }
-    }
-    out
-}
-
-/// Whether `argv` is `terraform|tofu [globals] apply … FILE` of a destroy plan.
-fn applies_destroy_plan(argv: &[String], plans: &[String]) -> bool {
-    let program = crate::invocation::program_name(std::ffi::OsStr::new(&argv[0]));
-    matches!(program.as_str(), "terraform" | "tofu")
-        && argv.get(1).is_some_and(|a| a == "apply")
-        && argv.iter().skip(2).any(|a| plans.contains(a))
-}
-
 /// The content the string wrote to `path` before command `before` runs, if it did.
 fn written_before<'a>(
     script: &'a shell::Script,
@@ -231,9 +200,11 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
     for why in &script.guard_off {
         matches.push(engine::guard_off(why));
     }
-    let destroy_plans = destroy_plans(&script.commands);
     let commands = std::mem::take(&mut script.commands);
-    for mut cmd in commands {
+    let mut earlier: Vec<Vec<String>> = Vec::new();
+    for cmd in commands {
+        let before = earlier.len();
+        earlier.push(cmd.argv.clone());
         let program = crate::invocation::program_name(std::ffi::OsStr::new(&cmd.argv[0]));
         let rules = rule_sets.entry(program.clone()).or_insert_with(|| RuleSet::for_program(&program));
         if rules.rules.is_empty() {
@@ -250,16 +221,12 @@ fn judge_script(mut script: shell::Script, cwd: &Path) -> Judgement {
             shell::Input::Inherited => Stdin::Empty,
         };
         let words = cmd.argv.clone();
-        if applies_destroy_plan(&cmd.argv, &destroy_plans) {
-            // Judged as the destroy it is; the grant still binds the argv as written.
-            cmd.argv.insert(2, "-destroy".into());
-            cmd.notes.push("applies a plan made with `plan -destroy` earlier in the command".into());
-        }
         let argv = cmd.argv.iter().map(Into::into).collect();
         let mut inv = Invocation::new(argv, cwd.to_path_buf(), env, stdin);
         inv.notes = cmd.notes;
         inv.targets = cmd.targets;
         inv.computed = cmd.computed;
+        inv.earlier = earlier[..before].to_vec();
         inv.written = script.written[..cmd.writes_before.min(script.written.len())]
             .iter()
             .map(|(p, c)| (cwd.join(p), c.clone()))

@@ -9,12 +9,12 @@ use crate::invocation::Invocation;
 /// HTTPie's and xh's options (`http --help`): the ones that change the request are read by
 /// `httpie`'s match; the value-taking rest are listed so their values are skipped.
 const HTTPIE: OptTable = OptTable::new(&[
-    flag(Some('f'), "form"),
-    flag(None, "multipart"),
-    flag(None, "offline"),
-    flag(Some('I'), "ignore-stdin"),
+    flag(Some('f'), "form").means("items make a form body instead of JSON"),
+    flag(None, "multipart").means("items make a multipart body"),
+    flag(None, "offline").means("print the request, send nothing"),
+    flag(Some('I'), "ignore-stdin").means("standard input is not the body"),
     flag(Some('j'), "json"),
-    val(None, "raw"),
+    val(None, "raw").means("the body as given"),
     val(Some('a'), "auth"),
     val(Some('A'), "auth-type"),
     val(None, "session"),

@@ -10,10 +10,10 @@ use crate::invocation::Invocation;
 /// wget's options that take a value (`wget --help`); any other option is a flag. Options
 /// that change the request are read by `wget`'s match below.
 const WGET: OptTable = OptTable::new(&[
-    val(Some('e'), "execute"),
+    val(Some('e'), "execute").means("a wgetrc command (`post_data=…`, `method=…`)"),
     val(Some('o'), "output-file"),
     val(Some('a'), "append-output"),
-    val(Some('i'), "input-file"),
+    val(Some('i'), "input-file").means("a file of URLs to fetch"),
     val(Some('B'), "base"),
     val(None, "config"),
     val(None, "bind-address"),
@@ -41,11 +41,11 @@ const WGET: OptTable = OptTable::new(&[
     val(Some('U'), "user-agent"),
     val(None, "load-cookies"),
     val(None, "save-cookies"),
-    val(None, "post-data"),
-    val(None, "post-file"),
-    val(None, "method"),
-    val(None, "body-data"),
-    val(None, "body-file"),
+    val(None, "post-data").means("a body (POST)"),
+    val(None, "post-file").means("a file sent as the body (POST)"),
+    val(None, "method").means("the request method"),
+    val(None, "body-data").means("a body, sent with `--method`"),
+    val(None, "body-file").means("a file sent as the body, with `--method`"),
     val(None, "certificate"),
     val(None, "certificate-type"),
     val(None, "private-key"),
@@ -130,6 +130,13 @@ pub fn wget(inv: &Invocation) -> Facts {
         let (name, v) = if name == "execute" { wgetrc_command(&v) } else { (name, v) };
         match name.as_str() {
             "method" => method = Some(v.to_ascii_uppercase()),
+            // One URL per line; `-` is standard input.
+            "input-file" => match if v == "-" { input::stdin_text(inv) } else { input::file(inv, &v) } {
+                Ok(t) => urls.extend(
+                    t.text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from),
+                ),
+                Err(e) => facts.unknown.push(format!("the URLs wget reads from {v} could not be read: {e}")),
+            },
             "post-data" | "body-data" => body = Some(v),
             "post-file" | "body-file" => {
                 body = Some(input::file(inv, &v).map(|t| t.text).unwrap_or_else(|e| {
