@@ -82,6 +82,17 @@ pub(super) fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
     println!("command:  {}", redact::command_line(&shown));
     let facts = serde_json::to_string_pretty(&redact::facts(&eval.facts)).context("encoding the facts")?;
     println!("facts:    {}", redact::escape(&redact::text(&facts)).replace("\\n", "\n          "));
+    // What the options given mean, from the program's table.
+    let rules = RuleSet::for_program(&inv.program);
+    if let Some(spec) = rules.program(&inv.program) {
+        for row in &spec.options {
+            let Some(meaning) = &row.meaning else { continue };
+            let spellings: Vec<String> = row.spellings(spec.clusters).collect();
+            if let Some(given) = eval.facts.flags.iter().find(|f| spellings.contains(f)) {
+                println!("option:   {given}: {}", redact::escape(meaning));
+            }
+        }
+    }
     if eval.verdict.matches.is_empty() {
         println!("rules:    none matched");
     }

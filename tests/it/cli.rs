@@ -317,3 +317,64 @@ fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A user's `[[program]]` table: option rows (read the same from the file and from the
+/// per-program cache), their meanings in `explain`, and `reads` checked by `rules test`.
+#[test]
+fn user_program_tables_take_option_rows() {
+    let s = Sandbox::new();
+    let rules_dir = s.home().join(".config/interlock/rules");
+    std::fs::create_dir_all(&rules_dir).expect("mkdir");
+    let table = |expected: &str| {
+        format!(
+            r#"
+[[program]]
+name = "acme"
+options = [
+  {{ short = "e", long = "env", role = "target", meaning = "the environment acme acts on" }},
+  {{ short = "c", long = "config", value = true }},
+]
+reads = [{{ args = "-c acme.toml --env prod db drop main", command = "{expected}", targets = ["prod"] }}]
+
+[[rule]]
+id = "me.acme.db-drop"
+program = "acme"
+command = ["db", "drop"]
+action = "confirm"
+severity = "high"
+reason = "drops an acme database"
+match = ["acme -c x.toml db drop main", "acme --env=prod db drop main"]
+not_match = ["acme db list", "acme -c db drop"]
+"#
+        )
+    };
+    std::fs::write(rules_dir.join("acme.toml"), table("db drop main")).expect("write");
+    let out = s.interlock(&["rules", "test"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    for _ in 0..2 {
+        // The second run reads the per-program cache the first one wrote.
+        let out =
+            s.interlock(&["check", "--json", "--", "acme", "-c", "acme.toml", "-e", "prod", "db", "drop", "main"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["matches"][0]["rule"], "me.acme.db-drop");
+    }
+    let out = s.interlock(&["explain", "--", "acme", "--env", "prod", "db", "drop", "x"]);
+    assert!(stdout(&out).contains("option:   --env: the environment acme acts on"), "{}", stdout(&out));
+
+    std::fs::write(rules_dir.join("acme.toml"), table("db drop")).expect("write");
+    let out = s.interlock(&["rules", "test"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("[[program]] acme: reads the command as `db drop main`, not `db drop`"),
+        "{}",
+        stdout(&out)
+    );
+
+    std::fs::write(rules_dir.join("acme.toml"), "[[program]]\nname = \"acme\"\noptions = [{ long = \"--env\" }]\n")
+        .expect("write");
+    let out = s.interlock(&["rules", "test"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("acme.toml:3:"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("without dashes"), "{}", stdout(&out));
+}
