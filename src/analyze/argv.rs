@@ -120,8 +120,9 @@ fn secret_option(flag: &str) -> bool {
 }
 
 /// One option as written (`flag`, with its value when it takes one), under its table row
-/// `row` if it has one: the row's other spellings are recorded too, so a rule that names
-/// `--environment` also sees `-e`.
+/// `row` if it has one. The row's other spellings join `flags`, so a rule that names
+/// `--environment` also sees `-e`; `flag_values` keeps the option once, as written, in order
+/// (analyzers read it as the program does: psql runs each `-c`/`-f` once).
 fn record(
     facts: &mut Facts,
     sql: &mut Vec<String>,
@@ -130,16 +131,13 @@ fn record(
     flag: &str,
     value: Option<&str>,
 ) {
-    let clusters = spec.is_none_or(|s| s.clusters);
-    let mut names = vec![flag.to_string()];
-    if let Some(row) = row {
-        names.extend(row.spellings(clusters).filter(|s| s != flag));
+    facts.flags.push(flag.to_string());
+    if let Some(value) = value {
+        facts.flag_values.push((flag.to_string(), value.to_string()));
     }
-    for name in &names {
-        facts.flags.push(name.clone());
-        if let Some(value) = value {
-            facts.flag_values.push((name.clone(), value.to_string()));
-        }
+    if let Some(row) = row {
+        let clusters = spec.is_none_or(|s| s.clusters);
+        facts.flags.extend(row.spellings(clusters).filter(|s| s != flag));
     }
     let (Some(row), value) = (row, value) else { return };
     match row.role {
@@ -226,8 +224,8 @@ mod tests {
     fn a_row_records_every_spelling_of_its_option() {
         let f = run("-e production --service=api volume delete");
         assert!(f.has_flag("-e") && f.has_flag("--environment"));
-        assert!(f.flag_values.contains(&("--service".into(), "api".into())));
-        assert!(f.flag_values.contains(&("-s".into(), "api".into())));
+        assert!(f.has_flag("-s") && f.has_flag("--service"));
+        assert_eq!(f.flag_values, [("-e".into(), "production".into()), ("--service".into(), "api".into())]);
         assert_eq!(f.targets, ["production"], "a target is counted once");
     }
 
@@ -258,7 +256,8 @@ mod tests {
         let f = analyze(&args, Some(&spec), &Env::default());
         assert_eq!(f.command, ["plan", "extra"]);
         assert!(f.flag_values.contains(&("-out".into(), "plan.bin".into())));
-        assert!(f.flag_values.contains(&("-out".into(), "x".into())), "`--out` is also `-out`");
+        assert!(f.flag_values.contains(&("--out".into(), "x".into())));
+        assert!(f.has_flag("-out"), "`--out` is also `-out`");
         assert!(f.has_flag("-destroy"));
     }
 

@@ -505,6 +505,26 @@ fn strip_js_comments(js: &str) -> String {
 mod tests {
     use super::*;
 
+    /// With the built-in tables, each `-c`/`--command` and `-f`/`--file` is run once, in
+    /// order, whichever spelling is written (a row's spellings must not repeat its value).
+    #[test]
+    fn each_command_and_file_is_read_once() {
+        let dir = std::env::temp_dir().join(format!("interlock-clients-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("q.sql"), "TRUNCATE orders;").unwrap();
+        let inv = crate::engine::example_invocation(
+            "psql --command 'DROP TABLE a' -f q.sql -c 'DELETE FROM b' --file=q.sql",
+            None,
+            &dir,
+        )
+        .unwrap();
+        let rules = crate::rules::RuleSet::for_program("psql");
+        let facts = psql(&inv, rules.program("psql"));
+        let kinds: Vec<String> = facts.statements.iter().map(|s| format!("{:?}", s.kind)).collect();
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn conninfo_pairs() {
         assert_eq!(

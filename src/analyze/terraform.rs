@@ -27,7 +27,9 @@ fn destroy_plans(inv: &Invocation, spec: Option<&ProgramSpec>) -> Vec<String> {
         .filter(|argv| argv.first().is_some_and(|p| program_name(std::ffi::OsStr::new(p)) == inv.program))
         .map(|argv| argv::analyze(&argv[1..], spec, &inv.env))
         .filter(|f| f.command.first().is_some_and(|c| c == "plan") && f.has_flag("-destroy"))
-        .flat_map(|f| f.flag_values.into_iter().filter(|(flag, _)| flag == "-out").map(|(_, file)| file))
+        .flat_map(|f| {
+            f.flag_values.into_iter().filter(|(flag, _)| flag == "-out" || flag == "--out").map(|(_, file)| file)
+        })
         .collect()
 }
 
