@@ -150,22 +150,31 @@ cp target/release/libinterlock_guard.so "$guard_data/"
 "$bin" shims install >/dev/null   # writes the table, also into the library's slot
 printf 'int interlock_bench_empty;\n' > "$work/empty.c"
 cc -shared -fPIC -O2 -o "$work/empty.so" "$work/empty.c"
-rounds=$(( runs / 10 > 10 ? runs / 10 : 10 ))
+rounds=$(( runs / 5 > 20 ? runs / 5 : 20 ))
 python3 - "$guard_data/libinterlock_guard.so" "$work/empty.so" "$rounds" <<'PY'
 import os, statistics, subprocess, sys, time
 guard, empty, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 loop = "for i in $(seq 1000); do /bin/true; done"
 variants = {"without": "", "with the guard": guard, "empty preload": empty}
+names = list(variants)
+# On one CPU when there are several: a loop that migrates between CPUs varies by more than
+# what is measured here. Each round runs every variant once, in a rotating order, and each
+# variant is compared with the run without a preload of the same round.
+pin = ["taskset", "-c", "1"] if len(os.sched_getaffinity(0)) > 1 and os.path.exists("/usr/bin/taskset") else []
 times = {k: [] for k in variants}
-for _ in range(rounds):
-    for name, lib in variants.items():
-        env = dict(os.environ, LD_PRELOAD=lib)
+for r in range(rounds):
+    for k in range(len(names)):
+        name = names[(k + r) % len(names)]
+        env = dict(os.environ, LD_PRELOAD=variants[name])
         t = time.perf_counter()
-        subprocess.run(["bash", "-c", loop], env=env, check=True)
+        subprocess.run(pin + ["bash", "-c", loop], env=env, check=True)
         times[name].append(time.perf_counter() - t)
 base = statistics.median(times["without"])
+print(f"{rounds} rounds{', pinned to CPU 1' if pin else ''}; per round, each variant against the run without a preload")
 for name, t in times.items():
+    ratios = [a / b for a, b in zip(t, times["without"])]
+    q = statistics.quantiles(ratios, n=4)
     m = statistics.median(t)
-    print(f"{name:<15} median {m*1000:6.0f} ms  ({(m/base-1)*100:+5.1f}%, {(m-base):+.3f} ms per exec)")
+    print(f"{name:<15} median {m*1000:6.0f} ms  ({(statistics.median(ratios)-1)*100:+5.1f}%, middle half {(q[0]-1)*100:+.1f}..{(q[2]-1)*100:+.1f}%; {(m-base):+.3f} ms per exec)")
 print("[budget: with the guard <= +10%]")
 PY

@@ -227,6 +227,49 @@ impl Iterator for Entries {
     }
 }
 
+/// The value of the variable `name=` (given with its `=`) in `envp`, as `getenv` finds it
+/// (the first entry), without a call into libc: every libc symbol this library imports is a
+/// lookup at every process start.
+///
+/// # Safety
+/// `envp` is NULL or a NULL-terminated array of C strings that live as long as the process.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+pub(crate) unsafe fn var(envp: Argv, name: &[u8]) -> Option<&'static [u8]> {
+    // SAFETY: forwarded from the caller.
+    unsafe { Entries::new(envp) }.find_map(|e| e.strip(name))
+}
+
+/// `AT_EXECFN` from the auxiliary vector, which the kernel places after the initial
+/// environment's NULL (read in place: libc's `getauxval` would cost this library a PLT
+/// lookup at every process start). NULL when absent.
+///
+/// # Safety
+/// `envp` is the process' initial environment as the kernel laid it out (it follows argv's
+/// NULL), not one a program built later.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+pub(crate) unsafe fn auxv_execfn(envp: Argv) -> *const c_char {
+    if envp.is_null() {
+        return core::ptr::null();
+    }
+    let mut p = envp;
+    // SAFETY: the environment is NULL-terminated; the auxiliary vector follows it as
+    // (type, value) pairs of machine words, ended by AT_NULL.
+    unsafe {
+        while !(*p).is_null() {
+            p = p.add(1);
+        }
+        let mut aux = p.add(1).cast::<usize>();
+        loop {
+            let (kind, value) = (*aux, *aux.add(1));
+            match kind as libc::c_ulong {
+                libc::AT_NULL => return core::ptr::null(),
+                libc::AT_EXECFN => return value as *const c_char,
+                _ => aux = aux.add(2),
+            }
+        }
+    }
+}
+
 /// The element of `LD_PRELOAD` in `envp` whose path ends with `suffix` (this library).
 ///
 /// # Safety

@@ -44,7 +44,7 @@ use crate::table::{Argv, Identity, PathBuf, SpawnFn, Verdict};
 const BLOCKED: c_int = 77;
 
 unsafe extern "C" {
-    static mut environ: *const *const c_char;
+    pub(crate) static mut environ: *const *const c_char;
 }
 
 /// Nothing in this library panics on purpose (see the invariants); should it anyway, the
@@ -82,16 +82,31 @@ extern "C" fn init(argc: c_int, argv: Argv, envp: Argv) {
 unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
     // What runs: the file the kernel executed (for a script, its interpreter), by identity,
     // and the path the caller exec'd, by name. Neither needs a buffer: every page a process
-    // start touches costs (see `table::State`).
-    let Some(mut id) = Identity::of_path(c"/proc/self/exe") else { return };
-    // SAFETY: getauxval has no preconditions; AT_EXECFN is the C string the kernel stored.
-    let execfn = unsafe { libc::getauxval(libc::AT_EXECFN) } as *const c_char;
+    // start touches costs (see `table::Image`).
+    // The kernel's layout (argv, NULL, envp, NULL, auxv) when envp follows argv: read in
+    // place. Otherwise (the library loaded later, into a changed environment) the path is
+    // not known, and the identity comes from /proc/self/exe.
+    // SAFETY: argv has argc entries and a NULL; envp is then the initial environment.
+    let execfn = if argc >= 0 && envp == unsafe { argv.add(argc as usize + 1) } {
+        unsafe { env::auxv_execfn(envp) }
+    } else {
+        core::ptr::null()
+    };
     let mut name: &[u8] = if execfn.is_null() {
         b""
     } else {
-        // SAFETY: as above.
+        // SAFETY: AT_EXECFN is the C string the kernel stored.
         unsafe { bytes::cstr(execfn) }
     };
+    // The identity: of the path exec'd when the kernel ran that file itself, which one
+    // `stat` tells (a path lookup, about a microsecond); of `/proc/self/exe` when it may have
+    // run an interpreter instead (a `#!` script: the kernel's argv then names the script
+    // after the interpreter), or when the path is unknown. The first `/proc/self` lookup of a
+    // new process builds its procfs entries, about twenty microseconds of every exec.
+    // SAFETY: argv is the process' own, `argc` entries and a NULL.
+    let script = execfn.is_null() || unsafe { may_run_a_script(argc, argv, name) };
+    let id = if script { Identity::of_path(c"/proc/self/exe") } else { unsafe { Identity::of_ptr(execfn) } };
+    let Some(mut id) = id else { return };
     // `ld.so PROGRAM …`: the kernel ran the loader, and the program is what it loads: named
     // by AT_EXECFN (glibc's loader rewrites it) or by the loader's argv[0] (older ones).
     let (mut verdict, is_loader) = table::lookup(name, &id);
@@ -121,7 +136,9 @@ unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
         // interlock judged this program and exec'd it.
         (true, true) => {}
         // SAFETY: argv/envp are the process' own.
-        (true, false) => unsafe { hand_over_self(name, via_loader, argv, envp) },
+        // The path that runs is `name` when the identity came from it (or from the program
+        // the loader runs); for a possible script, the interpreter /proc/self/exe names.
+        (true, false) => unsafe { hand_over_self(name, via_loader || !script, argv, envp) },
         // interlock exec'd an intermediary (`/usr/bin/env` of a `#!/usr/bin/env python3`
         // script): the guarded program it runs next was judged already.
         (false, true) => table::set_handed_over(),
@@ -129,17 +146,35 @@ unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
     }
 }
 
+/// Whether the kernel may have run an interpreter for `execfn` (the path exec'd): for a `#!`
+/// script it builds the argv as `interpreter [argument] script args…`, so the path is
+/// `argv[1]` or `argv[2]`. A program a caller starts with such an argv itself is only looked
+/// at the slower, exact way.
+///
+/// # Safety
+/// `argv` holds `argc` C strings.
+#[unsafe(link_section = ".text.hot.interlock_guard")]
+unsafe fn may_run_a_script(argc: c_int, argv: Argv, execfn: &[u8]) -> bool {
+    (1..3).filter(|&i| i < argc).any(|i| {
+        // SAFETY: i < argc.
+        let arg = unsafe { *argv.add(i as usize) };
+        // SAFETY: a C string.
+        !arg.is_null() && unsafe { bytes::cstr(arg) } == execfn
+    })
+}
+
 /// Hands this process, a guarded program interlock did not start, to interlock. The path
-/// that was meant is the file that runs (for a script, its interpreter; under `ld.so`, the
-/// program the loader runs, `name`).
+/// that was meant is the file that runs: `name` when `runs_name` (the path exec'd, or under
+/// `ld.so` the program the loader runs), else what /proc/self/exe names (a script's
+/// interpreter).
 ///
 /// # Safety
 /// `argv`/`envp` are the process' own.
 #[inline(never)]
 #[cold]
-unsafe fn hand_over_self(name: &[u8], via_loader: bool, argv: Argv, envp: Argv) -> ! {
+unsafe fn hand_over_self(name: &[u8], runs_name: bool, argv: Argv, envp: Argv) -> ! {
     let mut exe = PathBuf::new();
-    let ok = if via_loader { exe.set_bytes(name) } else { exe.readlink(c"/proc/self/exe") };
+    let ok = if runs_name { exe.set_bytes(name) } else { exe.readlink(c"/proc/self/exe") };
     if !ok {
         block(name, b"the exec guard cannot tell which file this process runs");
     }
@@ -180,10 +215,8 @@ unsafe fn search_exec(file: *const c_char, argv: Argv, envp: Argv) -> c_int {
         // SAFETY: forwarded.
         return unsafe { exec_or_script(file, argv, envp) };
     }
-    // SAFETY: getenv takes no lock in glibc and returns a C string or NULL.
-    let path = unsafe { libc::getenv(c"PATH".as_ptr()) };
-    // SAFETY: a C string from the environment.
-    let dirs: &[u8] = if path.is_null() { b"/bin:/usr/bin" } else { unsafe { bytes::cstr(path) } };
+    // SAFETY: `environ` is the process' environment.
+    let dirs = unsafe { env::var(environ, b"PATH=") }.unwrap_or(b"/bin:/usr/bin");
     let mut denied = false;
     let mut last = -(libc::ENOENT as isize);
     let mut candidate = PathBuf::new();

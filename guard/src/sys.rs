@@ -9,12 +9,12 @@ use core::ffi::{CStr, c_char, c_int, c_long};
 
 use crate::table::Argv;
 
-/// One system call with up to five arguments.
+/// One system call with up to six arguments.
 ///
 /// # Safety
 /// As the system call `nr` with these arguments.
 #[inline(always)]
-unsafe fn syscall5(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize) -> isize {
+unsafe fn syscall6(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize) -> isize {
     #[cfg(target_arch = "x86_64")]
     {
         let ret: isize;
@@ -23,7 +23,7 @@ unsafe fn syscall5(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize)
             core::arch::asm!(
                 "syscall",
                 inlateout("rax") nr as isize => ret,
-                in("rdi") a, in("rsi") b, in("rdx") c, in("r10") d, in("r8") e,
+                in("rdi") a, in("rsi") b, in("rdx") c, in("r10") d, in("r8") e, in("r9") f,
                 lateout("rcx") _, lateout("r11") _,
                 options(nostack),
             );
@@ -39,7 +39,7 @@ unsafe fn syscall5(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize)
                 "svc 0",
                 in("x8") nr,
                 inlateout("x0") a as isize => ret,
-                in("x1") b, in("x2") c, in("x3") d, in("x4") e,
+                in("x1") b, in("x2") c, in("x3") d, in("x4") e, in("x5") f,
                 options(nostack),
             );
         }
@@ -50,7 +50,7 @@ unsafe fn syscall5(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize)
         // SAFETY: as above.
         unsafe {
             let saved = *libc::__errno_location();
-            let r = libc::syscall(nr, a, b, c, d, e);
+            let r = libc::syscall(nr, a, b, c, d, e, f);
             let r = if r == -1 { -(*libc::__errno_location() as isize) } else { r as isize };
             *libc::__errno_location() = saved;
             r
@@ -58,7 +58,7 @@ unsafe fn syscall5(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize)
     }
 }
 
-/// One system call with up to four arguments (the fifth register is passed as zero, which
+/// One system call with up to four arguments (the other registers are passed as zero, which
 /// system calls of fewer arguments ignore).
 ///
 /// # Safety
@@ -66,7 +66,7 @@ unsafe fn syscall5(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize)
 #[inline(always)]
 unsafe fn syscall4(nr: c_long, a: usize, b: usize, c: usize, d: usize) -> isize {
     // SAFETY: forwarded.
-    unsafe { syscall5(nr, a, b, c, d, 0) }
+    unsafe { syscall6(nr, a, b, c, d, 0, 0) }
 }
 
 pub(crate) fn openat_read(dirfd: c_int, path: &CStr) -> isize {
@@ -82,9 +82,26 @@ pub(crate) fn openat_read(dirfd: c_int, path: &CStr) -> isize {
     }
 }
 
-pub(crate) fn read(fd: c_int, buf: &mut [u8]) -> isize {
-    // SAFETY: a buffer we own, its length.
-    unsafe { syscall4(libc::SYS_read, fd as usize, buf.as_mut_ptr() as usize, buf.len(), 0) }
+/// The size of the open file `fd`.
+pub(crate) fn file_size(fd: c_int) -> Option<usize> {
+    let mut st = core::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: an empty path with AT_EMPTY_PATH names `fd`; room for a `struct stat`.
+    let ret = unsafe { fstatat(fd, c"".as_ptr(), st.as_mut_ptr(), libc::AT_EMPTY_PATH) };
+    if ret != 0 {
+        return None;
+    }
+    // SAFETY: the kernel filled it.
+    usize::try_from(unsafe { st.assume_init() }.st_size).ok()
+}
+
+/// Maps `len` bytes of the open file `fd` read-only and private, for the life of the process.
+pub(crate) fn map_read(fd: c_int, len: usize) -> Option<*const u8> {
+    // SAFETY: a new mapping the kernel places; nothing else is touched.
+    let p = unsafe {
+        syscall6(libc::SYS_mmap, 0, len, libc::PROT_READ as usize, libc::MAP_PRIVATE as usize, fd as usize, 0)
+    };
+    // A negative errno is in the last page of the address space, never a mapping.
+    (!(-4095..0).contains(&p)).then_some(p as *const u8)
 }
 
 pub(crate) fn close(fd: c_int) {
@@ -136,7 +153,9 @@ pub(crate) unsafe fn execve(path: *const c_char, argv: Argv, envp: Argv) -> isiz
 /// As `execveat(2)`.
 pub(crate) unsafe fn execveat(dirfd: c_int, path: *const c_char, argv: Argv, envp: Argv, flags: c_int) -> isize {
     // SAFETY: forwarded.
-    unsafe { syscall5(libc::SYS_execveat, dirfd as usize, path as usize, argv as usize, envp as usize, flags as usize) }
+    unsafe {
+        syscall6(libc::SYS_execveat, dirfd as usize, path as usize, argv as usize, envp as usize, flags as usize, 0)
+    }
 }
 
 /// A failed call's result the way libc reports it: errno set, -1 returned.

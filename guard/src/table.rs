@@ -49,7 +49,10 @@ pub(crate) type SpawnFn = unsafe extern "C" fn(
 /// The spawn functions run in the parent, where `dlsym` may take its locks; the exec family
 /// needs no lookup at all (it makes the system calls itself, see `sys`), so nothing that can
 /// run in a vfork child ever calls the dynamic loader.
+/// (In `.data`, with everything else the library writes: see `Image`.)
+#[unsafe(link_section = ".data.interlock_guard")]
 static SPAWN: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
+#[unsafe(link_section = ".data.interlock_guard")]
 static SPAWNP: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
 
 fn resolve_symbol(slot: &AtomicPtr<c_void>, name: &CStr) -> Option<SpawnFn> {
@@ -73,11 +76,8 @@ pub(crate) fn posix_spawnp() -> Option<SpawnFn> {
     resolve_symbol(&SPAWNP, c"posix_spawnp")
 }
 
-/// Everything the guard knows, in one block so that loading it touches as few pages as
-/// possible (in a virtual machine every page fault of every process start counts). The table
-/// stays the text it was read as; lookups scan it (a few kilobytes, microseconds). Aligned to
-/// a page, so the fields and a table of up to a few kilobytes share one page.
-#[repr(C, align(4096))]
+/// Everything the guard knows. It lives in `Image`, beside the table.
+#[repr(C)]
 struct State {
     ready: bool,
     /// This library's path as the loader saw it (what `LD_PRELOAD` must name): the loader's
@@ -89,24 +89,49 @@ struct State {
     interlock: (usize, usize),
     /// The pid of a process image interlock exec'd that is not itself guarded (0: none).
     handed_over: pid_t,
-    /// The table text: the slot inside this library, or `file` when it was read from disk.
+    /// The table text: inside the slot, or a private mapping of `guard.table`.
     text: *const u8,
     len: usize,
-    file: [u8; TABLE_BYTES],
 }
 
 /// Room for the table inside the library file itself. `interlock shims install` writes the
 /// table after the marker (a NUL ends it); a library whose slot is empty reads `guard.table`
 /// beside it. Reading the table from the library's own pages costs a process start no system
-/// call and no page of its own.
+/// call.
 const SLOT_MARKER: &[u8; 32] = b"INTERLOCK-GUARD-TABLE-SLOT-v1\n\0\0";
 const SLOT_BYTES: usize = 32 * 1024;
 
-/// The slot, in the library's read-only data: shared pages of the page cache, mapped with the
-/// code around them.
+/// The state and the table slot, together in the library's writable segment, right after the
+/// GOT. Every page a process start touches costs (in a virtual machine, a fault is
+/// microseconds), and the loader writes the GOT's page anyway while relocating: the state and
+/// the first kilobytes of the table then share a page that is already there. The library has
+/// no `.bss` (everything is here), so the loader maps no anonymous memory for it either.
+#[repr(C)]
+struct Image {
+    state: UnsafeCell<State>,
+    slot: [u8; SLOT_BYTES],
+}
+
+// SAFETY: the state is written only by the constructor (`load`, `set_handed_over`), which
+// runs before `main` and before any other thread exists; afterwards it is only read. The
+// slot is never written.
+unsafe impl Sync for Image {}
+
 #[used]
-#[unsafe(link_section = ".rodata.interlock_guard_table")]
-static SLOT: [u8; SLOT_BYTES] = slot_bytes();
+#[unsafe(link_section = ".data.interlock_guard")]
+static IMAGE: Image = Image {
+    state: UnsafeCell::new(State {
+        ready: false,
+        lib: core::ptr::null(),
+        lib_len: 0,
+        self_id: (0, 0),
+        interlock: (0, 0),
+        handed_over: 0,
+        text: core::ptr::null(),
+        len: 0,
+    }),
+    slot: slot_bytes(),
+};
 
 // Constant evaluation: an index out of range would fail the build, not the program.
 #[allow(clippy::indexing_slicing)]
@@ -125,7 +150,7 @@ const fn slot_bytes() -> [u8; SLOT_BYTES] {
 fn embedded() -> Option<&'static [u8]> {
     // Through `black_box`: the compiler must read what the file holds (patched after the
     // build), not fold in the empty slot it compiled.
-    let slot: &'static [u8; SLOT_BYTES] = core::hint::black_box(&SLOT);
+    let slot: &'static [u8; SLOT_BYTES] = core::hint::black_box(&IMAGE.slot);
     let text = slot.get(SLOT_MARKER.len()..)?;
     let len = text.iter().position(|&b| b == 0).unwrap_or(text.len());
     (len > 0).then(|| text.get(..len)).flatten()
@@ -138,31 +163,14 @@ fn table() -> &'static [u8] {
     if st.text.is_null() {
         return b"";
     }
-    // SAFETY: `text` points at the slot or at `file`, `len` bytes, both static.
+    // SAFETY: `text` points at `len` bytes of the slot or of the table file's mapping, which
+    // stays for the life of the process.
     unsafe { core::slice::from_raw_parts(st.text, st.len) }
 }
 
-struct Global(UnsafeCell<State>);
-
-// SAFETY: the state is written only by the constructor (`load`, `set_handed_over`), which
-// runs before `main` and before any other thread exists; afterwards it is only read.
-unsafe impl Sync for Global {}
-
-static STATE: Global = Global(UnsafeCell::new(State {
-    ready: false,
-    lib: core::ptr::null(),
-    lib_len: 0,
-    self_id: (0, 0),
-    interlock: (0, 0),
-    handed_over: 0,
-    text: core::ptr::null(),
-    len: 0,
-    file: [0; TABLE_BYTES],
-}));
-
 fn state() -> &'static State {
-    // SAFETY: see `Global`: read-only once the constructor has returned.
-    unsafe { &*STATE.0.get() }
+    // SAFETY: see `Image`: read-only once the constructor has returned.
+    unsafe { &*IMAGE.state.get() }
 }
 
 /// Finds this library and reads the table beside it. Returns whether the guard is active.
@@ -173,7 +181,7 @@ fn state() -> &'static State {
 #[unsafe(link_section = ".text.hot.interlock_guard")]
 pub(crate) unsafe fn load(envp: Argv) -> bool {
     // SAFETY: the caller guarantees exclusive access.
-    let st = unsafe { &mut *STATE.0.get() };
+    let st = unsafe { &mut *IMAGE.state.get() };
     // Where this library was loaded from: the entry of LD_PRELOAD that names it (a string of
     // the initial environment, which lives as long as the process), else the loader's word.
     // SAFETY: forwarded from the caller.
@@ -199,8 +207,8 @@ pub(crate) unsafe fn load(envp: Argv) -> bool {
         if !path.set_bytes(dir) || !path.push(TABLE_FILE) {
             return false;
         }
-        let Some(len) = read_file(path.as_cstr(), &mut st.file) else { return false };
-        st.text = st.file.as_ptr();
+        let Some((text, len)) = map_file(path.as_cstr()) else { return false };
+        st.text = text;
         st.len = len;
     }
     st.ready = parse(st);
@@ -217,40 +225,37 @@ fn loaded_from() -> Option<(*const c_char, usize)> {
         dli_sname: core::ptr::null(),
         dli_saddr: core::ptr::null_mut(),
     };
+    // Looked up when needed (rarely: `/etc/ld.so.preload`), not imported: every import is a
+    // symbol lookup at every process start.
+    type Dladdr = unsafe extern "C" fn(*const c_void, *mut libc::Dl_info) -> c_int;
+    // SAFETY: a lookup of a C string.
+    let f = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"dladdr".as_ptr()) };
+    if f.is_null() {
+        return None;
+    }
+    // SAFETY: libc's `dladdr` has this type.
+    let dladdr = unsafe { core::mem::transmute::<*mut c_void, Dladdr>(f) };
     // SAFETY: `loaded_from` is a function of this library; dladdr fills `info`.
-    if unsafe { libc::dladdr(loaded_from as *const c_void, &mut info) } == 0 || info.dli_fname.is_null() {
+    if unsafe { dladdr(loaded_from as *const c_void, &mut info) } == 0 || info.dli_fname.is_null() {
         return None;
     }
     // SAFETY: dladdr returned a C string that lives as long as the mapping.
     Some((info.dli_fname, unsafe { bytes::cstr(info.dli_fname) }.len()))
 }
 
-/// Reads a whole file into `buf`; None when it cannot be read or does not fit.
-#[unsafe(link_section = ".text.hot.interlock_guard")]
-fn read_file(path: &CStr, buf: &mut [u8]) -> Option<usize> {
+/// Maps a whole file (read-only, private, for the life of the process); None when it cannot
+/// be read, is empty or is larger than a table can be.
+#[cold]
+fn map_file(path: &CStr) -> Option<(*const u8, usize)> {
     let fd = sys::openat_read(libc::AT_FDCWD, path);
     let fd = c_int::try_from(fd).ok().filter(|&fd| fd >= 0)?;
-    let mut len = 0;
-    loop {
-        let rest = buf.get_mut(len..).unwrap_or(&mut []);
-        if rest.is_empty() {
-            sys::close(fd);
-            return None;
-        }
-        let n = sys::read(fd, rest);
-        if n == -(libc::EINTR as isize) {
-            continue;
-        }
-        if n <= 0 {
-            sys::close(fd);
-            return if n == 0 { Some(len) } else { None };
-        }
-        len += n.unsigned_abs();
-    }
+    let mapped =
+        sys::file_size(fd).filter(|&n| n > 0 && n <= TABLE_BYTES).and_then(|n| Some((sys::map_read(fd, n)?, n)));
+    sys::close(fd);
+    mapped
 }
 
-/// The lines of the table after its first: `(key, value)`. A NUL ends a line too (`parse`
-/// turns the newline after the interlock path into one).
+/// The lines of the table after its first: `(key, value)`. A NUL ends a line too.
 #[unsafe(link_section = ".text.hot.interlock_guard")]
 fn items(text: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     text.split(|&b| b == b'\n' || b == 0).skip(1).filter(|l| !l.is_empty()).map(|line| {
@@ -267,7 +272,7 @@ fn parse(st: &mut State) -> bool {
     if st.text.is_null() {
         return false;
     }
-    // SAFETY: `text` points at `len` bytes of the slot or of `file` (see `load`).
+    // SAFETY: `text` points at `len` bytes of the slot or of the file's mapping (see `load`).
     let text: &'static [u8] = unsafe { core::slice::from_raw_parts(st.text, st.len) };
     if text.split(|&b| b == b'\n').next() != Some(MAGIC) {
         return false;
@@ -337,7 +342,7 @@ pub(crate) fn lib() -> &'static [u8] {
 /// constructor only).
 pub(crate) fn set_handed_over() {
     // SAFETY: called from the constructor only (see `Global`).
-    unsafe { (*STATE.0.get()).handed_over = sys::getpid() };
+    unsafe { (*IMAGE.state.get()).handed_over = sys::getpid() };
 }
 
 /// Whether a guarded program this process runs was judged already: this image was handed
@@ -505,14 +510,8 @@ pub(crate) unsafe fn resolve(file: *const c_char) -> Option<PathBuf> {
     if name.is_empty() {
         return None;
     }
-    // SAFETY: getenv takes no lock in glibc and returns a C string or NULL.
-    let path = unsafe { libc::getenv(c"PATH".as_ptr()) };
-    let dirs: &[u8] = if path.is_null() {
-        b"/bin:/usr/bin"
-    } else {
-        // SAFETY: a C string from the environment.
-        unsafe { CStr::from_ptr(path) }.to_bytes()
-    };
+    // SAFETY: `environ` is the process' environment.
+    let dirs = unsafe { env::var(crate::environ, b"PATH=") }.unwrap_or(b"/bin:/usr/bin");
     for dir in dirs.split(|&b| b == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
         if !(found.set_bytes(dir) && found.push(b"/") && found.push(name)) {

@@ -116,6 +116,9 @@ fn routes() -> Vec<(&'static str, String)> {
             "node -e 'const r=require(\"child_process\").spawnSync(process.argv[1], process.argv.slice(2), {stdio:\"inherit\"}); process.exit(r.status)' /usr/bin/curl \"$@\"".into(),
         ),
         ("dynamic loader", format!("{loader} /usr/bin/curl \"$@\"")),
+        // A `#!` script whose interpreter is curl (its first line is a comment to `-K`): the
+        // kernel runs curl, named only by the script's first line.
+        ("#! script run by curl", "printf '#!/usr/bin/curl -K\\n' > run.curl; chmod +x run.curl; ./run.curl \"$@\"".into()),
         ("C execl", "\"$PROBE\" execl /usr/bin/curl \"$@\"".into()),
         ("C execlp", "PATH=/usr/bin \"$PROBE\" execlp curl \"$@\"".into()),
         ("C execle", "\"$PROBE\" execle /usr/bin/curl \"$@\"".into()),
@@ -265,6 +268,27 @@ fn a_copy_under_another_name_is_found_by_its_inode() {
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
     assert!(g.api.requests().is_empty());
     assert_eq!(g.decisions().pop(), Some(("blocked".into(), "curl".into())));
+}
+
+/// A library without the table in its slot (as built, before `shims install` writes it)
+/// reads `guard.table` beside it, and guards the same.
+#[test]
+fn a_library_without_its_table_reads_the_file_beside_it() {
+    let g = Guarded::new();
+    let lib = g.lib();
+    std::fs::remove_file(&lib).unwrap();
+    std::fs::copy(guard_library(), &lib).unwrap();
+    assert!(g.s.data().join("guard.table").is_file());
+    let out = g.bash("/usr/bin/curl \"$@\"", "incident.json", true);
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(g.api.requests().is_empty());
+    let out = g.bash("/usr/bin/curl \"$@\"", "benign.json", true);
+    assert_eq!(stdout(&out), RESPONSE, "{}", stderr(&out));
+    // Without either, the guard stays out of the way.
+    std::fs::remove_file(g.s.data().join("guard.table")).unwrap();
+    let out = g.bash("/usr/bin/curl \"$@\"", "incident.json", true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(g.api.requests().len(), 2, "the benign call and the unguarded one");
 }
 
 #[test]
