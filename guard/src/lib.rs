@@ -105,8 +105,11 @@ unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
     // new process builds its procfs entries, about twenty microseconds of every exec.
     // SAFETY: argv is the process' own, `argc` entries and a NULL.
     let script = execfn.is_null() || unsafe { may_run_a_script(argc, argv, name) };
-    let id = if script { Identity::of_path(c"/proc/self/exe") } else { unsafe { Identity::of_ptr(execfn) } };
-    let Some(mut id) = id else { return };
+    // SAFETY: AT_EXECFN is a C string. (A path that no longer resolves — `execveat` through
+    // a close-on-exec directory descriptor, `/dev/fd/N/…` — falls back to /proc/self/exe.)
+    let by_path = if script { None } else { unsafe { Identity::of_ptr(execfn) } };
+    let runs_name = by_path.is_some();
+    let Some(mut id) = by_path.or_else(|| Identity::of_path(c"/proc/self/exe")) else { return };
     // `ld.so PROGRAM …`: the kernel ran the loader, and the program is what it loads: named
     // by AT_EXECFN (glibc's loader rewrites it) or by the loader's argv[0] (older ones).
     let (mut verdict, is_loader) = table::lookup(name, &id);
@@ -138,7 +141,7 @@ unsafe fn floor(argc: c_int, argv: Argv, envp: Argv) {
         // SAFETY: argv/envp are the process' own.
         // The path that runs is `name` when the identity came from it (or from the program
         // the loader runs); for a possible script, the interpreter /proc/self/exe names.
-        (true, false) => unsafe { hand_over_self(name, via_loader || !script, argv, envp) },
+        (true, false) => unsafe { hand_over_self(name, via_loader || runs_name, argv, envp) },
         // interlock exec'd an intermediary (`/usr/bin/env` of a `#!/usr/bin/env python3`
         // script): the guarded program it runs next was judged already.
         (false, true) => table::set_handed_over(),
