@@ -434,10 +434,17 @@ impl World {
         assert_eq!(self.api.count(), 0, "{name}: the mutation reached the API");
         assert!(seen.contains("interlock"), "{name}: the agent was not told why");
 
-        // By absolute path: only the hook sees it.
+        // By absolute path: the shims do not see it; the hook does (before the exec guard
+        // would): its answer, not the guard's `interlock: blocked`, reaches the agent — so a
+        // hook the agent silently ignores fails here even with the guard on.
         let seen = self.run(agent(), &self.curl("/usr/bin/curl", "incident"));
         assert_eq!(self.api.count(), 0, "{name}: /usr/bin/curl reached the API");
-        assert!(seen.contains("interlock"), "{name}: the agent was not told why");
+        assert!(
+            seen.contains("interlock blocked this command")
+                || seen.contains("interlock: this command can destroy data"),
+            "{name}: the hook did not answer: {}",
+            &seen[..seen.len().min(600)]
+        );
 
         // From a program the agent starts, with the request in a file: neither the hook nor the
         // shims can see it (the command names no curl); the exec guard stops it.
