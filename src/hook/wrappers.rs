@@ -265,6 +265,12 @@ pub(crate) fn step(argv: &[String]) -> Step {
         "npm" => npm(args),
         "pnpm" | "yarn" => match args.first().map(String::as_str) {
             Some("dlx" | "exec") => npx(&args[1..]),
+            // `yarn prisma …`, `pnpm prisma …`: a word that is not one of the package
+            // manager's own commands runs the package's binary (a script of that name is read
+            // from package.json as well, by the project tasks).
+            Some(word) if !word.starts_with('-') && !PACKAGE_MANAGER_COMMANDS.contains(&word) => {
+                argv_after(args, OptTable::NONE)
+            }
             _ => Step::Not,
         },
         "bun" if args.first().is_some_and(|a| a == "x") => npx(&args[1..]),
@@ -771,6 +777,95 @@ fn package_bin(spec: &str) -> String {
     if end == 0 { spec.to_string() } else { unscoped[..end].to_string() }
 }
 
+/// The commands of yarn (classic and berry) and pnpm themselves: any other first word runs a
+/// script or a binary of the project's packages.
+const PACKAGE_MANAGER_COMMANDS: &[&str] = &[
+    "add",
+    "audit",
+    "autoclean",
+    "bin",
+    "c",
+    "cache",
+    "cat-file",
+    "cat-index",
+    "check",
+    "config",
+    "constraints",
+    "create",
+    "dedupe",
+    "deploy",
+    "dlx",
+    "doctor",
+    "env",
+    "exec",
+    "explain",
+    "fetch",
+    "find-hash",
+    "generate-lock-entry",
+    "get",
+    "global",
+    "help",
+    "i",
+    "import",
+    "info",
+    "init",
+    "install",
+    "install-test",
+    "it",
+    "licenses",
+    "link",
+    "list",
+    "ln",
+    "login",
+    "logout",
+    "ls",
+    "node",
+    "npm",
+    "outdated",
+    "owner",
+    "pack",
+    "patch",
+    "patch-commit",
+    "plugin",
+    "policies",
+    "prune",
+    "publish",
+    "rb",
+    "rebuild",
+    "recursive",
+    "remove",
+    "rm",
+    "root",
+    "run",
+    "run-script",
+    "sdks",
+    "search",
+    "self-update",
+    "server",
+    "set",
+    "setup",
+    "stage",
+    "start",
+    "store",
+    "t",
+    "tag",
+    "team",
+    "test",
+    "un",
+    "uninstall",
+    "unlink",
+    "unplug",
+    "up",
+    "update",
+    "upgrade",
+    "upgrade-interactive",
+    "version",
+    "versions",
+    "why",
+    "workspace",
+    "workspaces",
+];
+
 /// npm: `exec`/`x` run a package's command; global options may come first.
 const NPM: OptTable = OptTable::new(&[
     val(Some('w'), ""),
@@ -945,12 +1040,18 @@ fn package_runners() {
         "pnpm dlx prisma migrate reset --force",
         "yarn dlx prisma migrate reset --force",
         "yarn exec prisma migrate reset --force",
+        "yarn prisma migrate reset --force",
+        "pnpm prisma migrate reset --force",
         "dotenv -e .env.prod -- prisma migrate reset --force",
         "dotenv -f .env run prisma migrate reset --force",
     ] {
         assert_eq!(argv(s), reset, "{s}");
     }
     assert_eq!(argv("npx -c 'prisma migrate reset'"), Body::Shell("prisma migrate reset".into()));
+    // The package managers' own commands run nothing of the project's.
+    for s in ["yarn install", "yarn add prisma", "pnpm remove x", "yarn run build", "yarn --version", "pnpm i"] {
+        assert_eq!(step(&words(s)), Step::Not, "{s}");
+    }
     let down = Body::Argv(words("alembic downgrade base"));
     for s in [
         "uv run alembic downgrade base",
