@@ -219,27 +219,16 @@ pub(crate) fn step(argv: &[String]) -> Step {
         }
         "env" => env(args),
         "nohup" | "builtin" | "exec" | "chronic" | "setsid" => argv_after(args, OptTable::NONE),
-        "time" => argv_after(
-            args,
-            opt_table![val(Some('f'), ""), val(Some('o'), ""), val(None, "format"), val(None, "output")],
-        ),
-        "nice" => argv_after(args, opt_table![val(Some('n'), ""), val(None, "adjustment")]),
+        "time" => argv_after(args, opt_table![val(Some('f'), "format"), val(Some('o'), "output")]),
+        "nice" => argv_after(args, opt_table![val(Some('n'), "adjustment")]),
         "ionice" => {
             let p = IONICE.parse(args);
             if p.has(&["-p", "--pid", "-P", "--pgid", "-u", "--uid"]) { Step::Not } else { argv_after(args, IONICE) }
         }
         "caffeinate" => argv_after(args, opt_table![val(Some('t'), ""), val(Some('w'), "")]),
-        "stdbuf" => argv_after(
-            args,
-            opt_table![
-                val(Some('i'), ""),
-                val(Some('o'), ""),
-                val(Some('e'), ""),
-                val(None, "input"),
-                val(None, "output"),
-                val(None, "error")
-            ],
-        ),
+        "stdbuf" => {
+            argv_after(args, opt_table![val(Some('i'), "input"), val(Some('o'), "output"), val(Some('e'), "error")])
+        }
         "timeout" => {
             let p = TIMEOUT.parse(args);
             // The first operand is the duration.
@@ -311,26 +300,16 @@ pub(crate) fn step(argv: &[String]) -> Step {
 /// `-t type`, `-T timeout`, `-U user` take values; `-e` edits files, `-l`/`-v`/`-k`/`-K`
 /// alone run nothing; leading `VAR=value` operands go into the environment.
 const SUDO: OptTable = OptTable::new(&[
-    val(Some('u'), ""),
-    val(Some('g'), ""),
-    val(Some('h'), ""),
-    val(Some('p'), ""),
-    val(Some('C'), ""),
-    val(Some('D'), ""),
-    val(Some('r'), ""),
-    val(Some('t'), ""),
-    val(Some('T'), ""),
-    val(Some('U'), ""),
-    val(None, "user"),
-    val(None, "group"),
-    val(None, "host"),
-    val(None, "prompt"),
-    val(None, "close-from"),
-    val(None, "chdir"),
-    val(None, "role"),
-    val(None, "type"),
-    val(None, "command-timeout"),
-    val(None, "other-user"),
+    val(Some('u'), "user"),
+    val(Some('g'), "group"),
+    val(Some('h'), "host"),
+    val(Some('p'), "prompt"),
+    val(Some('C'), "close-from"),
+    val(Some('D'), "chdir"),
+    val(Some('r'), "role"),
+    val(Some('t'), "type"),
+    val(Some('T'), "command-timeout"),
+    val(Some('U'), "other-user"),
 ]);
 
 fn sudo(args: &[String]) -> Step {
@@ -384,41 +363,28 @@ const PKEXEC: OptTable = OptTable::new(&[val(None, "user")]);
 /// (util-linux permutes them); `-c COMMAND` is a shell string; without it, the shell reads
 /// standard input.
 const SU: OptTable = OptTable::new(&[
-    val(Some('c'), ""),
-    val(Some('g'), ""),
-    val(Some('G'), ""),
-    val(Some('s'), ""),
-    val(Some('w'), ""),
-    val(Some('C'), ""),
-    val(None, "command"),
-    val(None, "session-command"),
-    val(None, "group"),
-    val(None, "supp-group"),
-    val(None, "shell"),
-    val(None, "whitelist-environment"),
+    val(Some('c'), "command"),
+    val(Some('g'), "group"),
+    val(Some('G'), "supp-group"),
+    val(Some('s'), "shell"),
+    val(Some('w'), "whitelist-environment"),
+    val(Some('C'), "session-command"),
 ]);
 const RUNUSER: OptTable = OptTable::new(&[
-    val(Some('c'), ""),
-    val(Some('g'), ""),
-    val(Some('G'), ""),
-    val(Some('s'), ""),
-    val(Some('w'), ""),
-    val(Some('u'), ""),
-    val(Some('C'), ""),
-    val(None, "command"),
-    val(None, "session-command"),
-    val(None, "group"),
-    val(None, "supp-group"),
-    val(None, "shell"),
-    val(None, "whitelist-environment"),
-    val(None, "user"),
+    val(Some('c'), "command"),
+    val(Some('g'), "group"),
+    val(Some('G'), "supp-group"),
+    val(Some('s'), "shell"),
+    val(Some('w'), "whitelist-environment"),
+    val(Some('u'), "user"),
+    val(Some('C'), "session-command"),
 ]);
 
 fn su(args: &[String], opts: OptTable) -> Step {
     let (p, operands) = opts.parse_permuted(args);
     let user = operands.iter().find(|o| *o != "-").map_or("root", String::as_str).to_string();
     let note = Some(format!("runs as the user `{user}` through su"));
-    match p.value(&["-c", "--command", "--session-command"]) {
+    match p.value(&["-c", "--command", "-C", "--session-command"]) {
         Some(c) => runs(Inner { body: Body::Shell(c.to_string()), env: Vec::new(), note, target: None }),
         None => runs(Inner { body: Body::Stdin, env: Vec::new(), note, target: None }),
     }
@@ -433,6 +399,8 @@ fn su_forms() {
         "su -l postgres --command='psql -c x'",
         "su -c 'psql -c x' postgres",
         "runuser -l postgres -c 'psql -c x'",
+        "su -C 'psql -c x' postgres",
+        "su --session-command 'psql -c x' - postgres",
     ] {
         assert_eq!(shell(s), Body::Shell("psql -c x".into()), "{s}");
     }
@@ -443,13 +411,10 @@ fn su_forms() {
 /// env(1): `-u NAME`, `-C DIR`, `-S STRING` (split into words: `-S"a b"` or `-S 'a b'`),
 /// `-P PATH` (BSD); `NAME=value` operands set the environment.
 const ENV: OptTable = OptTable::new(&[
-    val(Some('u'), ""),
-    val(Some('C'), ""),
-    val(Some('S'), ""),
+    val(Some('u'), "unset"),
+    val(Some('C'), "chdir"),
+    val(Some('S'), "split-string"),
     val(Some('P'), ""),
-    val(None, "unset"),
-    val(None, "chdir"),
-    val(None, "split-string"),
 ]);
 
 fn env(args: &[String]) -> Step {
@@ -492,38 +457,24 @@ fn env_forms() {
 
 /// ionice(1): `-c class`, `-n level`, `-p PID…` (changes running processes, runs nothing).
 const IONICE: OptTable = OptTable::new(&[
-    val(Some('c'), ""),
-    val(Some('n'), ""),
-    val(Some('p'), ""),
-    val(Some('P'), ""),
-    val(Some('u'), ""),
-    val(None, "class"),
-    val(None, "classdata"),
-    val(None, "pid"),
-    val(None, "pgid"),
-    val(None, "uid"),
+    val(Some('c'), "class"),
+    val(Some('n'), "classdata"),
+    val(Some('p'), "pid"),
+    val(Some('P'), "pgid"),
+    val(Some('u'), "uid"),
 ]);
 /// timeout(1): `-s SIGNAL`, `-k DURATION`, then the duration operand.
-const TIMEOUT: OptTable =
-    OptTable::new(&[val(Some('s'), ""), val(Some('k'), ""), val(None, "signal"), val(None, "kill-after")]);
+const TIMEOUT: OptTable = OptTable::new(&[val(Some('s'), "signal"), val(Some('k'), "kill-after")]);
 /// script(1): `-c COMMAND` runs a shell string instead of an interactive shell.
 const SCRIPT: OptTable = OptTable::new(&[
-    val(Some('c'), ""),
-    val(Some('E'), ""),
-    val(Some('I'), ""),
-    val(Some('O'), ""),
-    val(Some('B'), ""),
-    val(Some('T'), ""),
-    val(Some('m'), ""),
-    val(Some('o'), ""),
-    val(None, "command"),
-    val(None, "echo"),
-    val(None, "log-in"),
-    val(None, "log-out"),
-    val(None, "log-io"),
-    val(None, "log-timing"),
-    val(None, "logging-format"),
-    val(None, "output-limit"),
+    val(Some('c'), "command"),
+    val(Some('E'), "echo"),
+    val(Some('I'), "log-in"),
+    val(Some('O'), "log-out"),
+    val(Some('B'), "log-io"),
+    val(Some('T'), "log-timing"),
+    val(Some('m'), "logging-format"),
+    val(Some('o'), "output-limit"),
 ]);
 /// flock(1): `-w SECS`, `-E CODE`; then `FILE COMMAND…` or `FILE -c STRING`.
 const FLOCK: OptTable = OptTable::new(&[
