@@ -1131,12 +1131,30 @@ fn classify(dialect: Dialect, text: &str, truncated: bool) -> Classified {
             }
         }
         "ALTER" if kw(1) == "TABLE" => {
+            // `DROP COLUMN`, `DROP col`, and `DROP PARTITION` (MySQL, ClickHouse: the
+            // partition's rows go with it); not constraints, defaults or indexes.
             let drops_data = words.windows(2).any(|w| {
                 matches!(&w[0], Tok::Word(k, false, _) if k == "DROP")
-                    && !matches!(&w[1], Tok::Word(k, false, _) if matches!(k.as_str(), "CONSTRAINT" | "DEFAULT" | "NOT" | "IDENTITY" | "EXPRESSION" | "INDEX" | "PRIMARY" | "FOREIGN" | "KEY" | "CHECK" | "PARTITION"))
+                    && !matches!(&w[1], Tok::Word(k, false, _) if matches!(k.as_str(), "CONSTRAINT" | "DEFAULT" | "NOT" | "IDENTITY" | "EXPRESSION" | "INDEX" | "PRIMARY" | "FOREIGN" | "KEY" | "CHECK"))
             });
             if drops_data {
                 push(&mut out, StatementKind::AlterDrop, name_at(2));
+            }
+            // ClickHouse mutations: `ALTER TABLE t [ON CLUSTER c] DELETE WHERE …` and
+            // `… UPDATE col = x WHERE …` (not a foreign key's `ON DELETE`/`ON UPDATE`).
+            for (i, t) in words.iter().enumerate() {
+                let after_on = i > 0 && is_kw(words.get(i - 1), "ON");
+                let kind = match t {
+                    Tok::Word(k, false, _) if k == "DELETE" && !after_on && is_kw(words.get(i + 1), "WHERE") => {
+                        StatementKind::DeleteAll
+                    }
+                    Tok::Word(k, false, _) if k == "UPDATE" && !after_on => StatementKind::UpdateAll,
+                    _ => continue,
+                };
+                if where_is_trivial(&words[i..]) {
+                    push(&mut out, kind, name_at(2));
+                }
+                break;
             }
         }
         "DO" => {
@@ -1333,6 +1351,19 @@ mod tests {
         assert_eq!(pg("ALTER TABLE users DROP COLUMN email"), ["alter_drop"]);
         assert_eq!(pg("ALTER TABLE users DROP email"), ["alter_drop"]);
         assert_eq!(pg("DROP OWNED BY app"), ["drop"]);
+        let ch = |t: &str| kinds(Dialect::Postgres, t);
+        assert_eq!(ch("ALTER TABLE events DELETE WHERE 1"), ["delete_all"]);
+        assert_eq!(ch("ALTER TABLE db.events ON CLUSTER main DELETE WHERE true"), ["delete_all"]);
+        assert_eq!(ch("ALTER TABLE events UPDATE status = 0 WHERE 1 = 1"), ["update_all"]);
+        assert!(ch("ALTER TABLE events DELETE WHERE ts < now() - INTERVAL 30 DAY").is_empty());
+        assert!(
+            ch("ALTER TABLE o ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users(id) ON DELETE CASCADE").is_empty()
+        );
+        assert!(
+            ch("ALTER TABLE o ADD FOREIGN KEY (u) REFERENCES users(id) ON UPDATE CASCADE ON DELETE SET NULL")
+                .is_empty()
+        );
+        assert_eq!(ch("ALTER TABLE sales DROP PARTITION p2019"), ["alter_drop"]);
         assert_eq!(pg("WITH gone AS (DELETE FROM t RETURNING *) SELECT count(*) FROM gone"), ["delete_all"]);
     }
 
