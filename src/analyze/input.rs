@@ -33,6 +33,9 @@ pub fn open_regular(path: &Path) -> Result<File, String> {
         Some("a pipe (FIFO)")
     } else if kind.is_socket() {
         Some("a socket")
+    } else if kind.is_char_device() && is_null_device(&meta) {
+        // `< /dev/null`: empty input, which is what it gives the real program too.
+        None
     } else if kind.is_char_device() || kind.is_block_device() {
         Some("a device")
     } else if !kind.is_file() {
@@ -46,6 +49,12 @@ pub fn open_regular(path: &Path) -> Result<File, String> {
         Some(what) => Err(format!("cannot read {} in advance: it is {what}", path.display())),
         None => Ok(f),
     }
+}
+
+/// Whether `meta` is the null device's (whatever path names it).
+fn is_null_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/dev/null").is_ok_and(|null| null.rdev() == meta.rdev())
 }
 
 /// Whether `f` lives on procfs or sysfs.
@@ -159,4 +168,18 @@ pub fn stdin_text(inv: &Invocation) -> Result<Text, String> {
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
     })?;
     Ok(Text { text: String::from_utf8_lossy(&buf).into_owned(), truncated })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_null_device_is_empty_input_and_other_devices_are_not_read() {
+        use std::io::Read;
+        let mut text = String::new();
+        open_regular(Path::new("/dev/null")).unwrap().read_to_string(&mut text).unwrap();
+        assert!(text.is_empty());
+        assert!(open_regular(Path::new("/dev/zero")).unwrap_err().contains("a device"));
+    }
 }

@@ -17,6 +17,8 @@ enum Lang {
     Ruby,
     Perl,
     Php,
+    Lua,
+    Awk,
 }
 
 /// What the code of an interpreter call is, when it is given inline or on stdin.
@@ -28,6 +30,9 @@ pub(crate) enum Code {
 
 /// The interpreter's language and where its code is, if `argv` runs inline code.
 pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code)> {
+    if let Some(console) = framework_console(program, args) {
+        return Some(console);
+    }
     let lang = language(program)?;
     let (name, flags): (&str, &[&str]) = match lang {
         Lang::Python => ("python", &["-c"]),
@@ -41,6 +46,20 @@ pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code
         Lang::Ruby => ("ruby", &["-e"]),
         Lang::Perl => ("perl", &["-e", "-E"]),
         Lang::Php => ("php", &["-r", "--run"]),
+        Lang::Lua => ("lua", &["-e"]),
+        // awk's program is its first operand (unless `-f FILE` names one).
+        Lang::Awk => {
+            let opts = crate::analyze::options::opt_table![
+                crate::analyze::options::val(Some('F'), "field-separator"),
+                crate::analyze::options::val(Some('v'), "assign"),
+                crate::analyze::options::val(Some('f'), "file")
+            ];
+            let p = opts.parse(args);
+            if p.has(&["-f", "--file"]) {
+                return None;
+            }
+            return args.get(p.rest).map(|prog| ("awk", Code::Inline(prog.clone())));
+        }
     };
     // Options that take a value (so it is not taken for a script), and those that run a
     // module instead of inline code.
@@ -50,6 +69,8 @@ pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code
         Lang::Ruby => (&["-I", "-r", "-C", "-E"], &[]),
         Lang::Perl => (&["-I", "-M", "-m"], &[]),
         Lang::Php => (&["-c", "-d", "-z"], &[]),
+        Lang::Lua => (&["-l"], &[]),
+        Lang::Awk => (&[], &[]),
     };
     let mut inline: Vec<String> = Vec::new();
     let mut i = 0;
@@ -95,8 +116,51 @@ fn language(program: &str) -> Option<Lang> {
         "ruby" => Lang::Ruby,
         "perl" => Lang::Perl,
         "php" => Lang::Php,
+        "lua" | "luajit" => Lang::Lua,
+        "awk" | "gawk" | "mawk" | "nawk" => Lang::Awk,
+        // Framework consoles (see `framework_console`).
+        "rails" => Lang::Ruby,
+        "manage.py" | "django-admin" => Lang::Python,
+        "artisan" => Lang::Php,
         _ => return None,
     })
+}
+
+/// Framework consoles that run code in the application, with its database connection:
+/// `rails runner CODE`, `rails console` (code on stdin), `manage.py shell -c CODE` /
+/// `manage.py shell` (stdin), `artisan tinker --execute=CODE` / `artisan tinker` (stdin) —
+/// also as `python manage.py …` and `php artisan …`.
+fn framework_console(program: &str, args: &[String]) -> Option<(&'static str, Code)> {
+    let (lang, rest) = match (program, args.first().map(String::as_str)) {
+        ("python" | "python3", Some("manage.py" | "./manage.py")) => ("python", &args[1..]),
+        ("php", Some("artisan")) => ("php", &args[1..]),
+        ("rails", _) => ("ruby", args),
+        ("manage.py" | "django-admin", _) => ("python", args),
+        ("artisan", _) => ("php", args),
+        _ => return None,
+    };
+    let sub = rest.first().map(String::as_str)?;
+    let after = &rest[1..];
+    let valued = |names: &[&str]| {
+        after.iter().enumerate().find_map(|(i, a)| {
+            names.iter().find_map(|n| {
+                if a == n { after.get(i + 1).cloned() } else { a.strip_prefix(&format!("{n}=")).map(str::to_string) }
+            })
+        })
+    };
+    match (lang, sub) {
+        // `rails runner FILE.rb` runs a file; anything else is code.
+        ("ruby", "runner" | "r") => {
+            let code = after.iter().find(|a| !a.starts_with('-'))?;
+            (!code.ends_with(".rb")).then(|| (lang, Code::Inline(code.clone())))
+        }
+        ("ruby", "console" | "c") => Some((lang, Code::Stdin)),
+        ("python", "shell" | "shell_plus") => {
+            Some((lang, valued(&["-c", "--command"]).map_or(Code::Stdin, Code::Inline)))
+        }
+        ("php", "tinker") => Some((lang, valued(&["--execute"]).map_or(Code::Stdin, Code::Inline))),
+        _ => None,
+    }
 }
 
 /// Whether `program` is an interpreter whose one-liners are read.
@@ -167,6 +231,38 @@ pub(crate) fn scan(program: &str, code: &str, guarded: &dyn Fn(&str) -> bool) ->
             continue;
         }
         out.push(Found::Argv(vec!["rm".into(), "-rf".into(), cap[1].to_string()]));
+    }
+    // Deletes of one file through the language's library, of a literal path: `os.remove`,
+    // `os.unlink`, `Path('x').unlink()`, `fs.unlinkSync`, `File.delete`, `FileUtils.rm`,
+    // PHP's and Perl's `unlink`, `Deno.remove`: judged as `rm PATH` (a database file asks).
+    static ONE_FILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        crate::static_regex(
+            r#"(?:\bos\s*\.\s*(?:remove|unlink)|\bunlinkSync|\bunlink|\bFile\s*\.\s*(?:delete|unlink)|\bFileUtils\s*\.\s*rm(?:_f)?|\bDeno\s*\.\s*remove(?:Sync)?|\bPath\s*\(\s*['"]([^'"]+)['"]\s*\)\s*\.\s*unlink)\s*\(?\s*(?:glob\s*\(\s*)?(?:['"`]([^'"`]+)['"`])?"#,
+        )
+    });
+    for cap in ONE_FILE.captures_iter(code) {
+        if let Some(path) = cap.get(1).or_else(|| cap.get(2)) {
+            let call = cap.get(0).map_or("", |m| m.as_str());
+            let recursive = call.contains("Deno") && code.contains("recursive");
+            let flags = if recursive { "-rf" } else { "-f" };
+            out.push(Found::Argv(vec!["rm".into(), flags.into(), path.as_str().to_string()]));
+        }
+    }
+    // Every row of a model deleted through an ORM: Rails `User.delete_all` /
+    // `User.destroy_all`, Django `User.objects.all().delete()`, SQLAlchemy
+    // `session.query(User).delete()`, Laravel `User::truncate()` / `User::query()->delete()` /
+    // `DB::table('users')->delete()`, Prisma `prisma.user.deleteMany()`, Mongoose
+    // `User.deleteMany({})`: judged as the SQL it sends (`DELETE FROM users`, `TRUNCATE`).
+    static ORM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        crate::static_regex(
+            r#"\b([A-Z]\w*)(?:\.all|\.unscoped)?\.(delete_all|destroy_all)\b|\b([A-Z]\w*)\.objects\.all\(\)\.(delete)\(\)|\bquery\(\s*([A-Z]\w*)\s*\)\.(delete)\(\s*\)|\b([A-Z]\w*)::(truncate)\(\)|\b([A-Z]\w*)::query\(\)->(delete)\(\)|\bDB::table\(\s*['"](\w+)['"]\s*\)->(delete|truncate)\(\)|\.(\w+)\.(deleteMany)\(\s*(?:\{\s*\})?\s*\)|\b([A-Z]\w*)\.(deleteMany)\(\s*(?:\{\s*\})?\s*\)"#,
+        )
+    });
+    for cap in ORM.captures_iter(code) {
+        let mut groups = cap.iter().skip(1).flatten().map(|m| m.as_str());
+        let (Some(model), Some(how)) = (groups.next(), groups.next()) else { continue };
+        let sql = if how == "truncate" { format!("TRUNCATE {model}") } else { format!("DELETE FROM {model}") };
+        out.push(Found::Argv(vec!["psql".into(), "-c".into(), sql]));
     }
     // `["psql", "-c", "DROP …"]`, `('kubectl', 'delete', 'ns', 'prod')`: argv lists.
     let mut i = 0;
@@ -239,7 +335,12 @@ fn tokens(code: &str, lang: Lang) -> Vec<Tok> {
     while i < b.len() {
         let c = b[i];
         match c {
-            b'#' if matches!(lang, Lang::Python | Lang::Ruby | Lang::Perl | Lang::Php) => {
+            b'#' if matches!(lang, Lang::Python | Lang::Ruby | Lang::Perl | Lang::Php | Lang::Awk) => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'-' if lang == Lang::Lua && b.get(i + 1) == Some(&b'-') => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
@@ -356,6 +457,21 @@ mod tests {
         assert_eq!(code("perl", &w("-E 'say 1'")), Some(("perl", Code::Inline("say 1".into()))));
         assert_eq!(code("php", &w("-r 'x();'")), Some(("php", Code::Inline("x();".into()))));
         assert_eq!(code("node", &w("server.js")), None);
+        assert_eq!(code("lua", &w("-e 'x()'")), Some(("lua", Code::Inline("x()".into()))));
+        assert_eq!(code("awk", &w("-F: '{print $1}' /etc/passwd")), Some(("awk", Code::Inline("{print $1}".into()))));
+        assert_eq!(code("awk", &w("-f prog.awk data")), None);
+        assert_eq!(
+            code("rails", &w("runner 'User.delete_all'")),
+            Some(("ruby", Code::Inline("User.delete_all".into())))
+        );
+        assert_eq!(code("rails", &w("runner script/fix.rb")), None);
+        assert_eq!(code("rails", &w("console")), Some(("ruby", Code::Stdin)));
+        assert_eq!(code("rails", &w("server")), None);
+        assert_eq!(code("python3", &w("manage.py shell -c 'x()'")), Some(("python", Code::Inline("x()".into()))));
+        assert_eq!(code("python", &w("manage.py shell")), Some(("python", Code::Stdin)));
+        assert_eq!(code("manage.py", &w("shell --command=x")), Some(("python", Code::Inline("x".into()))));
+        assert_eq!(code("php", &w("artisan tinker --execute='x()'")), Some(("php", Code::Inline("x()".into()))));
+        assert_eq!(code("php", &w("artisan migrate")), None);
         assert_eq!(code("cargo", &w("-c x")), None);
     }
 
@@ -394,7 +510,41 @@ requests.post("https://backboard.railway.com/graphql/v2", headers={"Authorizatio
         );
         assert_eq!(found("ruby", "require 'fileutils'; FileUtils.rm_rf(\"/srv/data\")"), [rm("/srv/data")]);
         assert_eq!(found("perl", "use File::Path; rmtree(\"/srv/data\")"), [rm("/srv/data")]);
-        assert!(found("node", "require('fs').rmSync('notes.txt')").is_empty());
+        let rm_f = |p: &str| Found::Argv(vec!["rm".into(), "-f".into(), p.into()]);
+        assert_eq!(found("node", "require('fs').rmSync('notes.txt')"), []);
+        assert_eq!(found("node", "require('fs').unlinkSync('prod.db')"), [rm_f("prod.db")]);
+        assert_eq!(found("python3", "import os; os.remove('prod.db')"), [rm_f("prod.db")]);
+        assert_eq!(found("python3", "from pathlib import Path; Path('prod.db').unlink()"), [rm_f("prod.db")]);
+        assert_eq!(found("perl", "unlink glob(\"*.db\")"), [rm_f("*.db")]);
+        assert_eq!(found("php", "unlink(\"prod.db\");"), [rm_f("prod.db")]);
+        assert_eq!(
+            found("deno", "await Deno.remove('/srv/data', { recursive: true })"),
+            [Found::Argv(vec!["rm".into(), "-rf".into(), "/srv/data".into()])]
+        );
+        assert_eq!(
+            found("lua", "os.execute(\"psql -c 'DROP TABLE t'\") -- psql -c x"),
+            [Found::Shell("psql -c 'DROP TABLE t'".into())]
+        );
+        assert_eq!(
+            found("awk", "BEGIN { system(\"psql -c 'DROP TABLE t'\") } # x"),
+            [Found::Shell("psql -c 'DROP TABLE t'".into())]
+        );
+        let del = |sql: &str| Found::Argv(vec!["psql".into(), "-c".into(), sql.into()]);
+        assert_eq!(found("rails", "User.delete_all"), [del("DELETE FROM User")]);
+        assert_eq!(found("rails", "Order.all.destroy_all; puts 1"), [del("DELETE FROM Order")]);
+        assert_eq!(
+            found("python", "from app.models import User; User.objects.all().delete()"),
+            [del("DELETE FROM User")]
+        );
+        assert_eq!(found("python", "session.query(User).delete()"), [del("DELETE FROM User")]);
+        assert_eq!(found("php", "App\\Models\\User::truncate()"), [del("TRUNCATE User")]);
+        assert_eq!(found("php", "DB::table('users')->delete()"), [del("DELETE FROM users")]);
+        assert_eq!(found("node", "await prisma.user.deleteMany()"), [del("DELETE FROM user")]);
+        assert_eq!(found("node", "await User.deleteMany({})"), [del("DELETE FROM User")]);
+        // Scoped deletes are not every row.
+        assert!(found("python", "User.objects.filter(id=3).delete()").is_empty());
+        assert!(found("node", "await prisma.user.deleteMany({ where: { id: 3 } })").is_empty());
+        assert!(found("python", "session.query(User).filter(User.id == 3).delete()").is_empty());
         // Nothing the analyzers understand: nothing to judge.
         assert!(found("python", "print('delete me'); import json; json.dumps({'a': 1})").is_empty());
         assert!(found("node", "console.log('select a value from the list')").is_empty());

@@ -167,6 +167,11 @@ pub(crate) const NAMES: &[&str] = &[
     "railway",
     "gcloud",
     "aws",
+    "rails",
+    "manage.py",
+    "django-admin",
+    "python",
+    "python3",
 ];
 
 /// The wrappers the shims stand in front of: those that reach another user, host or
@@ -290,8 +295,29 @@ pub(crate) fn step(argv: &[String]) -> Step {
         "railway" => railway(args),
         "gcloud" => gcloud(args),
         "aws" => aws(args),
+        // The application's database client, with the application's credentials:
+        // `rails dbconsole` / `rails db`, `manage.py dbshell` (psql, mysql or sqlite3 behind
+        // them; what they read on stdin is SQL, judged as psql would).
+        "rails" if args.first().is_some_and(|a| a == "dbconsole" || a == "db") => db_console("rails dbconsole"),
+        "manage.py" | "django-admin" if args.first().is_some_and(|a| a == "dbshell") => db_console("manage.py dbshell"),
+        "python" | "python3"
+            if args.first().is_some_and(|a| a.trim_start_matches("./") == "manage.py")
+                && args.get(1).is_some_and(|a| a == "dbshell") =>
+        {
+            db_console("manage.py dbshell")
+        }
         _ => Step::Not,
     }
+}
+
+/// A framework command that opens the application's database client.
+fn db_console(what: &str) -> Step {
+    runs(Inner {
+        body: Body::Argv(vec!["psql".into()]),
+        env: Vec::new(),
+        note: Some(format!("`{what}` opens the application's database client")),
+        target: None,
+    })
 }
 
 // --- Running as another user ------------------------------------------------------------
@@ -999,6 +1025,19 @@ fn package_runners() {
         assert_eq!(argv(s), reset, "{s}");
     }
     assert_eq!(argv("npx -c 'prisma migrate reset'"), Body::Shell("prisma migrate reset".into()));
+    // Framework commands that open the application's database client.
+    for s in [
+        "rails dbconsole",
+        "bin/rails db -p",
+        "python manage.py dbshell",
+        "python3 ./manage.py dbshell",
+        "django-admin dbshell",
+    ] {
+        assert_eq!(argv(s), Body::Argv(words("psql")), "{s}");
+    }
+    for s in ["rails db:migrate", "python manage.py migrate", "python3 -c x", "python script.py dbshell"] {
+        assert_eq!(step(&words(s)), Step::Not, "{s}");
+    }
     // The package managers' own commands run nothing of the project's.
     for s in ["yarn install", "yarn add prisma", "pnpm remove x", "yarn run build", "yarn --version", "pnpm i"] {
         assert_eq!(step(&words(s)), Step::Not, "{s}");
