@@ -167,6 +167,7 @@ pub(crate) const NAMES: &[&str] = &[
     "railway",
     "gcloud",
     "aws",
+    "ansible",
     "rails",
     "manage.py",
     "django-admin",
@@ -184,6 +185,7 @@ pub(crate) const SHIMMED: &[&str] = &[
     "su",
     "runuser",
     "ssh",
+    "ansible",
     "kubectl",
     "oc",
     "docker",
@@ -287,6 +289,7 @@ pub(crate) fn step(argv: &[String]) -> Step {
         "cargo" if args.first().is_some_and(|a| a == "run") => cargo_run(&args[1..]),
         "go" if args.first().is_some_and(|a| a == "run") => go_run(&args[1..]),
         "ssh" => ssh(args),
+        "ansible" => ansible(args),
         "kubectl" | "oc" => kubectl(args),
         "docker" | "podman" | "nerdctl" => docker(args),
         "docker-compose" | "podman-compose" => compose(args),
@@ -1112,6 +1115,55 @@ fn ssh(args: &[String]) -> Step {
     }
     let host = dest.rsplit('@').next().unwrap_or(dest);
     remote_shell(cmd, Some(host), format!("runs on the remote host `{host}` over ssh"))
+}
+
+/// ansible(1) ad hoc: `ansible HOSTS -m shell|command|raw -a 'CMD'` runs CMD on every host
+/// of the pattern (the default module is `command`).
+const ANSIBLE: OptTable = OptTable::new(&[
+    val(Some('m'), "module-name"),
+    val(Some('a'), "args"),
+    val(Some('i'), "inventory"),
+    val(Some('u'), "user"),
+    val(Some('e'), "extra-vars"),
+    val(Some('f'), "forks"),
+    val(Some('l'), "limit"),
+    val(Some('t'), "tree"),
+    val(Some('T'), "timeout"),
+    val(Some('B'), "background"),
+    val(Some('P'), "poll"),
+    val(None, "become-user"),
+    val(None, "become-method"),
+    val(None, "private-key"),
+    val(None, "key-file"),
+    val(None, "connection"),
+    val(Some('c'), ""),
+    val(None, "vault-password-file"),
+    val(None, "vault-id"),
+]);
+
+fn ansible(args: &[String]) -> Step {
+    let (p, operands) = ANSIBLE.parse_permuted(args);
+    let module = p.value(&["-m", "--module-name"]).unwrap_or("command");
+    let module = module.rsplit('.').next().unwrap_or(module); // ansible.builtin.shell
+    let (Some(hosts), Some(cmd)) = (operands.first(), p.value(&["-a", "--args"])) else { return Step::Not };
+    if !matches!(module, "shell" | "command" | "raw") {
+        return Step::Not;
+    }
+    let words = vec![cmd.to_string()];
+    remote_shell(&words, Some(hosts), format!("runs on the hosts `{hosts}` through ansible"))
+}
+
+#[test]
+fn ansible_ad_hoc() {
+    let shell = |s: &str| first(s).body;
+    assert_eq!(
+        shell("ansible all -i prod -m shell -a 'rm -rf /var/lib/mysql'"),
+        Body::Shell("rm -rf /var/lib/mysql".into())
+    );
+    assert_eq!(shell("ansible db -a 'dropdb shop' --become"), Body::Shell("dropdb shop".into()));
+    assert_eq!(shell("ansible web -m ansible.builtin.raw -a 'reboot'"), Body::Shell("reboot".into()));
+    assert_eq!(step(&words("ansible all -m ping")), Step::Not);
+    assert_eq!(step(&words("ansible all -m copy -a 'src=a dest=b'")), Step::Not);
 }
 
 /// kubectl's global options that take a value (shared with `oc`).
