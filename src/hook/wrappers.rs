@@ -168,6 +168,9 @@ pub(crate) const NAMES: &[&str] = &[
     "gcloud",
     "aws",
     "ansible",
+    "doppler",
+    "infisical",
+    "op",
     "rails",
     "manage.py",
     "django-admin",
@@ -290,6 +293,7 @@ pub(crate) fn step(argv: &[String]) -> Step {
         "go" if args.first().is_some_and(|a| a == "run") => go_run(&args[1..]),
         "ssh" => ssh(args),
         "ansible" => ansible(args),
+        "doppler" | "infisical" | "op" if args.first().is_some_and(|a| a == "run") => secrets_run(&args[1..]),
         "kubectl" | "oc" => kubectl(args),
         "docker" | "podman" | "nerdctl" => docker(args),
         "docker-compose" | "podman-compose" => compose(args),
@@ -943,6 +947,34 @@ fn dotenv(args: &[String]) -> Step {
         Some(_) => runs(Inner::argv(rest.to_vec())),
         None => Step::Not,
     }
+}
+
+/// `doppler run`, `infisical run`, `op run`: a command with the secrets of a project (often
+/// production's) in its environment — after `--`, or as `--command 'STRING'`.
+fn secrets_run(args: &[String]) -> Step {
+    let note = Some("runs with secrets from a secrets manager in its environment (often production's)".to_string());
+    if let Some(cut) = args.iter().position(|a| a == "--") {
+        let rest = &args[cut + 1..];
+        if rest.is_empty() {
+            return Step::Not;
+        }
+        return runs(Inner { note, ..Inner::argv(rest.to_vec()) });
+    }
+    let opts = opt_table![val(None, "command")];
+    match opts.parse_permuted(args).0.value(&["--command"]) {
+        Some(c) => runs(Inner { body: Body::Shell(c.to_string()), env: Vec::new(), note, target: None }),
+        None => Step::Not,
+    }
+}
+
+#[test]
+fn secrets_managers_run_commands() {
+    assert_eq!(first("doppler run -- psql -c x").body, Body::Argv(words("psql -c x")));
+    assert_eq!(first("doppler run -p shop -c prd -- rails db:drop").body, Body::Argv(words("rails db:drop")));
+    assert_eq!(first("op run --env-file .env -- npm start").body, Body::Argv(words("npm start")));
+    assert_eq!(first("infisical run --env=prod --command 'rails db:drop'").body, Body::Shell("rails db:drop".into()));
+    assert_eq!(step(&words("doppler secrets get X")), Step::Not);
+    assert_eq!(step(&words("op item get x")), Step::Not);
 }
 
 /// `cargo run [--bin NAME | -p PKG] … [-- ARGS]`: the binary named by `--bin` (or the

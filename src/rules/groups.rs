@@ -6,6 +6,44 @@
 pub(crate) const GROUPS: &[(&str, &[&str])] = &[
     // The programs the HTTP analyzer reads as a request (curl's, wget's and HTTPie's grammars).
     ("@http-clients", &["curl", "wget", "http", "https", "xh", "xhs"]),
+    // Command-line clients of hosting, cloud and secrets providers whose delete verbs
+    // destroy what they name (rule `provider.delete`); providers with rules of their own
+    // (aws, gcloud, az, fly, heroku, railway, vercel, …) are not listed.
+    (
+        "@provider-clis",
+        &[
+            "atlas",
+            "mongocli",
+            "oci",
+            "scw",
+            "doppler",
+            "op",
+            "bw",
+            "civo",
+            "koyeb",
+            "render",
+            "upstash",
+            "ibmcloud",
+            "exo",
+            "linode-cli",
+            "vultr-cli",
+            "dokku",
+            "kamal",
+            "caprover",
+            "infisical",
+            "northflank",
+            "porter",
+            "qovery",
+            "aiven",
+            "avn",
+            "confluent",
+            "cf",
+            "ovhcloud",
+            "akamai",
+            "tccli",
+            "aliyun",
+        ],
+    ),
 ];
 
 /// The members of group `name` (`@…`); None for an unknown group or a plain program name.
