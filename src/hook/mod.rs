@@ -70,10 +70,10 @@ pub fn judge(command: &str, cwd: &Path) -> Judgement {
 /// add to the argv's own verdict, so `interlock check` and the shims see what a hook sees.
 pub fn judge_inside(argv: &[String], cwd: &Path) -> Option<Judgement> {
     let program = crate::invocation::program_name(std::ffi::OsStr::new(argv.first()?));
-    if !shell::may_run_others(&program) {
+    if !shell::may_run_others(&program) && !shell::replaces_files(&program) {
         return None;
     }
-    let script = shell::inside_argv(argv.to_vec());
+    let script = shell::inside_argv(argv.to_vec(), cwd);
     if script.commands.is_empty() && script.unknown.is_empty() {
         return None;
     }

@@ -140,17 +140,23 @@ pub fn may_run_others(program: &str) -> bool {
         || interp::is_interpreter(program)
 }
 
+/// Whether `program` (a basename) can replace a file's content (`cp`, `mv`, `install`,
+/// `tee`): the walker judges that as removing what the file held.
+pub fn replaces_files(program: &str) -> bool {
+    matches!(program, "cp" | "mv" | "install" | "tee")
+}
+
 /// What an argv runs besides itself: the commands inside its wrappers (`sudo -iu postgres
 /// psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`), followed like those of a shell string.
 /// A wrapper's own command is not included: its caller judges it with its real stdin.
-pub fn inside_argv(argv: Vec<String>) -> Script {
+pub fn inside_argv(argv: Vec<String>, cwd: &Path) -> Script {
     let mut out = Script::default();
     let program = argv.first().map(|a| program_name(std::ffi::OsStr::new(a))).unwrap_or_default();
     // A shell, `source`, or a task runner is kept: its entry is what the caller follows into
     // the script or task it names. Any other argv is its caller's to judge.
     let follows_file = SHELLS.contains(&program.as_str())
         || matches!(program.as_str(), "source" | "." | "make" | "gmake" | "just" | "npm" | "yarn" | "pnpm" | "bun");
-    let mut walker = Walker::new(b"", 0, &mut out, Vec::new(), None);
+    let mut walker = Walker::new(b"", 0, &mut out, Vec::new(), Some(cwd));
     walker.follow(argv.clone(), Vec::new(), Input::Inherited, Vec::new(), Vec::new());
     if !follows_file && out.commands.first().is_some_and(|c| c.argv == argv) {
         out.commands.remove(0);
@@ -432,6 +438,10 @@ impl<'a> Walker<'a> {
                     Vec::new(),
                     Input::Inherited,
                 );
+            } else if !op.ends_with(">>") && self.overwrites(&dest.text) {
+                // `echo x > prod.db`: the old content is gone as if the file were removed
+                // first; the rules say which files that matters for (`rm.data-file`).
+                self.overwritten(&dest.text);
             }
             let mut content = body.and_then(|b| self.produced(b, node));
             if op.ends_with(">>") {
@@ -450,6 +460,21 @@ impl<'a> Walker<'a> {
     fn may_hold_data(&self, path: &str) -> bool {
         let Some(cwd) = self.cwd else { return true };
         std::fs::metadata(cwd.join(path)).is_ok_and(|m| !m.is_file() || m.len() > 0)
+    }
+
+    /// Whether writing `path` anew replaces content: a regular file with content is there
+    /// (or the walker cannot tell).
+    fn overwrites(&self, path: &str) -> bool {
+        let Some(cwd) = self.cwd else { return true };
+        std::fs::metadata(cwd.join(path)).is_ok_and(|m| m.is_file() && m.len() > 0)
+    }
+
+    /// `path`'s content is replaced (`> FILE`, `cp SRC FILE`, `mv SRC FILE`, `tee FILE`):
+    /// judged as `rm -f FILE` is.
+    fn overwritten(&mut self, path: &str) {
+        let mut notes = self.notes.clone();
+        notes.push(format!("replaces `{path}`: what it held is gone, as if it were removed"));
+        self.follow(vec!["rm".into(), "-f".into(), path.to_string()], Vec::new(), Input::Inherited, notes, Vec::new());
     }
 
     /// Whether a command prints nothing at all (`:`, `true`, `cat /dev/null`, `echo -n`).
@@ -769,6 +794,25 @@ impl<'a> Walker<'a> {
         };
         if let Some(file) = emptied.filter(|f| self.may_hold_data(f)) {
             self.simple(vec!["truncate".into(), "-s".into(), "0".into(), file], Vec::new(), Input::Inherited);
+        }
+        // `cp backup.db prod.db`, `mv new.db prod.db`, `install SRC FILE`, `tee FILE`: a file
+        // that is there is replaced (not with `cp -n`, `mv -n`, `tee -a`, or into a directory).
+        let keeps = |flags: &[&str]| rest.iter().any(|a| flags.contains(&a.as_str()));
+        let replaced: Vec<String> = match (name.as_str(), operands.as_slice()) {
+            ("cp" | "mv" | "install", [from, to])
+                if *from != "/dev/null"
+                    && *to != "/dev/null"
+                    && !keeps(&["-n", "--no-clobber", "-t", "--update=none", "-i", "--interactive"]) =>
+            {
+                vec![(*to).clone()]
+            }
+            ("tee", files) if !keeps(&["-a", "--append"]) => files.iter().map(|f| (*f).clone()).collect(),
+            _ => Vec::new(),
+        };
+        for file in replaced {
+            if file != "/dev/null" && self.overwrites(&file) {
+                self.overwritten(&file);
+            }
         }
         match name.as_str() {
             n if SHELLS.contains(&n) => {

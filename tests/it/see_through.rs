@@ -224,6 +224,16 @@ const CASES: &[(&str, &str)] = &[
     ("ask", "mv prod.db /dev/null; ls"),
     ("allow", "> new-file.txt"),
     ("allow", "echo id,total > orders.csv.tmp"),
+    // Replacing a file that holds data (a database: `rm.data-file`) is removing what it held;
+    // replacing other files, or writing new ones, is everyday work.
+    ("ask", "cp backup.db prod.db"),
+    ("ask", "mv /tmp/fresh.db prod.db && echo swapped"),
+    ("ask", "echo '' > prod.db"),
+    ("ask", "sqlite3 seed.db .dump | tee prod.db"),
+    ("allow", "cp prod.db prod.db.bak"),
+    ("allow", "cp -n backup.db prod.db"),
+    ("allow", "echo 'id,total' > orders.csv"),
+    ("allow", "cp orders.csv orders.csv.bak"),
     // An alias the string defines runs its words where it is used.
     ("ask", "alias k=kubectl; k delete ns prod"),
     ("allow", "alias ll='ls -la'; ll /srv"),
