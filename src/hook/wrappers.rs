@@ -168,6 +168,18 @@ pub(crate) const NAMES: &[&str] = &[
     "gcloud",
     "aws",
     "ansible",
+    "busybox",
+    "toybox",
+    "chroot",
+    "nsenter",
+    "unshare",
+    "firejail",
+    "proot",
+    "systemd-run",
+    "screen",
+    "tmux",
+    "at",
+    "batch",
     "doppler",
     "infisical",
     "op",
@@ -293,6 +305,23 @@ pub(crate) fn step(argv: &[String]) -> Step {
         "go" if args.first().is_some_and(|a| a == "run") => go_run(&args[1..]),
         "ssh" => ssh(args),
         "ansible" => ansible(args),
+        // A multi-call binary runs the applet it is given.
+        "busybox" | "toybox" => argv_after(args, OptTable::NONE),
+        "chroot" => chroot(args),
+        "nsenter" => argv_after(args, NSENTER),
+        "unshare" => argv_after(args, UNSHARE),
+        "firejail" => argv_after(args, OptTable::NONE),
+        "proot" => argv_after(args, PROOT),
+        "systemd-run" => argv_after(args, SYSTEMD_RUN),
+        "screen" => screen(args),
+        "tmux" => tmux(args),
+        // at(1) and batch(1) read the commands they run later from stdin (or `-f FILE`).
+        "at" | "batch" if !args.iter().any(|a| matches!(a.as_str(), "-l" | "-d" | "-r" | "-c" | "-f")) => runs(Inner {
+            body: Body::Stdin,
+            env: Vec::new(),
+            note: Some("runs later through at(1)".into()),
+            target: None,
+        }),
         "doppler" | "infisical" | "op" if args.first().is_some_and(|a| a == "run") => secrets_run(&args[1..]),
         "kubectl" | "oc" => kubectl(args),
         "docker" | "podman" | "nerdctl" => docker(args),
@@ -355,7 +384,14 @@ fn sudo(args: &[String]) -> Step {
         return Step::Not;
     }
     let user = p.value(&["-u", "--user"]).unwrap_or("root");
-    let mut inner = Inner::argv(rest);
+    // `sudo -s CMD`, `sudo -i CMD`: the command goes to the user's shell as `-c` text, each
+    // argument escaped (so it stays one word there).
+    let rest = if rest.first().is_some_and(|a| a == "--") { rest[1..].to_vec() } else { rest };
+    let mut inner = if p.has(&["-s", "--shell", "-i", "--login"]) {
+        Inner::shell(shell_words::join(&rest))
+    } else {
+        Inner::argv(rest)
+    };
     inner.env = env;
     inner.note = Some(format!("runs as the user `{user}` through sudo"));
     runs(inner)
@@ -370,9 +406,11 @@ fn sudo_option_forms() {
         note: Some("runs as the user `postgres` through sudo".into()),
         target: None,
     }]);
+    // A login shell (`-i`) gets the command as `-c` text.
+    for s in ["sudo -iu postgres psql -c x", "sudo -u postgres -i psql -c x"] {
+        assert!(matches!(psql(s), Step::Runs(r) if r[0].body == Body::Shell("psql -c x".into())), "{s}");
+    }
     for s in [
-        "sudo -iu postgres psql -c x",
-        "sudo -u postgres -i psql -c x",
         "sudo -upostgres psql -c x",
         "sudo --user=postgres psql -c x",
         "sudo --user postgres -- psql -c x",
@@ -947,6 +985,176 @@ fn dotenv(args: &[String]) -> Step {
         Some(_) => runs(Inner::argv(rest.to_vec())),
         None => Step::Not,
     }
+}
+
+// --- Launchers: containment, namespaces, terminals, later --------------------------------
+
+/// chroot(8): `chroot [--userspec=U:G] [--groups=G] NEWROOT [COMMAND [ARG…]]`.
+fn chroot(args: &[String]) -> Step {
+    let opts = opt_table![val(None, "userspec"), val(None, "groups")];
+    let p = opts.parse(args);
+    match args.get(p.rest + 1..) {
+        Some(rest) if !rest.is_empty() => runs(Inner::argv(rest.to_vec())),
+        // Without a command, chroot runs the shell, which reads stdin.
+        _ => Step::Not,
+    }
+}
+
+/// nsenter(1): `-t PID`, `-S UID`, `-G GID` take values; the namespace flags take an
+/// optional `=FILE` only.
+const NSENTER: OptTable =
+    OptTable::new(&[val(Some('t'), "target"), val(Some('S'), "setuid"), val(Some('G'), "setgid")]);
+/// unshare(1): the options that take a value.
+const UNSHARE: OptTable = OptTable::new(&[
+    val(None, "propagation"),
+    val(None, "setgroups"),
+    val(Some('S'), "setuid"),
+    val(Some('G'), "setgid"),
+    val(Some('R'), "root"),
+    val(Some('w'), "wd"),
+    val(None, "map-user"),
+    val(None, "map-group"),
+    val(None, "map-users"),
+    val(None, "map-groups"),
+    val(None, "monotonic"),
+    val(None, "boottime"),
+]);
+/// proot(1): the options that take a value.
+const PROOT: OptTable = OptTable::new(&[
+    val(Some('r'), "rootfs"),
+    val(Some('b'), "bind"),
+    val(Some('w'), "cwd"),
+    val(Some('q'), "qemu"),
+    val(Some('k'), "kernel-release"),
+]);
+/// systemd-run(1): the options that take a value.
+const SYSTEMD_RUN: OptTable = OptTable::new(&[
+    val(Some('u'), "unit"),
+    val(Some('p'), "property"),
+    val(Some('E'), "setenv"),
+    val(Some('M'), "machine"),
+    val(Some('H'), "host"),
+    val(Some('d'), ""),
+    val(None, "description"),
+    val(None, "slice"),
+    val(None, "uid"),
+    val(None, "gid"),
+    val(None, "nice"),
+    val(None, "working-directory"),
+    val(None, "on-active"),
+    val(None, "on-boot"),
+    val(None, "on-startup"),
+    val(None, "on-unit-active"),
+    val(None, "on-unit-inactive"),
+    val(None, "on-calendar"),
+    val(None, "timer-property"),
+    val(None, "path-property"),
+    val(None, "socket-property"),
+    val(None, "service-type"),
+]);
+
+/// screen(1): `screen [-dmS NAME …] [COMMAND [ARG…]]` starts COMMAND in a new window.
+fn screen(args: &[String]) -> Step {
+    let opts = opt_table![
+        val(Some('S'), ""),
+        val(Some('c'), ""),
+        val(Some('e'), ""),
+        val(Some('h'), ""),
+        val(Some('p'), ""),
+        val(Some('t'), ""),
+        val(Some('T'), ""),
+        val(Some('X'), ""),
+        val(Some('Q'), ""),
+        val(Some('L'), ""),
+        val(Some('s'), "")
+    ];
+    let p = opts.parse(args);
+    // `screen -r`, `-ls`, `-X stuff …` address sessions that run already.
+    if p.has(&["-r", "-R", "-x", "-ls", "-list", "-X", "-Q"]) {
+        return Step::Not;
+    }
+    argv_after(args, opts)
+}
+
+/// tmux(1): `new-session`/`new-window`/`split-window`/`respawn-pane … [SHELL-COMMAND]` run a
+/// shell command; `send-keys -t T 'TEXT' Enter` types TEXT into a pane — a shell, when
+/// it is one.
+fn tmux(args: &[String]) -> Step {
+    let global = opt_table![val(Some('L'), ""), val(Some('S'), ""), val(Some('f'), ""), val(Some('c'), "")];
+    let g = global.parse(args);
+    if let Some(c) = g.value(&["-c"]) {
+        return runs(Inner::shell(c.to_string()));
+    }
+    let Some((sub, rest)) = args.get(g.rest..).and_then(<[String]>::split_first) else { return Step::Not };
+    let values = opt_table![
+        val(Some('t'), ""),
+        val(Some('s'), ""),
+        val(Some('n'), ""),
+        val(Some('c'), ""),
+        val(Some('e'), ""),
+        val(Some('F'), ""),
+        val(Some('x'), ""),
+        val(Some('y'), ""),
+        val(Some('l'), ""),
+        val(Some('p'), ""),
+        val(Some('N'), ""),
+        val(Some('X'), "")
+    ];
+    let p = values.parse(rest);
+    let words = &rest[p.rest..];
+    match sub.as_str() {
+        "new-session" | "new" | "new-window" | "neww" | "split-window" | "splitw" | "respawn-pane" | "respawnp"
+        | "respawn-window" | "respawnw"
+            if !words.is_empty() =>
+        {
+            runs(Inner::shell(words.join(" ")))
+        }
+        "send-keys" | "send" => {
+            // The literal text before a key name that submits it.
+            let text: Vec<&String> =
+                words.iter().filter(|w| !matches!(w.as_str(), "Enter" | "C-m" | "KPEnter" | "C-j")).collect();
+            let submits = words.iter().any(|w| matches!(w.as_str(), "Enter" | "C-m" | "KPEnter" | "C-j"))
+                || words.last().is_some_and(|w| w.ends_with('\n'));
+            if text.is_empty() || !submits {
+                return Step::Not;
+            }
+            let typed = text.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(" ");
+            runs(Inner { note: Some("typed into a tmux pane".into()), ..Inner::shell(typed) })
+        }
+        _ => Step::Not,
+    }
+}
+
+#[test]
+fn launchers_run_their_command() {
+    let body = |s: &str| first(s).body;
+    let rm = Body::Argv(words("rm -rf /srv/data"));
+    for s in [
+        "busybox rm -rf /srv/data",
+        "toybox rm -rf /srv/data",
+        "chroot / rm -rf /srv/data",
+        "chroot --userspec=app:app /srv/root rm -rf /srv/data",
+        "nsenter -t 1 -m -- rm -rf /srv/data",
+        "unshare -r rm -rf /srv/data",
+        "firejail --quiet --net=none rm -rf /srv/data",
+        "proot -r /srv/root rm -rf /srv/data",
+        "systemd-run --user --unit nuke rm -rf /srv/data",
+        "screen -dmS job rm -rf /srv/data",
+    ] {
+        assert_eq!(body(s), rm, "{s}");
+    }
+    let sh = Body::Shell("rm -rf /srv/data".into());
+    assert_eq!(body("sudo -i rm -rf /srv/data"), sh);
+    assert_eq!(body("sudo -s -- psql -c 'DROP TABLE t'"), Body::Shell("psql -c 'DROP TABLE t'".into()));
+    assert_eq!(body("tmux new-session -d 'rm -rf /srv/data'"), sh);
+    assert_eq!(body("tmux new-window -n x rm -rf /srv/data"), sh);
+    assert_eq!(body("tmux send-keys -t main 'rm -rf /srv/data' Enter"), sh);
+    assert_eq!(body("at now + 1 minute"), Body::Stdin);
+    assert_eq!(step(&words("tmux send-keys -t main 'rm -rf /srv/data'")), Step::Not, "not submitted");
+    assert_eq!(step(&words("tmux attach -t main")), Step::Not);
+    assert_eq!(step(&words("screen -r job")), Step::Not);
+    assert_eq!(step(&words("at -l")), Step::Not);
+    assert_eq!(step(&words("chroot /srv/root")), Step::Not);
 }
 
 /// `doppler run`, `infisical run`, `op run`: a command with the secrets of a project (often
