@@ -135,7 +135,7 @@ pub(crate) const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", 
 /// wrapper.
 pub fn may_run_others(program: &str) -> bool {
     SHELLS.contains(&program)
-        || matches!(program, "eval" | "xargs" | "source" | "." | "make" | "gmake" | "just")
+        || matches!(program, "eval" | "xargs" | "source" | "." | "make" | "gmake" | "just" | "crontab")
         || wrappers::is_wrapper(program)
         || interp::is_interpreter(program)
 }
@@ -834,6 +834,11 @@ impl<'a> Walker<'a> {
                 }
                 return;
             }
+            "crontab" => {
+                self.crontab(rest, &stdin, &notes, &targets);
+                self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0, computed: Vec::new() });
+                return;
+            }
             "eval" => {
                 if rest.iter().any(|a| a.contains('$') || a.contains('`')) {
                     self.out.unknown.push("`eval` runs text built at run time; what it runs cannot be known".into());
@@ -951,6 +956,49 @@ impl<'a> Walker<'a> {
                 }
                 interp::Found::Shell(t) => self.nested(&t, &notes, targets, &Input::Inherited),
             }
+        }
+    }
+
+    /// `crontab FILE` / `crontab -` installs a table whose commands run later: each line's
+    /// command (after the five time fields or an `@daily`-style word) is judged now.
+    /// `-l`, `-r`, `-e` install nothing (`crontab -r` has a rule of its own).
+    fn crontab(&mut self, args: &[String], stdin: &Input, notes: &[String], targets: &[String]) {
+        use crate::analyze::options::{OptTable, val};
+        const CRONTAB: OptTable = OptTable::new(&[val(Some('u'), ""), val(Some('c'), "")]);
+        let (p, operands) = CRONTAB.parse_permuted(args);
+        if p.has(&["-l", "-r", "-e", "-i", "-V", "-T"]) {
+            return;
+        }
+        let table = match operands.first().map(String::as_str) {
+            None | Some("-") => match stdin {
+                Input::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+                Input::File(f) => self.cwd.and_then(|c| std::fs::read_to_string(c.join(f)).ok()),
+                Input::Unseen | Input::Inherited => None,
+            },
+            Some(file) => self.cwd.and_then(|c| std::fs::read_to_string(c.join(file)).ok()),
+        };
+        let Some(table) = table else {
+            self.out.unknown.push("`crontab` installs a table whose commands cannot be seen in advance".into());
+            return;
+        };
+        let mut notes = notes.to_vec();
+        notes.push("installed in the crontab: it runs later, on a schedule".into());
+        for line in table.lines().map(str::trim) {
+            // Comments, and `NAME=value` lines (the jobs' environment; a schedule's first
+            // field never holds a `=`).
+            let first = line.split_whitespace().next().unwrap_or("");
+            if line.is_empty() || line.starts_with('#') || first.contains('=') {
+                continue;
+            }
+            let fields = if line.starts_with('@') { 1 } else { 5 };
+            let mut rest = line;
+            for _ in 0..fields {
+                rest = rest.trim_start().split_once(char::is_whitespace).map_or("", |(_, r)| r);
+            }
+            if rest.trim().is_empty() {
+                continue;
+            }
+            self.nested(rest.trim(), &notes, targets, &Input::Inherited);
         }
     }
 

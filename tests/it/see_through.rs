@@ -234,6 +234,12 @@ const CASES: &[(&str, &str)] = &[
     ("allow", "cp -n backup.db prod.db"),
     ("allow", "echo 'id,total' > orders.csv"),
     ("allow", "cp orders.csv orders.csv.bak"),
+    // A crontab installed from the string: its jobs run later, judged now.
+    ("ask", "echo '*/5 * * * * rm -rf /srv/data' | crontab -"),
+    ("ask", "printf '@daily psql -c \"TRUNCATE sessions\"\\n' | crontab -"),
+    ("ask", "(crontab -l; echo '0 3 * * * /srv/backup.sh') | crontab -"),
+    ("allow", "echo '0 3 * * * echo ok' | crontab -"),
+    ("allow", "crontab -l"),
     // An alias the string defines runs its words where it is used.
     ("ask", "alias k=kubectl; k delete ns prod"),
     ("allow", "alias ll='ls -la'; ll /srv"),
