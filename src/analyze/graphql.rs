@@ -59,6 +59,7 @@ pub fn from_document(doc: &str, variables: Option<&Json>, host: Option<&str>) ->
 
 fn from_request_object(obj: &Json, host: Option<&str>, parsed: &mut Parsed) {
     let Some(query) = obj.get("query") else {
+        persisted(obj, host, parsed);
         return;
     };
     parsed.is_graphql = true;
@@ -71,6 +72,31 @@ fn from_request_object(obj: &Json, host: Option<&str>, parsed: &mut Parsed) {
     // With several operations `operationName` picks the one that runs; every operation's
     // fields are kept, so a choice can only narrow what is flagged, never hide a mutation.
     document(query, vars, host, parsed);
+}
+
+/// A persisted (stored) operation: the request names a document the server keeps
+/// (`extensions.persistedQuery`, `documentId`, `doc_id`, `queryId`) instead of sending it.
+/// What it runs cannot be read here; an `operationName` that says it reads passes.
+fn persisted(obj: &Json, host: Option<&str>, parsed: &mut Parsed) {
+    let stored = obj.pointer("/extensions/persistedQuery").is_some()
+        || ["documentId", "doc_id", "queryId", "persistedQueryId"].iter().any(|k| obj.get(*k).is_some());
+    if !stored {
+        return;
+    }
+    parsed.is_graphql = true;
+    let name = obj.get("operationName").and_then(Json::as_str).unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    const READS: &[&str] = &[
+        "get", "list", "fetch", "find", "search", "query", "read", "show", "describe", "lookup", "load", "me", "viewer",
+    ];
+    // A read by its name, or a development server on this machine.
+    if READS.iter().any(|r| lower.starts_with(r)) || host.is_some_and(crate::facts::is_local_host) {
+        return;
+    }
+    let named = if name.is_empty() { String::new() } else { format!(" `{name}`") };
+    parsed.unknown.push(format!(
+        "a persisted GraphQL operation{named}: the server runs a document it stores, which the request does not carry"
+    ));
 }
 
 fn looks_like_document(body: &str) -> bool {
@@ -286,5 +312,23 @@ mod tests {
     fn the_word_mutation() {
         assert!(mentions_mutation("Mutation{"));
         assert!(!mentions_mutation("permutation"));
+    }
+
+    #[test]
+    fn persisted_operations_cannot_be_read_unless_they_say_they_read() {
+        let p = from_body(
+            r#"{"operationName":"volumeDelete","extensions":{"persistedQuery":{"version":1,"sha256Hash":"ab"}}}"#,
+            true,
+            None,
+        );
+        assert!(p.is_graphql && p.unknown.len() == 1, "{p:?}");
+        assert!(!from_body(r#"{"documentId":"d1","variables":{"id":1}}"#, true, None).unknown.is_empty());
+        let local = from_body(r#"{"documentId":"d1"}"#, true, Some("localhost"));
+        assert!(local.is_graphql && local.unknown.is_empty(), "a local server: {local:?}");
+        let p =
+            from_body(r#"{"operationName":"GetUser","extensions":{"persistedQuery":{"sha256Hash":"ab"}}}"#, true, None);
+        assert!(p.is_graphql && p.unknown.is_empty(), "{p:?}");
+        // Not GraphQL at all: nothing to say.
+        assert_eq!(from_body(r#"{"id":1,"name":"x"}"#, false, None), Parsed::default());
     }
 }

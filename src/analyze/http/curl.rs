@@ -697,6 +697,15 @@ impl Parser<'_> {
             }
             req.method = method.clone();
             req.headers = headers.clone();
+            // A compressed body (`Content-Encoding: gzip`, `br`, …) is bytes the server
+            // inflates: what it says cannot be read here.
+            let encoded = headers.iter().any(|(n, v)| n == "content-encoding" && !v.eq_ignore_ascii_case("identity"));
+            if encoded && has_body && !req.host.as_deref().is_some_and(crate::facts::is_local_host) {
+                facts.unknown.push(format!(
+                    "the request body is compressed ({}): what it says cannot be read in advance",
+                    headers.iter().find(|(n, _)| n == "content-encoding").map_or("", |(_, v)| v.as_str())
+                ));
+            }
             req.body = (!body.is_empty()).then(|| body.clone());
             let path_says = req.path.to_ascii_lowercase().contains("graphql")
                 || headers.iter().any(|(n, v)| n == "content-type" && v.contains("graphql"));

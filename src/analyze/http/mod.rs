@@ -232,6 +232,15 @@ mod tests {
     }
 
     #[test]
+    fn a_compressed_body_cannot_be_read() {
+        let f = run("curl https://api.example.com/graphql -H 'Content-Encoding: gzip' -d x");
+        assert!(f.unknown.iter().any(|u| u.contains("compressed (gzip)")), "{:?}", f.unknown);
+        assert!(run("curl https://api.example.com/graphql -H 'Content-Encoding: identity' -d x").unknown.is_empty());
+        assert!(run("curl http://localhost:8080/x -H 'Content-Encoding: gzip' -d x").unknown.is_empty());
+        assert!(run("curl https://api.example.com/x -H 'Content-Encoding: gzip'").unknown.is_empty(), "no body");
+    }
+
+    #[test]
     fn the_incident() {
         let f = run(
             r#"curl -X POST https://backboard.railway.com/graphql/v2 -H "Authorization: Bearer t" -H "Content-Type: application/json" -d '{"query":"mutation { volumeDelete(volumeId: \"3d2c\") }"}'"#,
