@@ -9,6 +9,8 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
+    // The named groups are expanded here too (`include!` below).
+    println!("cargo:rerun-if-changed=src/rules/groups.rs");
     let mut files: Vec<_> = std::fs::read_dir("rules")
         .expect("rules/ directory")
         .filter_map(Result::ok)
