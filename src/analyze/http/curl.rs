@@ -18,7 +18,7 @@ use crate::invocation::Invocation;
 /// resolve as curl resolves them. `curl_table_matches_curl_help_all` checks the table against
 /// the machine's curl.
 pub(super) const CURL: OptTable = OptTable::new(&[
-    val(None, "abstract-unix-socket"),
+    val(None, "abstract-unix-socket").means("the request goes to this abstract socket's daemon"),
     val(None, "alt-svc"),
     val(None, "aws-sigv4"),
     val(None, "cacert"),
@@ -151,7 +151,7 @@ pub(super) const CURL: OptTable = OptTable::new(&[
     val(None, "trace"),
     val(None, "trace-ascii"),
     val(None, "trace-config"),
-    val(None, "unix-socket"),
+    val(None, "unix-socket").means("the request goes to the daemon on this socket"),
     val(Some('T'), "upload-file").means("a file sent as the body (PUT)"),
     val(None, "url").means("a URL, as if given as an operand"),
     val(None, "url-query").means("a query part added to the URL"),
@@ -328,6 +328,9 @@ struct Operation {
     head: bool,
     headers: Vec<String>,
     url_query: Vec<String>,
+    /// `--unix-socket PATH`: the request goes to the daemon on that socket (Docker's
+    /// `/var/run/docker.sock`), whatever host the URL names.
+    unix_socket: Option<String>,
 }
 
 /// Parsed options, in the order curl sees them.
@@ -478,6 +481,7 @@ impl Parser<'_> {
             "no-get" => self.op().get = false,
             "no-head" => self.op().head = false,
             "header" => self.op().headers.push(v),
+            "unix-socket" | "abstract-unix-socket" => self.op().unix_socket = Some(v),
             "url-query" => self.op().url_query.push(v),
             "globoff" => self.globoff = true,
             "next" => self.ops.push(Operation::default()),
@@ -688,6 +692,10 @@ impl Parser<'_> {
             op.urls.iter().flat_map(|u| if self.globoff { vec![u.clone()] } else { expand_globs(u) }).collect();
         for raw in urls {
             let mut req = parse_url(&raw);
+            if let Some(socket) = &op.unix_socket {
+                // Not the agent's own server on localhost: a daemon (Docker, Podman, …).
+                req.host = Some(format!("unix:{socket}"));
+            }
             if !query_extra.is_empty() {
                 let extra = query_extra.join("&");
                 req.query = Some(match req.query.take() {

@@ -232,6 +232,13 @@ mod tests {
     }
 
     #[test]
+    fn a_unix_socket_is_the_host() {
+        let f = run("curl --unix-socket /var/run/docker.sock -X DELETE http://localhost/volumes/pgdata");
+        assert_eq!(f.requests[0].host.as_deref(), Some("unix:/var/run/docker.sock"));
+        assert_eq!(run("curl http://localhost/x").requests[0].host.as_deref(), Some("localhost"));
+    }
+
+    #[test]
     fn a_compressed_body_cannot_be_read() {
         let f = run("curl https://api.example.com/graphql -H 'Content-Encoding: gzip' -d x");
         assert!(f.unknown.iter().any(|u| u.contains("compressed (gzip)")), "{:?}", f.unknown);
