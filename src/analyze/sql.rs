@@ -693,6 +693,13 @@ impl Scanner {
             self.state = State::Meta;
             return;
         }
+        if self.dialect == Dialect::MySql && word == b"SYSTEM" {
+            // `system CMD` (the client's `\!`) runs a shell command, to the end of the line.
+            self.text.clear();
+            self.text.extend_from_slice(b"system ");
+            self.state = State::Meta;
+            return;
+        }
         if self.dialect == Dialect::MySql && word == b"DELIMITER" {
             self.text.clear();
             self.text.extend_from_slice(b"delimiter ");
@@ -855,7 +862,9 @@ impl Scanner {
                 .out
                 .unknown
                 .push("`\\gexec` runs the results of a query as SQL; what it runs cannot be known in advance".into()),
-            (Dialect::Postgres, "!") | (Dialect::Sqlite, "shell" | "system") => self
+            (Dialect::Postgres | Dialect::MySql, "!")
+            | (Dialect::MySql | Dialect::Sqlite, "system")
+            | (Dialect::Sqlite, "shell") => self
                 .out
                 .unknown
                 .push(format!("the script runs a shell command: {}", line.chars().take(120).collect::<String>())),
@@ -1392,6 +1401,11 @@ mod tests {
     #[test]
     fn do_blocks_and_meta_commands() {
         assert_eq!(pg("DO $$ BEGIN TRUNCATE audit; END $$;"), ["truncate"]);
+        // The mysql client's shell escapes, like psql's `\!` and sqlite3's `.system`.
+        for text in ["system rm -rf /srv/data\n", "SELECT 1;\n\\! rm -rf /srv/data\n"] {
+            assert!(!Scanner::scan(Dialect::MySql, text).unknown.is_empty(), "{text}");
+        }
+        assert!(Scanner::scan(Dialect::MySql, "SELECT system_user();").unknown.is_empty());
         let s = Scanner::scan(Dialect::Postgres, "DO $$ BEGIN EXECUTE 'DROP TABLE ' || t; END $$;");
         assert!(!s.unknown.is_empty());
         let s = Scanner::scan(Dialect::Postgres, "SELECT format('DROP TABLE %I', tablename) FROM pg_tables \\gexec\n");
