@@ -94,6 +94,35 @@ impl Record {
     }
 }
 
+impl Record {
+    /// A record of an agent hook's refusal: `decision` for the shell command string
+    /// `command` the agent wanted to run (it never runs, so no shim will log it).
+    pub fn hook(decision: &str, agent: &str, command: &str, cwd: &Path, verdict: &crate::verdict::Verdict) -> Record {
+        Record {
+            time: rfc3339(now()),
+            decision: decision.into(),
+            program: format!("{agent} hook"),
+            real: None,
+            command: redact::escape(&redact::text(command)),
+            cwd: redact::escape(&redact::text(&cwd.display().to_string())),
+            summary: verdict.primary().and_then(|m| m.what.as_deref()).map(|w| redact::escape(&redact::text(w))),
+            matches: verdict
+                .matches
+                .iter()
+                .map(|m| RuleRecord {
+                    rule: m.rule.clone(),
+                    severity: m.severity.as_str().into(),
+                    reason: redact::text(&m.reason),
+                })
+                .collect(),
+            terminal: false,
+            agent: Some(agent.to_string()),
+            pid: std::process::id(),
+            ppid: std::os::unix::process::parent_id(),
+        }
+    }
+}
+
 fn has_terminal() -> bool {
     OpenOptions::new().read(true).custom_flags(nix::libc::O_NOCTTY | nix::libc::O_CLOEXEC).open("/dev/tty").is_ok()
 }

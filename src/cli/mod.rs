@@ -51,7 +51,7 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
-    /// Show the audit log: every shim decision, newest last.
+    /// Show the audit log: every shim decision and every hook refusal, newest last.
     Log {
         /// Only records since a time (RFC 3339) or a duration ago (30m, 2h, 7d).
         #[arg(long)]

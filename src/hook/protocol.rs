@@ -153,9 +153,27 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
             what: None,
             object: None,
         }]);
+        crate::audit::record(&crate::audit::Record::hook("denied", agent.name(), &event.command, &event.cwd, &verdict));
         return Ok(render(agent, &Judgement { verdict, notes: Vec::new(), confirm_calls: Vec::new() }));
     }
     let j = judge(&event.command, &event.cwd);
+    // A refusal is a decision no shim will see (the command never runs): it goes to the
+    // audit log here. Claude Code's `ask` is the human's to answer in its dialog; what then
+    // runs meets the shims, which log it.
+    let refused = match (agent, j.verdict.decision) {
+        (_, Decision::Allow) | (Agent::Claude, Decision::Confirm) => None,
+        (_, Decision::Deny) => Some("denied"),
+        (_, Decision::Confirm) => Some("blocked"),
+    };
+    if let Some(decision) = refused {
+        crate::audit::record(&crate::audit::Record::hook(
+            decision,
+            agent.name(),
+            &event.command,
+            &event.cwd,
+            &j.verdict,
+        ));
+    }
     let mut reply = render(agent, &j);
     if agent == Agent::Claude && j.verdict.decision == Decision::Confirm {
         hand_over_grant(&mut reply, &event, &j);

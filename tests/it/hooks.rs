@@ -403,3 +403,33 @@ fn one_confirmation_the_grant_runs_the_approved_call_once() {
     let forged = serde_json::json!({"tool_input": {"command": command}, "cwd": s.path("work")});
     assert_eq!(claude_decision(&hook(&s, "claude", forged.to_string().as_bytes())), "deny");
 }
+
+/// A hook's refusal is logged (the command never runs, so no shim would log it), redacted;
+/// Claude Code's `ask` is not (the human answers there; what runs meets the shims); a
+/// command the hook does not object to is not either.
+#[test]
+fn refusals_land_in_the_audit_log() {
+    let s = Sandbox::new();
+    let log = || {
+        let out = s.interlock(&["log", "--json"]);
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json line"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(claude_decision(&hook(&s, "claude", &claude_event(INCIDENT))), "ask");
+    hook(&s, "codex", &claude_event("git status"));
+    assert!(log().is_empty(), "{:?}", log());
+    hook(&s, "codex", &claude_event(INCIDENT));
+    let gemini = serde_json::json!({"hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "kubectl delete ns prod"}, "cwd": "/tmp"});
+    hook(&s, "gemini", gemini.to_string().as_bytes());
+    let records = log();
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records[0]["decision"], "blocked");
+    assert_eq!(records[0]["agent"], "codex");
+    assert_eq!(records[0]["program"], "codex hook");
+    assert_eq!(records[0]["matches"][0]["rule"], "railway.api.volume-delete");
+    assert!(!records[0].to_string().contains("abcdefghijklmnop"), "the token leaked: {}", records[0]);
+    assert_eq!(records[1]["agent"], "gemini");
+    assert_eq!(records[1]["command"], "kubectl delete ns prod");
+}
