@@ -61,65 +61,58 @@ impl Record {
     ) -> Record {
         let mut full = vec![program.to_string()];
         full.extend(args.iter().cloned());
-        let matches = eval
-            .map(|e| {
-                e.verdict
-                    .matches
-                    .iter()
-                    .map(|m| RuleRecord {
-                        rule: m.rule.clone(),
-                        severity: m.severity.as_str().into(),
-                        reason: redact::text(&m.reason),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut record = Record::judged(decision, eval.map(|e| &e.verdict));
+        record.program = program.into();
+        record.real = real.map(|r| redact::escape(&r.display().to_string()));
+        record.command = redact::command_line(&full);
+        record.cwd = redact::escape(&redact::text(&cwd.display().to_string()));
+        record.terminal = has_terminal();
+        record.agent = crate::agent::from_env().map(String::from);
+        record
+    }
+
+    /// The parts every record has: the time, the decision, what the verdict matched (redacted)
+    /// and this process; the caller fills in what was judged.
+    fn judged(decision: &str, verdict: Option<&crate::verdict::Verdict>) -> Record {
         Record {
             time: rfc3339(now()),
             decision: decision.into(),
-            program: program.into(),
-            real: real.map(|r| redact::escape(&r.display().to_string())),
-            command: redact::command_line(&full),
-            cwd: redact::escape(&redact::text(&cwd.display().to_string())),
-            summary: eval
-                .and_then(|e| e.verdict.primary())
+            program: String::new(),
+            real: None,
+            command: String::new(),
+            cwd: String::new(),
+            summary: verdict
+                .and_then(|v| v.primary())
                 .and_then(|m| m.what.as_deref())
                 .map(|w| redact::escape(&redact::text(w))),
-            matches,
-            terminal: has_terminal(),
-            agent: crate::agent::from_env().map(String::from),
+            matches: verdict
+                .map(|v| {
+                    v.matches
+                        .iter()
+                        .map(|m| RuleRecord {
+                            rule: m.rule.clone(),
+                            severity: m.severity.as_str().into(),
+                            reason: redact::text(&m.reason),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            terminal: false,
+            agent: None,
             pid: std::process::id(),
             ppid: std::os::unix::process::parent_id(),
         }
     }
-}
 
-impl Record {
     /// A record of an agent hook's refusal: `decision` for the shell command string
     /// `command` the agent wanted to run (it never runs, so no shim will log it).
     pub fn hook(decision: &str, agent: &str, command: &str, cwd: &Path, verdict: &crate::verdict::Verdict) -> Record {
-        Record {
-            time: rfc3339(now()),
-            decision: decision.into(),
-            program: format!("{agent} hook"),
-            real: None,
-            command: redact::escape(&redact::text(command)),
-            cwd: redact::escape(&redact::text(&cwd.display().to_string())),
-            summary: verdict.primary().and_then(|m| m.what.as_deref()).map(|w| redact::escape(&redact::text(w))),
-            matches: verdict
-                .matches
-                .iter()
-                .map(|m| RuleRecord {
-                    rule: m.rule.clone(),
-                    severity: m.severity.as_str().into(),
-                    reason: redact::text(&m.reason),
-                })
-                .collect(),
-            terminal: false,
-            agent: Some(agent.to_string()),
-            pid: std::process::id(),
-            ppid: std::os::unix::process::parent_id(),
-        }
+        let mut record = Record::judged(decision, Some(verdict));
+        record.program = format!("{agent} hook");
+        record.command = redact::escape(&redact::text(command));
+        record.cwd = redact::escape(&redact::text(&cwd.display().to_string()));
+        record.agent = Some(agent.to_string());
+        record
     }
 }
 

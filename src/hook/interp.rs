@@ -9,6 +9,8 @@
 //! rules, with a note saying where it came from. Code that builds its payload at run time
 //! (string formatting, reading a file) is out of reach; nothing found means nothing to judge.
 
+use crate::analyze::options::{OptTable, val};
+
 /// Which comment syntax the language has (strings are read the same way in all of them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lang {
@@ -49,11 +51,9 @@ pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code
         Lang::Lua => ("lua", &["-e"]),
         // awk's program is its first operand (unless `-f FILE` names one).
         Lang::Awk => {
-            let opts = crate::analyze::options::opt_table![
-                crate::analyze::options::val(Some('F'), "field-separator"),
-                crate::analyze::options::val(Some('v'), "assign"),
-                crate::analyze::options::val(Some('f'), "file")
-            ];
+            const AWK: OptTable =
+                OptTable::new(&[val(Some('F'), "field-separator"), val(Some('v'), "assign"), val(Some('f'), "file")]);
+            let opts = AWK;
             let p = opts.parse(args);
             if p.has(&["-f", "--file"]) {
                 return None;
@@ -141,13 +141,10 @@ fn framework_console(program: &str, args: &[String]) -> Option<(&'static str, Co
     };
     let sub = rest.first().map(String::as_str)?;
     let after = &rest[1..];
-    let valued = |names: &[&str]| {
-        after.iter().enumerate().find_map(|(i, a)| {
-            names.iter().find_map(|n| {
-                if a == n { after.get(i + 1).cloned() } else { a.strip_prefix(&format!("{n}=")).map(str::to_string) }
-            })
-        })
-    };
+    // The console options that carry code (`shell -c CODE`, `tinker --execute=CODE`).
+    const CODE_OPTS: OptTable = OptTable::new(&[val(Some('c'), "command"), val(None, "execute")]);
+    let (opts, _) = CODE_OPTS.parse_permuted(after);
+    let valued = |names: &[&str]| opts.value(names).map(str::to_string);
     match (lang, sub) {
         // `rails runner FILE.rb` runs a file; anything else is code.
         ("ruby", "runner" | "r") => {
