@@ -13,8 +13,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Evaluation;
 use crate::redact;
+use crate::verdict::Verdict;
 
 /// Rotate when the log grows past this.
 pub const MAX_BYTES: u64 = 8 << 20;
@@ -57,11 +57,11 @@ impl Record {
         real: Option<&Path>,
         args: &[String],
         cwd: &Path,
-        eval: Option<&Evaluation>,
+        verdict: Option<&Verdict>,
     ) -> Record {
         let mut full = vec![program.to_string()];
         full.extend(args.iter().cloned());
-        let mut record = Record::judged(decision, eval.map(|e| &e.verdict));
+        let mut record = Record::judged(decision, verdict);
         record.program = program.into();
         record.real = real.map(|r| redact::escape(&r.display().to_string()));
         record.command = redact::command_line(&full);

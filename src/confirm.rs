@@ -17,9 +17,9 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 
 use crate::approval;
-use crate::engine::Evaluation;
 use crate::facts::looks_like_production;
 use crate::invocation::Invocation;
+use crate::judge::Judgement;
 use crate::redact;
 use crate::verdict::{Decision, Severity};
 
@@ -61,7 +61,7 @@ impl Outcome {
 
 /// Settle a call the engine did not allow: refuse a deny; for a confirm, spend an approval
 /// a human gave, or ask the human at the terminal, or block with an approval code.
-pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Outcome {
+pub fn decide(inv: &Invocation, real: &Path, eval: &Judgement) -> Outcome {
     let args = inv.args_lossy();
     if eval.verdict.decision == Decision::Deny {
         eprint!("{}", block_message(&inv.program, &args, eval, &Why::Denied));
@@ -112,7 +112,7 @@ pub fn decide(inv: &Invocation, real: &Path, eval: &Evaluation) -> Outcome {
 fn approval_request(
     inv: &Invocation,
     args: &[String],
-    eval: &Evaluation,
+    eval: &Judgement,
     fingerprint: String,
     word: String,
 ) -> approval::Request {
@@ -177,7 +177,7 @@ pub fn open_tty() -> Option<File> {
 
 /// What the human must type: the name of the thing destroyed for critical actions, `yes`
 /// otherwise.
-pub fn confirmation_word(eval: &Evaluation) -> String {
+pub fn confirmation_word(eval: &Judgement) -> String {
     let critical = eval.verdict.severity() == Some(Severity::Critical);
     let object = eval.verdict.primary().and_then(|m| m.object.clone());
     match object {
@@ -189,7 +189,7 @@ pub fn confirmation_word(eval: &Evaluation) -> String {
 }
 
 /// The lines shown before the question.
-pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) -> String {
+pub fn describe(program: &str, real: &Path, args: &[String], eval: &Judgement) -> String {
     let mut out = String::new();
     let primary = eval.verdict.primary();
     out.push_str("\ninterlock: this call can destroy data and needs your confirmation\n");
@@ -197,14 +197,14 @@ pub fn describe(program: &str, real: &Path, args: &[String], eval: &Evaluation) 
     if let Some(what) = primary.and_then(|m| m.what.as_deref()) {
         out.push_str(&format!("  action:   {}\n", redact::escape(&redact::text(what))));
     }
-    for target in &eval.facts.targets {
+    for target in eval.targets() {
         let flag = if looks_like_production(target) { "   <-- looks like PRODUCTION" } else { "" };
         out.push_str(&format!("  target:   {}{flag}\n", redact::escape(&redact::text(target))));
     }
     for m in &eval.verdict.matches {
         out.push_str(&format!("  rule:     {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
     }
-    for note in eval.all_notes() {
+    for note in &eval.notes {
         out.push_str(&format!("  note:     {}\n", redact::escape(note)));
     }
     let mut full = vec![program.to_string()];
@@ -303,7 +303,7 @@ pub enum Why {
 
 /// The explanation on stderr. First line `interlock: blocked …`; written to be read by an
 /// agent as much as by a human.
-pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: &Why) -> String {
+pub fn block_message(program: &str, args: &[String], eval: &Judgement, why: &Why) -> String {
     let mut full = vec![program.to_string()];
     full.extend(args.iter().cloned());
     let what = eval.verdict.primary().and_then(|m| m.what.clone()).unwrap_or_else(|| program.to_string());
@@ -312,7 +312,7 @@ pub fn block_message(program: &str, args: &[String], eval: &Evaluation, why: &Wh
     for m in &eval.verdict.matches {
         out.push_str(&format!("  rule: {} ({}): {}\n", m.rule, m.severity.as_str(), redact::escape(&m.reason)));
     }
-    for note in eval.all_notes() {
+    for note in &eval.notes {
         out.push_str(&format!("  note: {}\n", redact::escape(note)));
     }
     match why {

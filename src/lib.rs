@@ -17,6 +17,7 @@ pub mod grant;
 pub mod guard;
 pub mod hook;
 pub mod invocation;
+pub mod judge;
 pub mod paths;
 pub mod redact;
 pub mod resolve;
@@ -25,6 +26,7 @@ mod shim;
 pub mod state;
 pub mod stdin;
 pub mod verdict;
+pub mod walk;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -12,12 +12,13 @@ use std::process::ExitCode;
 
 use crate::audit::{self, Record};
 use crate::confirm;
-use crate::engine;
 use crate::exit;
 use crate::invocation::{Env, Invocation, Stdin, program_name};
+use crate::judge;
 use crate::resolve::{self, SelfId, VISITED_VAR};
 use crate::rules::RuleSet;
 use crate::verdict::Decision;
+use crate::walk;
 
 /// Run as the shim for `argv[0]`'s basename.
 pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
@@ -64,10 +65,10 @@ pub(crate) fn run_guarded(argv: Vec<OsString>, target: OsString) -> ExitCode {
 /// Judge `argv` as a call of `program`, whose real binary is `real`, and exec it or block it.
 fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> ExitCode {
     let program = program.to_string();
-    let rules = RuleSet::for_program(&program);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    if rules.rules.is_empty() && rules.errors.is_empty() && !crate::hook::shell::may_run_others(&program) {
-        // Nothing can match: skip analysis entirely.
+    let rules = RuleSet::for_program(&program);
+    if judge::skips(&rules) && !walk::follows(&program) {
+        // Nothing can match and nothing runs inside: skip analysis entirely.
         let args: Vec<String> = argv.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
         audit::record(&Record::new("allow", &program, Some(&real), &args, &cwd, None));
         return exec(&real, &argv, me, None);
@@ -83,24 +84,18 @@ fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> Exi
     // A hand-over from the exec guard names the program by the file that runs, not by the
     // caller's argv[0] (`./fetch` linked to curl is curl).
     inv.program.clone_from(&program);
-    let mut eval = engine::evaluate(&inv, &rules);
     // `sudo -u postgres psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`: no shim runs on
-    // the far side, so what the wrapper runs is judged here.
-    crate::hook::add_inside(&inv, &mut eval);
-    // A database shell reading a terminal is a human's session — unless an agent runs it
-    // (Codex's `exec_command` with `tty: true`, then `write_stdin`): then the agent types.
-    if eval.facts.interactive && crate::agent::detect().is_some() {
-        let mut matches = std::mem::take(&mut eval.verdict.matches);
-        matches.push(engine::interactive_under_agent(&program));
-        eval.verdict = crate::verdict::Verdict::from_matches(matches);
-    }
+    // the far side, so the walker hands back what the wrapper runs to be judged here too.
+    let walk = walk::argv(inv);
+    let judgement = judge::judge_with(&walk, [(program.clone(), rules)].into());
+    let Some(inv) = walk.invocations.first() else { return ExitCode::from(exit::ERROR) };
     let args = inv.args_lossy();
-    if eval.verdict.decision == Decision::Allow {
-        audit::record(&Record::new("allow", &program, Some(&real), &args, &inv.cwd, Some(&eval)));
+    if judgement.verdict.decision == Decision::Allow {
+        audit::record(&Record::new("allow", &program, Some(&real), &args, &inv.cwd, Some(&judgement.verdict)));
         return exec(&real, &inv.argv, me, spool.as_ref());
     }
-    let outcome = confirm::decide(&inv, &real, &eval);
-    audit::record(&Record::new(outcome.as_str(), &program, Some(&real), &args, &inv.cwd, Some(&eval)));
+    let outcome = confirm::decide(inv, &real, &judgement);
+    audit::record(&Record::new(outcome.as_str(), &program, Some(&real), &args, &inv.cwd, Some(&judgement.verdict)));
     if outcome.runs() { exec(&real, &inv.argv, me, spool.as_ref()) } else { ExitCode::from(exit::BLOCKED) }
 }
 

@@ -7,23 +7,24 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use serde_json::json;
 
-use crate::engine::{self, Evaluation};
 use crate::exit;
 use crate::invocation::{Env, Invocation, Stdin};
+use crate::judge::{self, Judgement};
 use crate::redact;
 use crate::rules::RuleSet;
 use crate::verdict::{Decision, Match};
+use crate::walk::{self, Walk};
 
-fn evaluate(argv: Vec<OsString>) -> anyhow::Result<(Invocation, Evaluation)> {
+/// The call and everything it runs, judged as the shim judges it.
+fn evaluate(argv: Vec<OsString>) -> anyhow::Result<(Walk, Judgement)> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let inv = Invocation::new(argv, cwd, Env::from_process(), Stdin::from_process());
     if inv.program.is_empty() {
         bail!("no program to check: give one after `--`, e.g. `interlock check -- curl https://example.com`");
     }
-    let rules = RuleSet::for_program(&inv.program);
-    let mut eval = engine::evaluate(&inv, &rules);
-    crate::hook::add_inside(&inv, &mut eval);
-    Ok((inv, eval))
+    let walk = walk::argv(inv);
+    let judgement = judge::judge(&walk);
+    Ok((walk, judgement))
 }
 
 /// A match as shown outside interlock: reason and description redacted.
@@ -38,7 +39,7 @@ fn public(m: &Match) -> serde_json::Value {
 }
 
 /// The one-line answer: `allow`, or `confirm: rule (severity): reason; …`.
-pub(super) fn line(eval: &Evaluation) -> String {
+pub(super) fn line(eval: &Judgement) -> String {
     let decision = eval.verdict.decision.as_str();
     if eval.verdict.matches.is_empty() {
         return decision.to_string();
@@ -57,13 +58,15 @@ pub(super) fn line(eval: &Evaluation) -> String {
 }
 
 pub(super) fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
-    let (inv, eval) = evaluate(argv)?;
+    let (walk, eval) = evaluate(argv)?;
+    let program = walk.invocations.first().map(|inv| inv.program.as_str()).unwrap_or_default();
+    let unknown: Vec<&String> = eval.facts.iter().flat_map(|f| &f.unknown).chain(&walk.unknown).collect();
     if json {
         let out = json!({
             "decision": eval.verdict.decision,
-            "program": inv.program,
+            "program": program,
             "matches": eval.verdict.matches.iter().map(public).collect::<Vec<_>>(),
-            "unknown": eval.facts.unknown,
+            "unknown": unknown,
         });
         println!("{}", serde_json::to_string(&out).context("encoding the answer")?);
     } else {
@@ -76,19 +79,22 @@ pub(super) fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
 }
 
 pub(super) fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
-    let (inv, eval) = evaluate(argv)?;
+    let (walk, eval) = evaluate(argv)?;
+    let Some(inv) = walk.invocations.first() else { bail!("no program to explain") };
+    // A program without rules is not judged; its facts are still worth showing.
+    let facts = eval.facts.clone().unwrap_or_else(|| crate::analyze::analyze(inv, None));
     let mut shown = vec![inv.program.clone()];
     shown.extend(inv.args_lossy());
     println!("command:  {}", redact::command_line(&shown));
-    let facts = serde_json::to_string_pretty(&redact::facts(&eval.facts)).context("encoding the facts")?;
-    println!("facts:    {}", redact::escape(&redact::text(&facts)).replace("\\n", "\n          "));
+    let shown_facts = serde_json::to_string_pretty(&redact::facts(&facts)).context("encoding the facts")?;
+    println!("facts:    {}", redact::escape(&redact::text(&shown_facts)).replace("\\n", "\n          "));
     // What the options given mean, from the program's table.
     let rules = RuleSet::for_program(&inv.program);
     if let Some(spec) = rules.program(&inv.program) {
         for row in &spec.options {
             let Some(meaning) = &row.meaning else { continue };
             let spellings: Vec<String> = row.spellings(spec.clusters).collect();
-            if let Some(given) = eval.facts.flags.iter().find(|f| spellings.contains(f)) {
+            if let Some(given) = facts.flags.iter().find(|f| spellings.contains(f)) {
                 println!("option:   {given}: {}", redact::escape(meaning));
             }
         }

@@ -88,7 +88,7 @@ pub(super) fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     let wanted: BTreeSet<String> = rules
         .program_names()
         .into_iter()
-        .chain(crate::hook::wrappers::SHIMMED.iter().map(|s| s.to_string()))
+        .chain(crate::walk::wrappers::SHIMMED.iter().map(|s| s.to_string()))
         .filter(|n| valid_name(n))
         .collect();
     let mut ours = read_manifest(&dir);

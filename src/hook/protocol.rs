@@ -20,7 +20,8 @@ use std::io::Read as _;
 
 use serde_json::{Value, json};
 
-use super::{Judgement, judge};
+use super::judge;
+use crate::judge::Judgement;
 use crate::redact;
 use crate::verdict::Decision;
 
@@ -142,7 +143,7 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
     if event.command.contains(crate::grant::VAR) {
         // Only interlock's hook hands out grants, after a human's Yes; a command that sets
         // one itself is trying to skip that.
-        let verdict = crate::verdict::Verdict::from_matches(vec![crate::verdict::Match {
+        let forged = Judgement::of(crate::verdict::Match {
             rule: "interlock.grant-forged".into(),
             action: Decision::Deny,
             severity: crate::verdict::Severity::Critical,
@@ -152,9 +153,15 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
             ),
             what: None,
             object: None,
-        }]);
-        crate::audit::record(&crate::audit::Record::hook("denied", agent.name(), &event.command, &event.cwd, &verdict));
-        return Ok(render(agent, &Judgement { verdict, notes: Vec::new(), confirm_calls: Vec::new() }));
+        });
+        crate::audit::record(&crate::audit::Record::hook(
+            "denied",
+            agent.name(),
+            &event.command,
+            &event.cwd,
+            &forged.verdict,
+        ));
+        return Ok(render(agent, &forged));
     }
     let j = judge(&event.command, &event.cwd);
     // A refusal is a decision no shim will see (the command never runs): it goes to the

@@ -2,8 +2,9 @@
 //! use, and benign look-alikes — classified in-process exactly as `interlock check` does.
 
 use interlock::engine;
-use interlock::rules::RuleSet;
 use interlock::verdict::Decision;
+
+use crate::common::*;
 
 /// Destructive calls, each with the rule that must fire for it (the first of the matches).
 const DESTRUCTIVE: &[(&str, &str)] = &[
@@ -252,10 +253,46 @@ const BENIGN: &[&str] = &[
 fn decide(line: &str) -> (Decision, String) {
     let cwd = std::env::temp_dir();
     let inv = engine::example_invocation(line, None, &cwd).expect("example splits");
-    let rules = RuleSet::for_program(&inv.program);
-    let eval = engine::evaluate(&inv, &rules);
-    let why = eval.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
-    (eval.verdict.decision, why)
+    let j = interlock::judge::judge(&interlock::walk::argv(inv));
+    let why = j.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
+    (j.verdict.decision, why)
+}
+
+/// `interlock check` and the shim are two ways into one loop: on every row of the corpus the
+/// real binary's `check` answer (exit 0 allow, 1 needs a human) is what the shim does with
+/// the same argv and no terminal (the real program runs, or `interlock: blocked`, exit 77).
+#[test]
+fn check_and_the_shim_agree_on_the_corpus() {
+    let s = Sandbox::new();
+    let mut disagree = Vec::new();
+    let rows = DESTRUCTIVE.iter().map(|(_, l)| *l).chain(BENIGN.iter().copied());
+    for line in rows {
+        let words = shell_words::split(line).expect("corpus rows split");
+        let program = words[0].clone();
+        if !s.path("shims").join(&program).exists() {
+            s.shim(&program);
+            s.recorder("real", &program);
+        }
+        let check = s.cmd(BIN, &["shims", "real"]).arg("check").arg("--").args(&words).output().expect("check");
+        let before = s.runs();
+        let shim = s.cmd(s.path("shims").join(&program), &["shims", "real"]).args(&words[1..]).output().expect("shim");
+        let ran = s.runs() > before;
+        let agree = match check.status.code() {
+            Some(0) => ran && shim.status.code() == Some(0),
+            Some(1) => !ran && shim.status.code() == Some(77) && stderr(&shim).starts_with("interlock: blocked"),
+            _ => false,
+        };
+        if !agree {
+            disagree.push(format!(
+                "{line}\n  check: {:?} {}  shim: {:?} ran={ran} {}",
+                check.status.code(),
+                stdout(&check).trim(),
+                shim.status.code(),
+                stderr(&shim).lines().next().unwrap_or("")
+            ));
+        }
+    }
+    assert!(disagree.is_empty(), "check and the shim disagree on {} rows:\n{}", disagree.len(), disagree.join("\n"));
 }
 
 #[test]

@@ -290,3 +290,17 @@ fn an_interactive_database_shell_under_an_agent_is_blocked() {
     let mut p = in_pty_sh(&s, "CODEX_MANAGED_BY_NPM=1 psql app -c 'SELECT 1'; echo status=$?");
     p.exp_string("real psql ran").expect("a checked statement runs");
 }
+
+/// `interlock check` answers the interactive-session case as the shim does: on a terminal
+/// under an agent, `psql app` needs a human (the agent would type the statements); on a
+/// human's terminal it is allowed. (Regression: check used to allow what the shim blocked.)
+#[test]
+fn check_agrees_with_the_shim_on_an_interactive_session_under_an_agent() {
+    let s = Sandbox::new();
+    let mut p = in_pty_sh(&s, &format!("CODEX_MANAGED_BY_NPM=1 {BIN} check -- psql app; echo status=$?"));
+    p.exp_string("confirm: interlock.interactive-under-agent").expect("check asks, as the shim blocks");
+    p.exp_string("status=1").expect("exit 1");
+    let mut p = in_pty_sh(&s, &format!("{BIN} check -- psql app; echo status=$?"));
+    p.exp_string("allow").expect("a human's own session");
+    p.exp_string("status=0").expect("exit 0");
+}

@@ -58,7 +58,7 @@ const MAX_NESTING: usize = 256;
 
 /// Where a command's standard input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     /// Whatever the hook's caller gives the whole command line (usually nothing we can see).
     Inherited,
     Bytes(Vec<u8>),
@@ -70,7 +70,7 @@ pub enum Input {
 
 /// One simple command that will run.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimpleCommand {
+pub(crate) struct SimpleCommand {
     pub argv: Vec<String>,
     /// `NAME=value` prefixes (and `env NAME=value`).
     pub env: Vec<(String, String)>,
@@ -87,7 +87,7 @@ pub struct SimpleCommand {
 
 /// Everything a shell string will run.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Script {
+pub(crate) struct Script {
     pub commands: Vec<SimpleCommand>,
     pub unknown: Vec<String>,
     /// Files the string writes (`cat > q.json <<EOF`, `echo … > wipe.sh`), in order, as
@@ -117,12 +117,13 @@ fn turns_guard_off(name: &str, value: Option<&str>) -> Option<String> {
 }
 
 /// Parse `source` as bash.
-pub fn parse(source: &str) -> Script {
+#[cfg(test)]
+fn parse(source: &str) -> Script {
     parse_in(source, None)
 }
 
 /// Parse `source` as bash run in `cwd`: `for f in migrations/*.sql` then sees the files.
-pub fn parse_in(source: &str, cwd: Option<&Path>) -> Script {
+pub(crate) fn parse_in(source: &str, cwd: Option<&Path>) -> Script {
     let mut out = Script::default();
     parse_into(source, 0, &mut out, &[], cwd, &Input::Inherited);
     out
@@ -133,7 +134,7 @@ pub(crate) const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", 
 
 /// Whether `program` (a basename) can run other commands: a shell, `eval`, `xargs` or a
 /// wrapper.
-pub fn may_run_others(program: &str) -> bool {
+pub(crate) fn may_run_others(program: &str) -> bool {
     SHELLS.contains(&program)
         || matches!(program, "eval" | "xargs" | "source" | "." | "make" | "gmake" | "just" | "crontab")
         || wrappers::is_wrapper(program)
@@ -142,14 +143,14 @@ pub fn may_run_others(program: &str) -> bool {
 
 /// Whether `program` (a basename) can replace a file's content (`cp`, `mv`, `install`,
 /// `tee`): the walker judges that as removing what the file held.
-pub fn replaces_files(program: &str) -> bool {
+pub(crate) fn replaces_files(program: &str) -> bool {
     matches!(program, "cp" | "mv" | "install" | "tee")
 }
 
 /// What an argv runs besides itself: the commands inside its wrappers (`sudo -iu postgres
 /// psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`), followed like those of a shell string.
 /// A wrapper's own command is not included: its caller judges it with its real stdin.
-pub fn inside_argv(argv: Vec<String>, cwd: &Path) -> Script {
+pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path) -> Script {
     let mut out = Script::default();
     let program = argv.first().map(|a| program_name(std::ffi::OsStr::new(a))).unwrap_or_default();
     // A shell, `source`, or a task runner is kept: its entry is what the caller follows into
