@@ -1,0 +1,315 @@
+//! Following one simple command: what it runs besides itself. Shells (`sh -c`, a script
+//! file, commands on stdin), `eval`, aliases, `xargs`, `crontab`, interpreter code
+//! (`interp`), wrappers (`wrappers::step`), and files it replaces (`cp`, `mv`, `tee`).
+//!
+//! Invariant: a command is recorded before what it runs, and what cannot be followed is
+//! "cannot see", never dropped.
+
+use super::*;
+
+impl Walker<'_> {
+    /// Record the command, and follow what it runs: wrappers (`sudo`, `ssh HOST …`,
+    /// `kubectl exec … --`), `sh -c` and `eval`. A wrapper is recorded too, so its own
+    /// rules apply (`kubectl exec` is harmless; `kubectl delete` under `sudo` is not).
+    pub(super) fn simple(&mut self, argv: Vec<String>, env: Vec<(String, String)>, stdin: Input) {
+        let notes = self.notes.clone();
+        self.follow(argv, env, stdin, notes, Vec::new());
+    }
+
+    pub(super) fn follow(
+        &mut self,
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+        stdin: Input,
+        notes: Vec<String>,
+        targets: Vec<String>,
+    ) {
+        if self.wrapped >= MAX_WRAPPERS {
+            self.unknown_once(format!("the command nests more than {MAX_WRAPPERS} wrappers"));
+            return;
+        }
+        self.wrapped += 1;
+        self.follow_one(argv, env, stdin, notes, targets);
+        self.wrapped -= 1;
+    }
+
+    fn follow_one(
+        &mut self,
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+        stdin: Input,
+        notes: Vec<String>,
+        targets: Vec<String>,
+    ) {
+        for (name, value) in &env {
+            if let Some(why) = turns_guard_off(name, Some(value)) {
+                self.guard_off(why);
+            }
+        }
+        let Some(first) = argv.first() else { return };
+        if first.contains('$') {
+            self.out.unknown.push(format!("the command name `{}` is computed when the command runs", short(first)));
+            return;
+        }
+        // An alias the string defined runs its words (agents' shells expand aliases: Claude
+        // Code's snapshot turns `expand_aliases` on).
+        if !self.expanding.contains(first)
+            && let Some(words) = self.aliases.get(first).cloned()
+        {
+            let mut expanded = words;
+            expanded.extend(argv[1..].iter().cloned());
+            self.expanding.push(first.clone());
+            self.follow(expanded, env, stdin, notes, targets);
+            self.expanding.pop();
+            return;
+        }
+        let name = program_name(std::ffi::OsStr::new(first));
+        self.replaced_files(&name, &argv[1..]);
+        let cmd = SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0, computed: Vec::new() };
+        if let Some(cmd) = self.shell_builtin(&name, cmd) {
+            self.wrapper(&name, cmd);
+        }
+    }
+
+    /// `cp /dev/null orders.csv` empties the file; `mv prod.db /dev/null` removes it: both
+    /// are judged as `truncate -s 0 FILE` (not worth a shim in front of every cp and mv).
+    /// `cp backup.db prod.db`, `mv new.db prod.db`, `install SRC FILE`, `tee FILE`: a file
+    /// that is there is replaced (not with `cp -n`, `mv -n`, `tee -a`, or into a directory).
+    fn replaced_files(&mut self, name: &str, rest: &[String]) {
+        let operands: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+        let emptied = match (name, operands.as_slice()) {
+            ("cp", [from, to]) if *from == "/dev/null" => Some((*to).clone()),
+            ("mv", [from, to]) if *to == "/dev/null" => Some((*from).clone()),
+            _ => None,
+        };
+        if let Some(file) = emptied.filter(|f| self.may_hold_data(f)) {
+            self.simple(vec!["truncate".into(), "-s".into(), "0".into(), file], Vec::new(), Input::Inherited);
+        }
+        let keeps = |flags: &[&str]| rest.iter().any(|a| flags.contains(&a.as_str()));
+        let replaced: Vec<String> = match (name, operands.as_slice()) {
+            ("cp" | "mv" | "install", [from, to])
+                if *from != "/dev/null"
+                    && *to != "/dev/null"
+                    && !keeps(&["-n", "--no-clobber", "-t", "--update=none", "-i", "--interactive"]) =>
+            {
+                vec![(*to).clone()]
+            }
+            ("tee", files) if !keeps(&["-a", "--append"]) => files.iter().map(|f| (*f).clone()).collect(),
+            _ => Vec::new(),
+        };
+        for file in replaced {
+            if file != "/dev/null" && self.overwrites(&file) {
+                self.overwritten(&file);
+            }
+        }
+    }
+
+    /// What the shell itself runs for `cmd`: another shell's script, `eval`, `crontab`'s
+    /// table, interpreter code, an alias definition, `xargs`'s command. Hands `cmd` back when
+    /// it is none of these.
+    fn shell_builtin(&mut self, name: &str, cmd: SimpleCommand) -> Option<SimpleCommand> {
+        let rest = &cmd.argv[1..];
+        match name {
+            n if SHELLS.contains(&n) => match shell_dash_c(rest) {
+                ShellArgs::Script(s) => self.nested(&s, &cmd.notes, &cmd.targets, &cmd.stdin),
+                ShellArgs::File(f) => self.record(SimpleCommand { argv: vec![name.to_string(), f], ..cmd }),
+                ShellArgs::Stdin => self.shell_stdin(name, &cmd.stdin, &cmd.notes, &cmd.targets),
+                ShellArgs::Dynamic => self.out.unknown.push(format!("`{name} -c` runs a command built at run time")),
+            },
+            "crontab" => {
+                self.crontab(rest, &cmd.stdin, &cmd.notes, &cmd.targets);
+                self.record(cmd);
+            }
+            "eval" => {
+                if rest.iter().any(|a| a.contains('$') || a.contains('`')) {
+                    self.out.unknown.push("`eval` runs text built at run time; what it runs cannot be known".into());
+                } else {
+                    self.nested(&rest.join(" "), &cmd.notes, &cmd.targets, &cmd.stdin);
+                }
+            }
+            n if interp::code(n, rest).is_some() => {
+                self.interpreter(&cmd.argv, &cmd.env, &cmd.stdin, &cmd.notes, &cmd.targets);
+                self.record(cmd);
+            }
+            "alias" => self.alias(rest, &cmd.notes, &cmd.targets),
+            "xargs" => self.xargs(cmd),
+            _ => return Some(cmd),
+        }
+        None
+    }
+
+    /// `alias x='psql -c …'; x`: judge what the alias runs where it is defined, and remember
+    /// its words for where it is used (`alias k=kubectl; k delete ns prod`).
+    fn alias(&mut self, definitions: &[String], notes: &[String], targets: &[String]) {
+        for def in definitions {
+            if let Some((alias, body)) = def.split_once('=') {
+                self.nested(body, notes, targets, &Input::Inherited);
+                if let Ok(words) = shell_words::split(body)
+                    && !words.is_empty()
+                {
+                    self.aliases.insert(alias.to_string(), words);
+                }
+            }
+        }
+    }
+
+    /// `xargs CMD…` runs CMD with arguments read from its input. Those are unknown: they stand
+    /// in as one placeholder operand (replacing the `-I` string, else appended), so `… | xargs
+    /// rm -rf` is judged as deleting something, and `xargs rm -f` as not recursive. `xargs`
+    /// alone runs `echo`.
+    fn xargs(&mut self, cmd: SimpleCommand) {
+        let SimpleCommand { argv, env, mut notes, targets, .. } = cmd;
+        let rest = &argv[1..];
+        notes.push("xargs appends arguments read from its input, which cannot be seen in advance".into());
+        let inner = XARGS.parse(rest);
+        let mut run = rest[inner.rest..].to_vec();
+        match inner.value(&["-I", "--replace"]).map(str::to_string) {
+            Some(r) => run.iter_mut().for_each(|a| *a = a.replace(&r, XARGS_INPUT)),
+            None if !run.is_empty() => run.push(XARGS_INPUT.into()),
+            None => {}
+        }
+        // The words built from what xargs reads are text made at run time, as a `$(…)` would
+        // be (a database client's statement, a body).
+        if !run.is_empty() {
+            let before = self.computed.len();
+            self.computed.extend(run.iter().filter(|a| a.contains(XARGS_INPUT)).cloned());
+            self.follow(run, env, Input::Unseen, notes, targets);
+            self.computed.truncate(before);
+        }
+    }
+
+    /// Record `cmd`, then follow what it runs if it is a wrapper. A wrapper is recorded too,
+    /// so its own rules apply (`kubectl exec` is harmless; `kubectl delete` under `sudo` is
+    /// not).
+    fn wrapper(&mut self, name: &str, cmd: SimpleCommand) {
+        let step = wrappers::step(&cmd.argv);
+        if step == Step::Not {
+            self.record(cmd);
+            return;
+        }
+        let SimpleCommand { env, stdin, notes, targets, .. } = cmd.clone();
+        self.record(cmd);
+        match step {
+            Step::Not => {}
+            Step::Unknown(why) => self.out.unknown.push(why),
+            Step::Runs(inners) => {
+                for inner in inners {
+                    let mut notes = notes.clone();
+                    let mut targets = targets.clone();
+                    notes.extend(inner.note);
+                    targets.extend(inner.target);
+                    let mut env = env.clone();
+                    env.extend(inner.env);
+                    match inner.body {
+                        Body::Argv(a) => self.follow(a, env, stdin.clone(), notes, targets),
+                        Body::Shell(text) => self.nested(&text, &notes, &targets, &stdin),
+                        Body::Stdin => self.shell_stdin(name, &stdin, &notes, &targets),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Inline code of an interpreter (`python -c`, `node -e`, a heredoc on stdin): the
+    /// commands its string literals stand for (see `interp`).
+    fn interpreter(
+        &mut self,
+        argv: &[String],
+        env: &[(String, String)],
+        stdin: &Input,
+        notes: &[String],
+        targets: &[String],
+    ) {
+        let program = program_name(std::ffi::OsStr::new(&argv[0]));
+        let Some((lang, code)) = interp::code(&program, &argv[1..]) else { return };
+        let text = match (code, stdin) {
+            (interp::Code::Inline(t), _) => t,
+            (interp::Code::Stdin, Input::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+            _ => return,
+        };
+        let guarded =
+            |p: &str| !crate::rules::builtin::files_for(p).is_empty() || wrappers::is_wrapper(p) || SHELLS.contains(&p);
+        let mut notes = notes.to_vec();
+        notes.push(format!("found in a string literal of the {lang} code it runs"));
+        for found in interp::scan(&program, &text, &guarded) {
+            match found {
+                interp::Found::Argv(a) => {
+                    self.follow(a, env.to_vec(), Input::Inherited, notes.clone(), targets.to_vec())
+                }
+                interp::Found::Shell(t) => self.nested(&t, &notes, targets, &Input::Inherited),
+            }
+        }
+    }
+
+    /// `crontab FILE` / `crontab -` installs a table whose commands run later: each line's
+    /// command (after the five time fields or an `@daily`-style word) is judged now.
+    /// `-l`, `-r`, `-e` install nothing (`crontab -r` has a rule of its own).
+    fn crontab(&mut self, args: &[String], stdin: &Input, notes: &[String], targets: &[String]) {
+        use crate::analyze::options::{OptTable, val};
+        const CRONTAB: OptTable = OptTable::new(&[val(Some('u'), ""), val(Some('c'), "")]);
+        let (p, operands) = CRONTAB.parse_permuted(args);
+        if p.has(&["-l", "-r", "-e", "-i", "-V", "-T"]) {
+            return;
+        }
+        let table = match operands.first().map(String::as_str) {
+            None | Some("-") => match stdin {
+                Input::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+                Input::File(f) => self.cwd.and_then(|c| std::fs::read_to_string(c.join(f)).ok()),
+                Input::Unseen | Input::Inherited => None,
+            },
+            Some(file) => self.cwd.and_then(|c| std::fs::read_to_string(c.join(file)).ok()),
+        };
+        let Some(table) = table else {
+            self.out.unknown.push("`crontab` installs a table whose commands cannot be seen in advance".into());
+            return;
+        };
+        let mut notes = notes.to_vec();
+        notes.push("installed in the crontab: it runs later, on a schedule".into());
+        for line in table.lines().map(str::trim) {
+            // Comments, and `NAME=value` lines (the jobs' environment; a schedule's first
+            // field never holds a `=`).
+            let first = line.split_whitespace().next().unwrap_or("");
+            if line.is_empty() || line.starts_with('#') || first.contains('=') {
+                continue;
+            }
+            let fields = if line.starts_with('@') { 1 } else { 5 };
+            let mut rest = line;
+            for _ in 0..fields {
+                rest = rest.trim_start().split_once(char::is_whitespace).map_or("", |(_, r)| r);
+            }
+            if rest.trim().is_empty() {
+                continue;
+            }
+            self.nested(rest.trim(), &notes, targets, &Input::Inherited);
+        }
+    }
+
+    /// Parse a shell string a command runs (`sh -c`, `ssh HOST '…'`) in turn.
+    pub(super) fn nested(&mut self, text: &str, notes: &[String], targets: &[String], stdin: &Input) {
+        let start = self.out.commands.len();
+        parse_into(text, self.depth + 1, self.out, notes, self.cwd, stdin);
+        for c in &mut self.out.commands[start..] {
+            c.targets.extend(targets.iter().cloned());
+        }
+    }
+
+    /// A shell that reads its commands from standard input.
+    pub(super) fn shell_stdin(&mut self, name: &str, stdin: &Input, notes: &[String], targets: &[String]) {
+        match stdin {
+            Input::Bytes(b) => self.nested(&String::from_utf8_lossy(b), notes, targets, &Input::Inherited),
+            Input::Unseen => {
+                self.out.unknown.push(format!("`{name}` runs commands piped into it, which cannot be seen in advance"))
+            }
+            Input::File(f) => self.record(SimpleCommand {
+                argv: vec!["sh".into(), f.clone()],
+                env: Vec::new(),
+                stdin: Input::Inherited,
+                notes: notes.to_vec(),
+                targets: targets.to_vec(),
+                writes_before: 0,
+                computed: Vec::new(),
+            }),
+            Input::Inherited => {}
+        }
+    }
+}

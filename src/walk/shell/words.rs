@@ -1,0 +1,193 @@
+//! Words as the shell builds them: `sh -c` arguments, `for` globs, and the three quoting
+//! styles (bare, double, ANSI-C `$'…'`).
+
+use std::path::Path;
+
+pub(super) enum ShellArgs {
+    Script(String),
+    File(String),
+    Stdin,
+    Dynamic,
+}
+
+/// What `sh [options] …` runs: `-c SCRIPT`, a script file, or its stdin.
+pub(super) fn shell_dash_c(args: &[String]) -> ShellArgs {
+    let mut i = 0;
+    let mut dash_c = false;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if a.starts_with('-') && a.len() > 1 && !a.starts_with("--") {
+            if a[1..].contains('c') {
+                dash_c = true;
+            }
+            if a == "-o" || a == "-O" {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if a.starts_with("--") {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    match (dash_c, args.get(i)) {
+        (true, Some(s)) if s.contains('$') && !s.contains(' ') => ShellArgs::Dynamic,
+        (true, Some(s)) => ShellArgs::Script(s.clone()),
+        (true, None) => ShellArgs::Stdin,
+        (false, Some(f)) => ShellArgs::File(f.clone()),
+        (false, None) => ShellArgs::Stdin,
+    }
+}
+
+/// Expand a glob the way bash does for a `for` list, for patterns whose wildcards are in the
+/// last path component: the matching names (not hidden ones unless the pattern starts with
+/// `.`), sorted; the pattern itself when nothing matches. `None` past `MAX` matches.
+pub(super) fn glob(cwd: &Path, pattern: &str) -> Option<Vec<String>> {
+    const MAX: usize = 64;
+    let (dir, file) = pattern.rsplit_once('/').map_or(("", pattern), |(d, f)| (d, f));
+    if dir.contains(['*', '?', '[']) {
+        return None;
+    }
+    let base = if dir.is_empty() {
+        cwd.to_path_buf()
+    } else if pattern.starts_with('/') {
+        Path::new(dir).to_path_buf()
+    } else {
+        cwd.join(dir)
+    };
+    let Ok(entries) = std::fs::read_dir(&base) else { return Some(vec![pattern.to_string()]) };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| (!n.starts_with('.') || file.starts_with('.')) && wildcard(file.as_bytes(), n.as_bytes()))
+        .map(|n| if dir.is_empty() && !pattern.starts_with('/') { n } else { format!("{dir}/{n}") })
+        .collect();
+    if names.len() > MAX {
+        return None;
+    }
+    names.sort();
+    if names.is_empty() {
+        names.push(pattern.to_string());
+    }
+    Some(names)
+}
+
+/// Shell wildcard match: `*`, `?`, `[abc]`/`[a-z]`/`[!x]`.
+pub(super) fn wildcard(pat: &[u8], name: &[u8]) -> bool {
+    match (pat.first(), name.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => wildcard(&pat[1..], name) || (!name.is_empty() && wildcard(pat, &name[1..])),
+        (Some(b'?'), Some(_)) => wildcard(&pat[1..], &name[1..]),
+        (Some(b'['), Some(&c)) => {
+            let Some(end) = pat.iter().skip(2).position(|&b| b == b']').map(|e| e + 2) else {
+                return c == b'[' && wildcard(&pat[1..], &name[1..]);
+            };
+            let set = &pat[1..end];
+            let (negate, set) = match set.first() {
+                Some(b'!' | b'^') => (true, &set[1..]),
+                _ => (false, set),
+            };
+            let mut hit = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == b'-' {
+                    hit |= set[i] <= c && c <= set[i + 2];
+                    i += 3;
+                } else {
+                    hit |= set[i] == c;
+                    i += 1;
+                }
+            }
+            hit != negate && wildcard(&pat[end + 1..], &name[1..])
+        }
+        (Some(&p), Some(&c)) => p == c && wildcard(&pat[1..], &name[1..]),
+        _ => false,
+    }
+}
+
+pub(super) fn unescape_bare(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('\n') | None => {}
+                Some(n) => out.push(n),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub(super) fn unescape_double(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| matches!(n, '"' | '\\' | '$' | '`' | '\n')) {
+            let n = chars.next().unwrap_or('\\');
+            if n != '\n' {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The text of `$'…'` as bash decodes it: `\n`, `\xHH`, `\NNN` (octal), `\uHHHH`,
+/// `\UHHHHHHHH`, `\cX` and the other C escapes.
+pub(super) fn unescape_ansi_c(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let digits = |chars: &mut std::iter::Peekable<std::str::Chars>, radix: u32, max: usize| -> Option<u32> {
+        let d: String = std::iter::from_fn(|| chars.next_if(|c| c.is_digit(radix))).take(max).collect();
+        u32::from_str_radix(&d, radix).ok()
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let decoded = match chars.next() {
+            Some('n') => Some('\n'),
+            Some('t') => Some('\t'),
+            Some('r') => Some('\r'),
+            Some('a') => Some('\u{7}'),
+            Some('b') => Some('\u{8}'),
+            Some('e' | 'E') => Some('\u{1b}'),
+            Some('f') => Some('\u{c}'),
+            Some('v') => Some('\u{b}'),
+            Some('x') => digits(&mut chars, 16, 2).and_then(char::from_u32),
+            Some('u') => digits(&mut chars, 16, 4).and_then(char::from_u32),
+            Some('U') => digits(&mut chars, 16, 8).and_then(char::from_u32),
+            Some('c') => chars.next().map(|x| char::from((x as u8) & 0x1f)),
+            Some(o @ '0'..='7') => {
+                let mut v = o.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.next_if(|c| c.is_digit(8)) {
+                        Some(d) => v = v * 8 + d.to_digit(8).unwrap_or(0),
+                        None => break,
+                    }
+                }
+                char::from_u32(v & 0xff)
+            }
+            Some(other) => Some(other),
+            None => None,
+        };
+        out.extend(decoded);
+    }
+    out
+}
+
+pub(super) fn short(s: &str) -> String {
+    let s: String = s.chars().take(60).collect();
+    crate::redact::escape(&s)
+}

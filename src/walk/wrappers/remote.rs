@@ -1,0 +1,581 @@
+//! Remote hosts and containers: `ssh`, `ansible`, `kubectl exec`, `docker exec|run`,
+//! `compose exec|run`, `fly ssh console`, `heroku run`, `railway run|ssh`, `gcloud … ssh`, `aws ssm`.
+//! No shim runs on the far side: what these run is seen only here.
+
+use super::*;
+
+/// ssh(1): `ssh [OPTIONS] DESTINATION [COMMAND [ARG…]]`. The remote shell runs the command
+/// words joined by spaces.
+pub(super) const SSH: OptTable = OptTable::new(&[
+    val(Some('B'), ""),
+    val(Some('b'), ""),
+    val(Some('c'), ""),
+    val(Some('D'), ""),
+    val(Some('E'), ""),
+    val(Some('e'), ""),
+    val(Some('F'), ""),
+    val(Some('I'), ""),
+    val(Some('i'), ""),
+    val(Some('J'), ""),
+    val(Some('L'), ""),
+    val(Some('l'), ""),
+    val(Some('m'), ""),
+    val(Some('O'), ""),
+    val(Some('o'), ""),
+    val(Some('P'), ""),
+    val(Some('p'), ""),
+    val(Some('R'), ""),
+    val(Some('S'), ""),
+    val(Some('W'), ""),
+    val(Some('w'), ""),
+]);
+
+pub(super) fn ssh(args: &[String]) -> Step {
+    let p = SSH.parse(args);
+    let rest = &args[p.rest..];
+    let Some(dest) = rest.first() else { return Step::Not };
+    let mut cmd = &rest[1..];
+    if cmd.first().is_some_and(|c| c == "--") {
+        cmd = &cmd[1..];
+    }
+    if cmd.is_empty() {
+        // An interactive login (or `-N` forwarding): stdin is what runs, if anything.
+        return Step::Not;
+    }
+    let host = dest.rsplit('@').next().unwrap_or(dest);
+    remote_shell(cmd, Some(host), format!("runs on the remote host `{host}` over ssh"))
+}
+
+/// ansible(1) ad hoc: `ansible HOSTS -m shell|command|raw -a 'CMD'` runs CMD on every host
+/// of the pattern (the default module is `command`).
+pub(super) const ANSIBLE: OptTable = OptTable::new(&[
+    val(Some('m'), "module-name"),
+    val(Some('a'), "args"),
+    val(Some('i'), "inventory"),
+    val(Some('u'), "user"),
+    val(Some('e'), "extra-vars"),
+    val(Some('f'), "forks"),
+    val(Some('l'), "limit"),
+    val(Some('t'), "tree"),
+    val(Some('T'), "timeout"),
+    val(Some('B'), "background"),
+    val(Some('P'), "poll"),
+    val(None, "become-user"),
+    val(None, "become-method"),
+    val(None, "private-key"),
+    val(None, "key-file"),
+    val(None, "connection"),
+    val(Some('c'), ""),
+    val(None, "vault-password-file"),
+    val(None, "vault-id"),
+]);
+
+pub(super) fn ansible(args: &[String]) -> Step {
+    let (p, operands) = ANSIBLE.parse_permuted(args);
+    let module = p.value(&["-m", "--module-name"]).unwrap_or("command");
+    let module = module.rsplit('.').next().unwrap_or(module); // ansible.builtin.shell
+    let (Some(hosts), Some(cmd)) = (operands.first(), p.value(&["-a", "--args"])) else { return Step::Not };
+    if !matches!(module, "shell" | "command" | "raw") {
+        return Step::Not;
+    }
+    let words = vec![cmd.to_string()];
+    remote_shell(&words, Some(hosts), format!("runs on the hosts `{hosts}` through ansible"))
+}
+
+#[test]
+fn ansible_ad_hoc() {
+    let shell = |s: &str| first(s).body;
+    assert_eq!(
+        shell("ansible all -i prod -m shell -a 'rm -rf /var/lib/mysql'"),
+        Body::Shell("rm -rf /var/lib/mysql".into())
+    );
+    assert_eq!(shell("ansible db -a 'dropdb shop' --become"), Body::Shell("dropdb shop".into()));
+    assert_eq!(shell("ansible web -m ansible.builtin.raw -a 'reboot'"), Body::Shell("reboot".into()));
+    assert_eq!(step(&words("ansible all -m ping")), Step::Not);
+    assert_eq!(step(&words("ansible all -m copy -a 'src=a dest=b'")), Step::Not);
+}
+
+/// kubectl's global options that take a value (shared with `oc`).
+pub(super) const KUBECTL: OptTable = OptTable::new(&[
+    val(Some('n'), ""),
+    val(Some('s'), ""),
+    val(Some('c'), ""),
+    val(Some('f'), ""),
+    val(None, "namespace"),
+    val(None, "context"),
+    val(None, "cluster"),
+    val(None, "kubeconfig"),
+    val(None, "server"),
+    val(None, "user"),
+    val(None, "token"),
+    val(None, "as"),
+    val(None, "as-group"),
+    val(None, "request-timeout"),
+    val(None, "container"),
+    val(None, "filename"),
+    val(None, "pod-running-timeout"),
+    val(None, "image"),
+    val(None, "overrides"),
+    val(None, "env"),
+    val(None, "labels"),
+    val(None, "target"),
+    val(None, "profile"),
+    val(None, "restart"),
+    val(None, "port"),
+]);
+
+/// `kubectl exec POD [-c C] -- COMMAND…` (and the deprecated form without `--`);
+/// `kubectl run NAME --image=I -- COMMAND…`; `kubectl debug … -- COMMAND…`.
+pub(super) fn kubectl(args: &[String]) -> Step {
+    let cut = args.iter().position(|a| a == "--");
+    let (p, operands) = KUBECTL.parse_permuted(&args[..cut.unwrap_or(args.len())]);
+    let Some(sub) = operands.first().map(String::as_str) else { return Step::Not };
+    if !matches!(sub, "exec" | "run" | "debug") {
+        return Step::Not;
+    }
+    let cmd: Vec<String> = match cut {
+        Some(c) => args[c + 1..].to_vec(),
+        None if sub == "exec" => operands.get(2..).unwrap_or_default().to_vec(),
+        None => Vec::new(),
+    };
+    if cmd.is_empty() {
+        return Step::Not;
+    }
+    let pod = operands.get(1).map(String::as_str).unwrap_or("");
+    let context = p.value(&["--context", "--cluster"]);
+    let namespace = p.value(&["-n", "--namespace"]);
+    let target = context.or(namespace).or(Some(pod)).filter(|t| !t.is_empty());
+    let place = [context, namespace, Some(pod)].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    runs(Inner::argv(cmd).remote(target, format!("runs inside the Kubernetes pod `{}`", place.join("/"))))
+}
+
+/// docker/podman global options that take a value.
+pub(super) const DOCKER_GLOBAL: OptTable = OptTable::new(&[
+    val(Some('H'), ""),
+    val(Some('c'), ""),
+    val(Some('l'), ""),
+    val(None, "host"),
+    val(None, "context"),
+    val(None, "config"),
+    val(None, "log-level"),
+    val(None, "tlscacert"),
+    val(None, "tlscert"),
+    val(None, "tlskey"),
+]);
+/// `docker exec [OPTIONS] CONTAINER COMMAND…`.
+pub(super) const DOCKER_EXEC: OptTable = OptTable::new(&[
+    val(Some('e'), ""),
+    val(Some('u'), ""),
+    val(Some('w'), ""),
+    val(None, "env"),
+    val(None, "env-file"),
+    val(None, "user"),
+    val(None, "workdir"),
+    val(None, "detach-keys"),
+]);
+/// `docker run [OPTIONS] IMAGE [COMMAND…]`: the options that take a value.
+pub(super) const DOCKER_RUN: OptTable = OptTable::new(&[
+    val(Some('e'), ""),
+    val(Some('h'), ""),
+    val(Some('l'), ""),
+    val(Some('m'), ""),
+    val(Some('p'), ""),
+    val(Some('u'), ""),
+    val(Some('v'), ""),
+    val(Some('w'), ""),
+    val(Some('c'), ""),
+    val(None, "env"),
+    val(None, "env-file"),
+    val(None, "hostname"),
+    val(None, "label"),
+    val(None, "memory"),
+    val(None, "publish"),
+    val(None, "user"),
+    val(None, "volume"),
+    val(None, "workdir"),
+    val(None, "cpu-shares"),
+    val(None, "name"),
+    val(None, "network"),
+    val(None, "entrypoint"),
+    val(None, "mount"),
+    val(None, "platform"),
+    val(None, "pull"),
+    val(None, "restart"),
+    val(None, "add-host"),
+    val(None, "cap-add"),
+    val(None, "cap-drop"),
+    val(None, "cpus"),
+    val(None, "device"),
+    val(None, "dns"),
+    val(None, "gpus"),
+    val(None, "ipc"),
+    val(None, "link"),
+    val(None, "log-driver"),
+    val(None, "log-opt"),
+    val(None, "pid"),
+    val(None, "runtime"),
+    val(None, "security-opt"),
+    val(None, "shm-size"),
+    val(None, "stop-signal"),
+    val(None, "tmpfs"),
+    val(None, "ulimit"),
+    val(None, "volumes-from"),
+    val(None, "health-cmd"),
+]);
+/// `docker compose` options before the subcommand.
+pub(super) const COMPOSE_GLOBAL: OptTable = OptTable::new(&[
+    val(Some('f'), ""),
+    val(Some('p'), ""),
+    val(None, "file"),
+    val(None, "project-name"),
+    val(None, "profile"),
+    val(None, "env-file"),
+    val(None, "project-directory"),
+    val(None, "ansi"),
+    val(None, "parallel"),
+]);
+/// `docker compose exec|run [OPTIONS] SERVICE COMMAND…`.
+pub(super) const COMPOSE_EXEC: OptTable = OptTable::new(&[
+    val(Some('e'), ""),
+    val(Some('u'), ""),
+    val(Some('w'), ""),
+    val(Some('l'), ""),
+    val(Some('p'), ""),
+    val(Some('v'), ""),
+    val(None, "env"),
+    val(None, "user"),
+    val(None, "workdir"),
+    val(None, "index"),
+    val(None, "label"),
+    val(None, "publish"),
+    val(None, "volume"),
+    val(None, "name"),
+    val(None, "entrypoint"),
+    val(None, "env-from-file"),
+    val(None, "cap-add"),
+    val(None, "cap-drop"),
+    val(None, "pull"),
+]);
+
+pub(super) fn docker(args: &[String]) -> Step {
+    let g = DOCKER_GLOBAL.parse(args);
+    let context = g.value(&["-c", "--context", "-H", "--host"]).map(str::to_string);
+    let rest = &args[g.rest..];
+    let mut step = match rest.first().map(String::as_str) {
+        Some("exec") => container_command(&rest[1..], DOCKER_EXEC, "container"),
+        Some("run") => container_command(&rest[1..], DOCKER_RUN, "new container from the image"),
+        Some("container") if matches!(rest.get(1).map(String::as_str), Some("exec")) => {
+            container_command(&rest[2..], DOCKER_EXEC, "container")
+        }
+        Some("compose") => compose(&rest[1..]),
+        _ => Step::Not,
+    };
+    if let (Some(ctx), Step::Runs(inner)) = (context, &mut step) {
+        for i in inner {
+            i.target = Some(ctx.clone());
+        }
+    }
+    step
+}
+
+pub(super) fn compose(args: &[String]) -> Step {
+    let g = COMPOSE_GLOBAL.parse(args);
+    let rest = &args[g.rest..];
+    match rest.first().map(String::as_str) {
+        Some("exec" | "run") => container_command(&rest[1..], COMPOSE_EXEC, "compose service"),
+        _ => Step::Not,
+    }
+}
+
+pub(super) fn container_command(args: &[String], opts: OptTable, what: &str) -> Step {
+    let p = opts.parse(args);
+    let rest = &args[p.rest..];
+    match rest {
+        [name, cmd @ ..] if !cmd.is_empty() => {
+            runs(Inner::argv(cmd.to_vec()).remote(Some(name), format!("runs inside the {what} `{name}`")))
+        }
+        _ => Step::Not,
+    }
+}
+
+/// `fly ssh console -C COMMAND` and `fly console -C COMMAND` (`-a APP`).
+pub(super) const FLY: OptTable = OptTable::new(&[
+    val(Some('C'), ""),
+    val(Some('a'), ""),
+    val(Some('A'), ""),
+    val(Some('c'), ""),
+    val(Some('o'), ""),
+    val(Some('g'), ""),
+    val(Some('r'), ""),
+    val(Some('u'), ""),
+    val(Some('t'), ""),
+    val(None, "command"),
+    val(None, "app"),
+    val(None, "address"),
+    val(None, "config"),
+    val(None, "org"),
+    val(None, "process-group"),
+    val(None, "region"),
+    val(None, "user"),
+    val(None, "machine"),
+]);
+
+pub(super) fn fly(args: &[String]) -> Step {
+    let (p, operands) = FLY.parse_permuted(args);
+    let console = matches!(
+        operands.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        ["ssh", "console", ..] | ["console", ..]
+    );
+    match (console, p.value(&["-C", "--command"])) {
+        (true, Some(cmd)) => {
+            let app = p.value(&["-a", "--app"]);
+            runs(
+                Inner::shell(cmd.to_string())
+                    .remote(app, format!("runs on a Fly.io machine of `{}`", app.unwrap_or("the app"))),
+            )
+        }
+        _ => Step::Not,
+    }
+}
+
+/// `heroku run [-a APP] COMMAND…` (oclif: the flags may follow the command; `--` ends them).
+pub(super) const HEROKU: OptTable = OptTable::new(&[
+    val(Some('a'), ""),
+    val(Some('r'), ""),
+    val(Some('s'), ""),
+    val(Some('e'), ""),
+    val(Some('t'), ""),
+    val(None, "app"),
+    val(None, "remote"),
+    val(None, "size"),
+    val(None, "env"),
+    val(None, "type"),
+]);
+
+pub(super) fn heroku(args: &[String]) -> Step {
+    match args.first().map(String::as_str) {
+        Some("run" | "run:detached") => {}
+        _ => return Step::Not,
+    }
+    let (p, operands) = HEROKU.parse_permuted(&args[1..]);
+    if operands.is_empty() {
+        return Step::Not;
+    }
+    let app = p.value(&["-a", "--app"]);
+    remote_shell(&operands, app, format!("runs on a Heroku dyno of `{}`", app.unwrap_or("the app")))
+}
+
+/// `railway run CMD…` runs CMD here with the project's variables; `railway ssh [CMD…]` runs
+/// it inside the service's container.
+pub(super) const RAILWAY: OptTable = OptTable::new(&[
+    val(Some('s'), ""),
+    val(Some('p'), ""),
+    val(Some('e'), ""),
+    val(Some('d'), ""),
+    val(Some('i'), ""),
+    val(None, "service"),
+    val(None, "project"),
+    val(None, "environment"),
+    val(None, "deployment-instance"),
+    val(None, "identity-file"),
+]);
+
+pub(super) fn railway(args: &[String]) -> Step {
+    let g = RAILWAY.parse(args);
+    let rest = &args[g.rest..];
+    match rest.first().map(String::as_str) {
+        Some("run") => {
+            let p = RAILWAY.parse(&rest[1..]);
+            let cmd = &rest[1 + p.rest..];
+            if cmd.is_empty() {
+                return Step::Not;
+            }
+            let env = p.value(&["-e", "--environment"]).or(g.value(&["-e", "--environment"]));
+            let mut inner = Inner::argv(cmd.to_vec());
+            inner.note = Some(
+                "runs under `railway run`, with the project's variables (database URLs, tokens) — often production credentials"
+                    .into(),
+            );
+            inner.target = env.map(str::to_string);
+            runs(inner)
+        }
+        Some("ssh") => {
+            let (p, operands) = RAILWAY.parse_permuted(&rest[1..]);
+            if operands.is_empty() {
+                return Step::Not;
+            }
+            let env = p.value(&["-e", "--environment"]).or(g.value(&["-e", "--environment"]));
+            let service = p.value(&["-s", "--service"]).unwrap_or("the linked service");
+            remote_shell(&operands, env, format!("runs inside the Railway service `{service}`"))
+        }
+        _ => Step::Not,
+    }
+}
+
+/// `gcloud compute ssh [USER@]INSTANCE --command=CMD [-- SSH_ARGS…]`.
+pub(super) fn gcloud(args: &[String]) -> Step {
+    let cut = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let opts = opt_table![
+        val(None, "command"),
+        val(None, "zone"),
+        val(None, "project"),
+        val(None, "ssh-key-file"),
+        val(None, "container")
+    ];
+    let (p, operands) = opts.parse_permuted(&args[..cut]);
+    let words: Vec<&str> = operands.iter().map(String::as_str).collect();
+    let instance = match words.as_slice() {
+        ["compute", "ssh", instance, ..] | ["beta" | "alpha", "compute", "ssh", instance, ..] => *instance,
+        _ => return Step::Not,
+    };
+    let host = instance.rsplit('@').next().unwrap_or(instance);
+    let note = format!("runs on the Compute Engine instance `{host}` over ssh");
+    if let Some(cmd) = p.value(&["--command"]) {
+        return runs(Inner::shell(cmd.to_string()).remote(Some(host), note));
+    }
+    // After `--`, ssh's own arguments: options, then a remote command.
+    let after = args.get(cut + 1..).unwrap_or_default();
+    let q = SSH.parse(after);
+    match after.get(q.rest..) {
+        Some(cmd) if !cmd.is_empty() => remote_shell(cmd, Some(host), note),
+        _ => Step::Not,
+    }
+}
+
+/// `aws ssm send-command --parameters commands=[…]` (shorthand or JSON, or `file://`) and
+/// `aws ecs execute-command --command CMD`.
+pub(super) fn aws(args: &[String]) -> Step {
+    let opts = opt_table![
+        val(None, "parameters"),
+        val(None, "command"),
+        val(None, "document-name"),
+        val(None, "instance-ids"),
+        val(None, "targets"),
+        val(None, "cluster"),
+        val(None, "task"),
+        val(None, "container"),
+        val(None, "region"),
+        val(None, "profile"),
+        val(None, "output"),
+        val(None, "comment"),
+        val(None, "endpoint-url")
+    ];
+    let (p, operands) = opts.parse_permuted(args);
+    let words: Vec<&str> = operands.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["ssm", "send-command", ..] => {
+            let target = p.value(&["--instance-ids", "--targets"]);
+            let note = format!("runs on the EC2 instances `{}` through SSM", target.unwrap_or("targeted"));
+            let Some(params) = p.value(&["--parameters"]) else { return Step::Not };
+            match ssm_commands(params) {
+                Some(cmds) => {
+                    Step::Runs(cmds.into_iter().map(|c| Inner::shell(c).remote(target, note.clone())).collect())
+                }
+                None => Step::Unknown(
+                    "the commands `aws ssm send-command` runs are not written out on its command line".into(),
+                ),
+            }
+        }
+        ["ecs", "execute-command", ..] => {
+            let Some(cmd) = p.value(&["--command"]) else { return Step::Not };
+            let target = p.value(&["--cluster"]);
+            runs(
+                Inner::shell(cmd.to_string())
+                    .remote(target, format!("runs inside an ECS task of `{}`", target.unwrap_or("the cluster"))),
+            )
+        }
+        _ => Step::Not,
+    }
+}
+
+/// The `commands` of SSM parameters: JSON `{"commands":["…"]}` or shorthand
+/// `commands=["a","b"]` / `commands=a`. `None` for `file://` and anything unreadable.
+pub(super) fn ssm_commands(params: &str) -> Option<Vec<String>> {
+    let params = params.trim();
+    if params.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(params).ok()?;
+        let cmds = v.get("commands")?;
+        return match cmds {
+            serde_json::Value::Array(a) => a.iter().map(|c| c.as_str().map(str::to_string)).collect(),
+            serde_json::Value::String(s) => Some(vec![s.clone()]),
+            _ => None,
+        };
+    }
+    let value = params.strip_prefix("commands=")?;
+    if value.starts_with('[') {
+        if let Ok(list) = serde_json::from_str::<Vec<String>>(value) {
+            return Some(list);
+        }
+        let inner = value.trim_start_matches('[').trim_end_matches(']');
+        return Some(inner.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect());
+    }
+    Some(vec![value.trim_matches('"').to_string()])
+}
+
+#[test]
+fn remote_exec() {
+    let one = |s: &str| (first(s).body, first(s).target.clone());
+    let drop = Body::Argv(words("psql -c 'DROP DATABASE shop'"));
+    let drop_sh = Body::Shell("psql -c 'DROP DATABASE shop'".into());
+    assert_eq!(one("kubectl exec -it postgres-0 -- psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(
+        one("kubectl --context prod -n db exec postgres-0 -c pg -- psql -c 'DROP DATABASE shop'"),
+        (drop.clone(), Some("prod".into()))
+    );
+    // The deprecated form without `--`: kubectl reads flags among the operands, as here.
+    assert_eq!(one("kubectl exec postgres-0 dropdb shop").0, Body::Argv(words("dropdb shop")));
+    assert_eq!(one("kubectl run tmp --rm -i --image=postgres -- psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(one("docker exec -it -u postgres db psql -c 'DROP DATABASE shop'"), (drop.clone(), Some("db".into())));
+    assert_eq!(one("docker --context prod exec db psql -c 'DROP DATABASE shop'").1, Some("prod".into()));
+    assert_eq!(one("docker container exec db psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(one("docker run --rm -e PGPASSWORD=x postgres:16 psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(one("docker compose -f prod.yml exec -T db psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(one("docker-compose run --rm db psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(one("podman exec db psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(one("ssh prod-db \"psql -c 'DROP DATABASE shop'\""), (drop_sh.clone(), Some("prod-db".into())));
+    assert_eq!(one("ssh -p 2222 -i key deploy@prod-db -- psql -c \"'DROP DATABASE shop'\"").1, Some("prod-db".into()));
+    assert_eq!(
+        one("fly ssh console -a shop-prod -C \"psql -c 'DROP DATABASE shop'\""),
+        (drop_sh.clone(), Some("shop-prod".into()))
+    );
+    assert_eq!(one("flyctl console --command \"psql -c 'DROP DATABASE shop'\"").0, drop_sh);
+    assert_eq!(one("heroku run rails db:drop -a shop").0, Body::Shell("rails db:drop".into()));
+    assert_eq!(
+        one("railway ssh -s db -- psql -c \"'DROP DATABASE shop'\"").0,
+        Body::Shell("psql -c 'DROP DATABASE shop'".into())
+    );
+
+    assert_eq!(
+        bodies("ssh db psql -c 'DROP DATABASE shop'"),
+        [Body::Shell("psql -c DROP DATABASE shop".into()), Body::Shell("psql -c 'DROP DATABASE shop'".into())]
+    );
+    assert_eq!(
+        one("railway run -e production psql -c 'DROP DATABASE shop'"),
+        (drop.clone(), Some("production".into()))
+    );
+    assert_eq!(one("gcloud compute ssh db-1 --zone us-east1-b --command \"psql -c 'DROP DATABASE shop'\"").0, drop_sh);
+    assert_eq!(one("gcloud compute ssh db-1 --command=\"psql -c 'DROP DATABASE shop'\"").0, drop_sh);
+    assert_eq!(
+        one("aws ssm send-command --document-name AWS-RunShellScript --instance-ids i-1 --parameters 'commands=[\"psql -c \\\"DROP DATABASE shop\\\"\"]'").0,
+        Body::Shell("psql -c \"DROP DATABASE shop\"".into())
+    );
+    assert_eq!(
+        one("aws ssm send-command --parameters '{\"commands\":[\"rm -rf /var/lib/postgresql\"]}'").0,
+        Body::Shell("rm -rf /var/lib/postgresql".into())
+    );
+    assert_eq!(
+        one("aws ecs execute-command --cluster prod --task t --command 'rm -rf /data' --interactive").1,
+        Some("prod".into())
+    );
+    assert!(matches!(step(&words("aws ssm send-command --parameters file://p.json")), Step::Unknown(_)));
+    for benign in [
+        "ssh prod-db",
+        "kubectl get pods",
+        "kubectl exec -it web-1",
+        "docker ps",
+        "heroku logs -a shop",
+        "fly ssh console",
+    ] {
+        assert_eq!(step(&words(benign)), Step::Not, "{benign}");
+    }
+}
