@@ -101,7 +101,7 @@ fn persisted(obj: &Json, host: Option<&str>, parsed: &mut Parsed) {
 
 fn looks_like_document(body: &str) -> bool {
     let t = body.trim_start();
-    t.starts_with('{') || t.starts_with("query") || t.starts_with("mutation") || t.starts_with("subscription")
+    t.starts_with("{") || t.starts_with("query") || t.starts_with("mutation") || t.starts_with("subscription")
 }
 
 /// Whether text mentions the word `mutation` (any case).

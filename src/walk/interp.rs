@@ -291,12 +291,12 @@ pub(crate) fn scan(program: &str, code: &str, guarded: &dyn Fn(&str) -> bool) ->
 /// A GraphQL request body for a literal: a JSON object with a `query`, or a document with an
 /// operation keyword.
 fn graphql_body(lit: &str) -> Option<String> {
-    if lit.starts_with('{') && lit.contains("\"query\"") && serde_json::from_str::<serde_json::Value>(lit).is_ok() {
+    if lit.starts_with("{") && lit.contains("\"query\"") && serde_json::from_str::<serde_json::Value>(lit).is_ok() {
         return Some(lit.to_string());
     }
     let mut words = lit.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty());
     let first = words.next()?;
-    if matches!(first, "mutation" | "subscription") || (first == "query" && lit.contains('{')) {
+    if matches!(first, "mutation" | "subscription") || (first == "query" && lit.contains("{")) {
         return Some(serde_json::json!({ "query": lit }).to_string());
     }
     None

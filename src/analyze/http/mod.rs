@@ -44,7 +44,7 @@ const SQL_KEYS: &[&str] = &["sql", "query", "queries", "statement", "statements"
 /// GraphQL `query` does not).
 pub fn sql_in_body(body: &str, req: &HttpRequest, facts: &mut Facts) {
     let trimmed = body.trim_start();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+    if !(trimmed.starts_with("{") || trimmed.starts_with('[')) {
         return;
     }
     let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) else { return };
@@ -117,7 +117,7 @@ fn reads_as_sql(s: &str) -> bool {
 
 /// A `query=` parameter in a form-encoded string, as a JSON request object.
 fn graphql_in_form(form: &str) -> Option<String> {
-    if !form.contains("query=") || form.trim_start().starts_with('{') || form.trim_start().starts_with('[') {
+    if !form.contains("query=") || form.trim_start().starts_with("{") || form.trim_start().starts_with('[') {
         return None;
     }
     let mut query = None;

@@ -492,7 +492,7 @@ pub(super) fn aws(args: &[String]) -> Step {
 /// `commands=["a","b"]` / `commands=a`. `None` for `file://` and anything unreadable.
 pub(super) fn ssm_commands(params: &str) -> Option<Vec<String>> {
     let params = params.trim();
-    if params.starts_with('{') {
+    if params.starts_with("{") {
         let v: serde_json::Value = serde_json::from_str(params).ok()?;
         let cmds = v.get("commands")?;
         return match cmds {
