@@ -255,10 +255,18 @@ fn test_reads(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
                     continue;
                 }
             };
+            if let Some(expected) = &read.runs {
+                let runs = runs_of(spec, &line, cwd);
+                if runs != *expected {
+                    failures.push(fail(format!("reads what it runs as `{runs}`, not `{expected}`")));
+                }
+            }
             let facts = crate::analyze::analyze(&inv, Some(spec));
             let command = facts.command.join(" ");
-            if command != read.command {
-                failures.push(fail(format!("reads the command as `{command}`, not `{}`", read.command)));
+            if let Some(expected) = &read.command
+                && command != *expected
+            {
+                failures.push(fail(format!("reads the command as `{command}`, not `{expected}`")));
             }
             if let Some(targets) = &read.targets
                 && *targets != facts.targets
@@ -273,6 +281,17 @@ fn test_reads(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
         }
     }
     failures
+}
+
+/// The first command a wrapper's example runs, as the walker finds it with the table `spec`
+/// (shell-quoted; empty when it runs nothing).
+fn runs_of(spec: &crate::analyze::spec::ProgramSpec, line: &str, cwd: &std::path::Path) -> String {
+    let Ok(inv) = example_invocation(line, None, cwd) else { return String::new() };
+    let table = RuleSet { programs: vec![spec.clone()], ..RuleSet::default() };
+    let walk = crate::walk::argv(inv, crate::registry::Registry::with(&spec.name, table));
+    let words = |inv: &Invocation| shell_words::join(inv.argv.iter().map(|a| a.to_string_lossy()));
+    let itself = walk.invocations.first().map(words).unwrap_or_default();
+    walk.invocations.iter().skip(1).map(words).find(|w| *w != itself).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -5,8 +5,6 @@
 //! on which commands are skipped, how verdicts merge, or what an interactive session under an
 //! agent needs. Like the engine, it runs nothing, prompts nothing and writes nothing.
 
-use std::collections::HashMap;
-
 use crate::engine;
 use crate::facts::Facts;
 use crate::rules::RuleSet;
@@ -46,14 +44,8 @@ pub fn skips(rules: &RuleSet) -> bool {
 }
 
 /// Judge every command `walk` found, with the rules of each one's program (built-in, system
-/// and user, loaded once per program name).
+/// and user, from the walk's registry: loaded once per program name).
 pub fn judge(walk: &Walk) -> Judgement {
-    judge_with(walk, HashMap::new())
-}
-
-/// `judge`, with the rule sets a caller already loaded, by program name (the shim has loaded
-/// its own program's to decide whether there is anything to judge).
-pub fn judge_with(walk: &Walk, mut rule_sets: HashMap<String, RuleSet>) -> Judgement {
     let mut matches: Vec<Match> = Vec::new();
     for u in &walk.unknown {
         matches.push(engine::cannot_see(u, Severity::High));
@@ -64,11 +56,11 @@ pub fn judge_with(walk: &Walk, mut rule_sets: HashMap<String, RuleSet>) -> Judge
     let mut under_agent: Option<bool> = None;
     let mut out = Judgement { facts: None, verdict: Verdict::allow(), notes: Vec::new(), confirm_calls: Vec::new() };
     for (i, inv) in walk.invocations.iter().enumerate() {
-        let rules = rule_sets.entry(inv.program.clone()).or_insert_with(|| RuleSet::for_program(&inv.program));
-        if skips(rules) {
+        let rules = walk.registry.rules(&inv.program);
+        if skips(&rules) {
             continue;
         }
-        let mut eval = engine::evaluate(inv, rules);
+        let mut eval = engine::evaluate(inv, &rules);
         // A database shell reading a terminal is a human's session — unless an agent runs it
         // (Codex's `exec_command` with `tty: true`, then `write_stdin`): then the agent types.
         if eval.facts.interactive && *under_agent.get_or_insert_with(|| crate::agent::detect().is_some()) {

@@ -20,6 +20,7 @@ pub mod invocation;
 pub mod judge;
 pub mod paths;
 pub mod redact;
+pub mod registry;
 pub mod resolve;
 pub mod rules;
 mod shim;

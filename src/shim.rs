@@ -15,6 +15,7 @@ use crate::confirm;
 use crate::exit;
 use crate::invocation::{Env, Invocation, Stdin, program_name};
 use crate::judge;
+use crate::registry::Registry;
 use crate::resolve::{self, SelfId, VISITED_VAR};
 use crate::rules::RuleSet;
 use crate::verdict::Decision;
@@ -66,8 +67,8 @@ pub(crate) fn run_guarded(argv: Vec<OsString>, target: OsString) -> ExitCode {
 fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> ExitCode {
     let program = program.to_string();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let rules = RuleSet::for_program(&program);
-    if judge::skips(&rules) && !walk::follows(&program) {
+    let registry = Registry::with(&program, RuleSet::for_program(&program));
+    if judge::skips(&registry.rules(&program)) && !walk::follows(&program, &registry) {
         // Nothing can match and nothing runs inside: skip analysis entirely.
         let args: Vec<String> = argv.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
         audit::record(&Record::new("allow", &program, Some(&real), &args, &cwd, None));
@@ -86,8 +87,8 @@ fn run_as(program: &str, real: PathBuf, argv: Vec<OsString>, me: &SelfId) -> Exi
     inv.program.clone_from(&program);
     // `sudo -u postgres psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`: no shim runs on
     // the far side, so the walker hands back what the wrapper runs to be judged here too.
-    let walk = walk::argv(inv);
-    let judgement = judge::judge_with(&walk, [(program.clone(), rules)].into());
+    let walk = walk::argv(inv, registry);
+    let judgement = judge::judge(&walk);
     let Some(inv) = walk.invocations.first() else { return ExitCode::from(exit::ERROR) };
     let args = inv.args_lossy();
     if judgement.verdict.decision == Decision::Allow {

@@ -44,10 +44,134 @@ pub struct ProgramSpec {
     /// `mysql` or `sqlite`.
     #[serde(default)]
     pub sql_dialect: Option<SqlDialect>,
+    /// Which analyzer reads the program's command line; the shared argv analyzer, driven by
+    /// this table, when none is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analyzer: Option<Analyzer>,
+    /// Whether the program gets a shim (and the exec guard's attention) without rules of its
+    /// own: true for wrappers that reach another user, host or container, where no shim
+    /// follows (`sudo`, `ssh`). By default a table that describes a CLI is shimmed and one
+    /// that only says what a local wrapper runs (`nohup`: what it runs meets its own shim)
+    /// is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shim: Option<bool>,
+    /// The Rust reader of a wrapper whose reading needs real logic (`ssh` joining its words,
+    /// `sudo -s` escaping, `find -exec {}`); see `walk::wrappers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader: Option<Reader>,
+    /// What the program runs inside it, read from this table's option rows: `runs = [{}]`,
+    /// the command after its options (`nice -n 5 CMD`); `[{ under = "exec" }]`, after a
+    /// subcommand (`bundle exec CMD`); `[{ after = "--" }]`, after a `--`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<RunsRow>,
     /// How command lines of this program must be read — the table's own tests, checked by
     /// `interlock rules test` and the suite like the rules' examples.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reads: Vec<ReadExample>,
+}
+
+/// The analyzers a `[[program]]` table can name (`analyzer = "psql"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Analyzer {
+    /// curl's grammar: method, URL, headers, body (`analyze/http/curl.rs`).
+    Curl,
+    Wget,
+    /// HTTPie and xh: `http POST host/path field=value`.
+    Httpie,
+    Railway,
+    Terraform,
+    Git,
+    Gh,
+    /// A database client's statements (`-c`, `-f`, stdin), in each client's grammar.
+    Psql,
+    Mysql,
+    Sqlite3,
+    RedisCli,
+    Mongosh,
+}
+
+impl Analyzer {
+    /// Whether the program's arguments carry the statements it sends (a database client's
+    /// `-c`, `railway api`): one the shell computes at run time cannot be read in advance.
+    pub fn takes_statements(self) -> bool {
+        use Analyzer::*;
+        matches!(self, Psql | Mysql | Sqlite3 | RedisCli | Mongosh | Railway)
+    }
+}
+
+/// Wrappers whose reading needs real logic, each a function in `walk::wrappers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reader {
+    Sudo,
+    Su,
+    Runuser,
+    Env,
+    Flock,
+    Script,
+    Watch,
+    Entr,
+    Parallel,
+    Find,
+    Npx,
+    Npm,
+    /// pnpm and yarn: `dlx`/`exec`, or a word that is not one of their own commands.
+    PackageManager,
+    Bun,
+    Uv,
+    Uvx,
+    Pipx,
+    Dotenv,
+    /// doppler, infisical, op: `run [options] -- CMD`.
+    SecretsRun,
+    Cargo,
+    Go,
+    Chroot,
+    Screen,
+    Tmux,
+    /// at(1), batch(1): the commands they run later come from stdin.
+    At,
+    Ssh,
+    Ansible,
+    Kubectl,
+    Docker,
+    Compose,
+    Fly,
+    Heroku,
+    Railway,
+    Gcloud,
+    Aws,
+}
+
+/// One thing a wrapper runs, read with the program's option rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunsRow {
+    /// The subcommand path before the command (`"exec"` for `bundle exec CMD`); none: the
+    /// command follows the program's options directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub under: Option<String>,
+    /// `"--"`: the command is what follows the first `--` (`kubectl exec POD -- CMD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Operands before the command that are not part of it (`timeout 30 CMD`: 1).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skip: usize,
+    /// Options with which the program runs nothing (`command -v`, `doas -C FILE`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless: Vec<String>,
+    /// The command it runs, when that is fixed rather than its operands (`rails dbconsole`
+    /// opens the application's database client: `["psql"]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// For the human: where or how the command runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One option of a `[[program]]` table: `{ short = "e", long = "environment", role =
@@ -147,14 +271,19 @@ impl From<OptionRow> for RawRow {
 }
 
 /// How one command line of the program must be read: `{ args = "-s api volume delete",
-/// command = "volume delete", targets = ["production"] }`.
+/// command = "volume delete", targets = ["production"] }`; for a wrapper, what it runs:
+/// `{ args = "-n 5 psql -c 'DROP TABLE t'", runs = "psql -c 'DROP TABLE t'" }`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReadExample {
     /// The arguments after the program name, shell-quoted.
     pub args: String,
     /// The subcommand path and operands, space-separated.
-    pub command: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// What the wrapper runs, shell-quoted (`""`: nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,6 +291,60 @@ pub struct ReadExample {
 }
 
 impl ProgramSpec {
+    /// Whether the program runs another command: it has a reader or `runs` rows.
+    pub fn is_wrapper(&self) -> bool {
+        self.reader.is_some() || !self.runs.is_empty()
+    }
+
+    /// Whether the program gets a shim without rules of its own (see `shim`).
+    pub fn shimmed(&self) -> bool {
+        self.shim.unwrap_or(!self.is_wrapper())
+    }
+
+    /// The options before the first operand (or `--`), POSIX style, read with this table's
+    /// rows where the subcommand path so far is `command`: each option as written, with its
+    /// value when its row takes one, and the index of the first word after them.
+    pub fn leading_options(&self, args: &[String], command: &[String]) -> (Vec<(String, Option<String>)>, usize) {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while let Some(arg) = args.get(i) {
+            if arg == "--" {
+                return (out, i + 1);
+            }
+            if arg == "-" || !arg.starts_with('-') {
+                break;
+            }
+            i += 1;
+            let takes = |written: &str| self.option(written, command).is_some_and(|r| r.value);
+            if let Some((flag, value)) = arg.split_once('=').filter(|_| arg.starts_with("--") || !self.clusters) {
+                out.push((flag.to_string(), Some(value.to_string())));
+            } else if arg.starts_with("--") || !self.clusters || arg.len() == 2 {
+                let value = takes(arg).then(|| args.get(i).cloned()).flatten();
+                i += usize::from(value.is_some());
+                out.push((arg.clone(), value));
+            } else {
+                // A short cluster: the first letter that takes a value eats the rest of the
+                // word (`-n5`), or the next word.
+                for (pos, c) in arg[1..].char_indices() {
+                    let flag = format!("-{c}");
+                    if takes(&flag) {
+                        let rest = &arg[1 + pos + c.len_utf8()..];
+                        let value = if rest.is_empty() {
+                            i += 1;
+                            args.get(i - 1).cloned()
+                        } else {
+                            Some(rest.to_string())
+                        };
+                        out.push((flag, value));
+                        break;
+                    }
+                    out.push((flag, None));
+                }
+            }
+        }
+        (out, i)
+    }
+
     /// The row for the option word `written` (`-e`, `--environment`, terraform's `-out`)
     /// where the subcommand path so far is `command`.
     pub fn option(&self, written: &str, command: &[String]) -> Option<&OptionRow> {

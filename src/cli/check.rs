@@ -22,7 +22,7 @@ fn evaluate(argv: Vec<OsString>) -> anyhow::Result<(Walk, Judgement)> {
     if inv.program.is_empty() {
         bail!("no program to check: give one after `--`, e.g. `interlock check -- curl https://example.com`");
     }
-    let walk = walk::argv(inv);
+    let walk = walk::argv(inv, crate::registry::Registry::default());
     let judgement = judge::judge(&walk);
     Ok((walk, judgement))
 }

@@ -83,14 +83,9 @@ pub(super) fn install(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     for e in &rules.errors {
         eprintln!("interlock: warning: {e} (skipped)");
     }
-    // Programs with rules, and the wrappers that run other commands (`sudo`, `ssh`), so what
-    // they run is judged even when a script, not the agent's shell string, runs them.
-    let wanted: BTreeSet<String> = rules
-        .program_names()
-        .into_iter()
-        .chain(crate::walk::wrappers::SHIMMED.iter().map(|s| s.to_string()))
-        .filter(|n| valid_name(n))
-        .collect();
+    // Programs with rules, and the wrappers that run other commands elsewhere (`sudo`, `ssh`),
+    // so what they run is judged even when a script, not the agent's shell string, runs them.
+    let wanted: BTreeSet<String> = rules.shimmed_names().into_iter().filter(|n| valid_name(n)).collect();
     let mut ours = read_manifest(&dir);
     let (mut created, mut kept, mut skipped) = (0, 0, 0);
     for name in &wanted {

@@ -327,11 +327,14 @@ impl RuleSet {
         self.programs.iter().find(|p| p.name == program)
     }
 
-    /// Every program named by a loaded rule or program table, sorted, without repeats.
-    pub fn program_names(&self) -> Vec<String> {
+    /// Every program that gets a shim, sorted, without repeats: those a rule names, and
+    /// those whose table says so (`ProgramSpec::shimmed`: a CLI's description, or a wrapper
+    /// that reaches another user, host or container).
+    pub fn shimmed_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .programs
             .iter()
+            .filter(|p| p.shimmed())
             .map(|p| p.name.clone())
             .chain(self.rules.iter().flat_map(|r| r.spec.program.as_slice().iter().cloned()))
             .collect();

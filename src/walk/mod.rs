@@ -18,6 +18,7 @@ pub(crate) mod wrappers;
 use std::path::{Path, PathBuf};
 
 use crate::invocation::{Env, Invocation, Stdin, program_name};
+use crate::registry::Registry;
 use shell::{Input, SHELLS, Script, SimpleCommand};
 
 /// How many script files and tasks one walk follows.
@@ -33,6 +34,8 @@ pub const FILE_LIMIT: u64 = 64 << 20;
 /// Everything one call will run.
 #[derive(Debug, Default)]
 pub struct Walk {
+    /// What each program met is, loaded once: the engine loop takes the rules from here.
+    pub registry: Registry,
     /// Each command, in the order it runs. For `argv`, the argv itself comes first.
     pub invocations: Vec<Invocation>,
     /// What the walker could not see (a command built at run time, an unreadable script).
@@ -48,34 +51,36 @@ pub fn script(command: &str, cwd: &Path, env: &Env) -> Walk {
         let what = format!("the command is {} KiB long, more than interlock reads", command.len() >> 10);
         return Walk { unknown: vec![what], ..Walk::default() };
     }
-    into_walk(follow_files(shell::parse_in(command, Some(cwd)), cwd), cwd, env)
+    let registry = Registry::default();
+    let script = follow_files(shell::parse_in(command, Some(cwd), &registry), cwd, &registry);
+    into_walk(script, cwd, env, registry)
 }
 
 /// `inv` and every command it runs inside its wrappers, scripts and tasks (`sudo -u postgres
 /// psql …`, `bash reset.sh`, `make reset`). `inv` itself comes first, untouched (with its real
 /// standard input).
-pub fn argv(inv: Invocation) -> Walk {
+pub fn argv(inv: Invocation, registry: Registry) -> Walk {
     let mut argv = vec![inv.argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default()];
     argv.extend(inv.args_lossy());
-    let inside = if follows(&inv.program) {
-        follow_files(shell::inside_argv(argv, &inv.cwd), &inv.cwd)
+    let inside = if follows(&inv.program, &registry) {
+        follow_files(shell::inside_argv(argv, &inv.cwd, &registry), &inv.cwd, &registry)
     } else {
         Script::default()
     };
     let (cwd, env) = (inv.cwd.clone(), inv.env.clone());
-    let mut walk = into_walk(inside, &cwd, &env);
+    let mut walk = into_walk(inside, &cwd, &env, registry);
     walk.invocations.insert(0, inv);
     walk
 }
 
 /// Whether the walker finds more in a call of `program` than the call itself: it can run
 /// other commands (a shell, a wrapper, a task runner, an interpreter) or replace a file.
-pub fn follows(program: &str) -> bool {
-    shell::may_run_others(program) || shell::replaces_files(program)
+pub fn follows(program: &str, registry: &Registry) -> bool {
+    shell::may_run_others(program, registry) || shell::replaces_files(program)
 }
 
 /// Turn the walked commands into invocations, each knowing what ran before it in the string.
-fn into_walk(mut script: Script, cwd: &Path, env: &Env) -> Walk {
+fn into_walk(mut script: Script, cwd: &Path, env: &Env, registry: Registry) -> Walk {
     let mut seen = std::collections::HashSet::new();
     script.unknown.retain(|u| seen.insert(u.clone()));
     let mut earlier: Vec<Vec<String>> = Vec::new();
@@ -87,7 +92,7 @@ fn into_walk(mut script: Script, cwd: &Path, env: &Env) -> Walk {
         earlier.push(words);
         invocations.push(inv);
     }
-    Walk { invocations, unknown: script.unknown, guard_off: script.guard_off }
+    Walk { registry, invocations, unknown: script.unknown, guard_off: script.guard_off }
 }
 
 /// One walked command as the engine takes it.
@@ -163,7 +168,7 @@ fn script_file(script: &Script, cmd: &SimpleCommand, cwd: &Path) -> Option<(Path
 /// `source` runs (read relative to `cwd`, or what the string itself wrote to it), and the
 /// recipe or script of a project task (`make reset`, `npm run db:reset`, `just wipe`). A file
 /// that cannot be read is "cannot see".
-fn follow_files(mut script: Script, cwd: &Path) -> Script {
+fn follow_files(mut script: Script, cwd: &Path, registry: &Registry) -> Script {
     let mut followed = 0;
     let mut i = 0;
     while i < script.commands.len() {
@@ -172,7 +177,7 @@ fn follow_files(mut script: Script, cwd: &Path) -> Script {
             if followed > MAX_SCRIPTS {
                 script.unknown.push("scripts run other scripts too deeply to follow".into());
             } else {
-                add_tasks(&mut script, i, found);
+                add_tasks(&mut script, i, found, registry);
             }
         } else if let Some((path, content)) = script_file(&script, &script.commands[i], cwd) {
             followed += 1;
@@ -187,7 +192,7 @@ fn follow_files(mut script: Script, cwd: &Path) -> Script {
             };
             match text {
                 Ok(text) if text.len() <= MAX_COMMAND => {
-                    let mut inner = shell::parse_in(&text, Some(cwd));
+                    let mut inner = shell::parse_in(&text, Some(cwd), registry);
                     let offset = script.written.len();
                     for c in &mut inner.commands {
                         c.writes_before += offset;
@@ -205,12 +210,12 @@ fn follow_files(mut script: Script, cwd: &Path) -> Script {
 }
 
 /// The commands of the tasks command `at` runs, with its notes and the task's.
-fn add_tasks(script: &mut Script, at: usize, found: Result<Vec<project::Task>, String>) {
+fn add_tasks(script: &mut Script, at: usize, found: Result<Vec<project::Task>, String>, registry: &Registry) {
     match found {
         Ok(tasks) => {
             let notes = script.commands[at].notes.clone();
             for task in tasks {
-                let mut inner = shell::parse_in(&task.text, Some(&task.dir));
+                let mut inner = shell::parse_in(&task.text, Some(&task.dir), registry);
                 for c in &mut inner.commands {
                     c.writes_before = 0;
                     c.notes.extend(notes.iter().cloned());

@@ -253,7 +253,7 @@ const BENIGN: &[&str] = &[
 fn decide(line: &str) -> (Decision, String) {
     let cwd = std::env::temp_dir();
     let inv = engine::example_invocation(line, None, &cwd).expect("example splits");
-    let j = interlock::judge::judge(&interlock::walk::argv(inv));
+    let j = interlock::judge::judge(&interlock::walk::argv(inv, Default::default()));
     let why = j.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
     (j.verdict.decision, why)
 }

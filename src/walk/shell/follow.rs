@@ -182,7 +182,7 @@ impl Walker<'_> {
     /// so its own rules apply (`kubectl exec` is harmless; `kubectl delete` under `sudo` is
     /// not).
     fn wrapper(&mut self, name: &str, cmd: SimpleCommand) {
-        let step = wrappers::step(&cmd.argv);
+        let step = self.registry.with_spec(name, |spec| wrappers::step_with(&cmd.argv, spec));
         if step == Step::Not {
             self.record(cmd);
             return;
@@ -227,8 +227,7 @@ impl Walker<'_> {
             (interp::Code::Stdin, Input::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
             _ => return,
         };
-        let guarded =
-            |p: &str| !crate::rules::builtin::files_for(p).is_empty() || wrappers::is_wrapper(p) || SHELLS.contains(&p);
+        let guarded = |p: &str| self.registry.guarded(p) || SHELLS.contains(&p);
         let mut notes = notes.to_vec();
         notes.push(format!("found in a string literal of the {lang} code it runs"));
         for found in interp::scan(&program, &text, &guarded) {
@@ -287,7 +286,8 @@ impl Walker<'_> {
     /// Parse a shell string a command runs (`sh -c`, `ssh HOST '…'`) in turn.
     pub(super) fn nested(&mut self, text: &str, notes: &[String], targets: &[String], stdin: &Input) {
         let start = self.out.commands.len();
-        parse_into(text, self.depth + 1, self.out, notes, self.cwd, stdin);
+        let at = At { depth: self.depth + 1, cwd: self.cwd, registry: self.registry };
+        parse_into(text, at, self.out, notes, stdin);
         for c in &mut self.out.commands[start..] {
             c.targets.extend(targets.iter().cloned());
         }

@@ -18,6 +18,7 @@ use super::interp;
 use super::wrappers::{self, Body, Step};
 use crate::analyze::options::{OptTable, val};
 use crate::invocation::program_name;
+use crate::registry::Registry;
 
 mod follow;
 mod words;
@@ -124,13 +125,14 @@ fn turns_guard_off(name: &str, value: Option<&str>) -> Option<String> {
 /// Parse `source` as bash.
 #[cfg(test)]
 fn parse(source: &str) -> Script {
-    parse_in(source, None)
+    parse_in(source, None, &Registry::default())
 }
 
 /// Parse `source` as bash run in `cwd`: `for f in migrations/*.sql` then sees the files.
-pub(crate) fn parse_in(source: &str, cwd: Option<&Path>) -> Script {
+pub(crate) fn parse_in(source: &str, cwd: Option<&Path>, registry: &Registry) -> Script {
     let mut out = Script::default();
-    parse_into(source, 0, &mut out, &[], cwd, &Input::Inherited);
+    let at = At { depth: 0, cwd, registry };
+    parse_into(source, at, &mut out, &[], &Input::Inherited);
     out
 }
 
@@ -139,10 +141,10 @@ pub(crate) const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", 
 
 /// Whether `program` (a basename) can run other commands: a shell, `eval`, `xargs` or a
 /// wrapper.
-pub(crate) fn may_run_others(program: &str) -> bool {
+pub(crate) fn may_run_others(program: &str, registry: &Registry) -> bool {
     SHELLS.contains(&program)
         || matches!(program, "eval" | "xargs" | "source" | "." | "make" | "gmake" | "just" | "crontab")
-        || wrappers::is_wrapper(program)
+        || registry.is_wrapper(program)
         || interp::is_interpreter(program)
 }
 
@@ -155,14 +157,14 @@ pub(crate) fn replaces_files(program: &str) -> bool {
 /// What an argv runs besides itself: the commands inside its wrappers (`sudo -iu postgres
 /// psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`), followed like those of a shell string.
 /// A wrapper's own command is not included: its caller judges it with its real stdin.
-pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path) -> Script {
+pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path, registry: &Registry) -> Script {
     let mut out = Script::default();
     let program = argv.first().map(|a| program_name(std::ffi::OsStr::new(a))).unwrap_or_default();
     // A shell, `source`, or a task runner is kept: its entry is what the caller follows into
     // the script or task it names. Any other argv is its caller's to judge.
     let follows_file = SHELLS.contains(&program.as_str())
         || matches!(program.as_str(), "source" | "." | "make" | "gmake" | "just" | "npm" | "yarn" | "pnpm" | "bun");
-    let mut walker = Walker::new(b"", 0, &mut out, Vec::new(), Some(cwd));
+    let mut walker = Walker::new(b"", At { depth: 0, cwd: Some(cwd), registry }, &mut out, Vec::new());
     walker.follow(argv.clone(), Vec::new(), Input::Inherited, Vec::new(), Vec::new());
     if !follows_file && out.commands.first().is_some_and(|c| c.argv == argv) {
         out.commands.remove(0);
@@ -171,8 +173,16 @@ pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path) -> Script {
 }
 
 /// Parse `source` into `out`; its commands read `stdin` unless they redirect their own.
-fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String], cwd: Option<&Path>, stdin: &Input) {
-    if depth > MAX_DEPTH {
+/// Where a walk is: how deep in nested shell strings, in which directory, with which registry.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    depth: usize,
+    cwd: Option<&'a Path>,
+    registry: &'a Registry,
+}
+
+fn parse_into(source: &str, at: At<'_>, out: &mut Script, notes: &[String], stdin: &Input) {
+    if at.depth > MAX_DEPTH {
         out.unknown.push("shell commands nest `sh -c` / `eval` too deeply to follow".into());
         return;
     }
@@ -189,13 +199,15 @@ fn parse_into(source: &str, depth: usize, out: &mut Script, notes: &[String], cw
     if root.has_error() {
         out.unknown.push("the shell command has a syntax error; what it runs cannot be known".into());
     }
-    let mut walker = Walker::new(source.as_bytes(), depth, out, notes.to_vec(), cwd);
+    let mut walker = Walker::new(source.as_bytes(), at, out, notes.to_vec());
     walker.visit(root, stdin);
 }
 
 struct Walker<'a> {
     src: &'a [u8],
     depth: usize,
+    /// What each program is (its wrappers' `runs`, whether it is guarded).
+    registry: &'a Registry,
     out: &'a mut Script,
     notes: Vec<String>,
     /// Syntax-tree levels entered by `visit` and `visit_substitutions` right now.
@@ -224,10 +236,12 @@ struct Word {
 }
 
 impl<'a> Walker<'a> {
-    fn new(src: &'a [u8], depth: usize, out: &'a mut Script, notes: Vec<String>, cwd: Option<&'a Path>) -> Self {
+    fn new(src: &'a [u8], at: At<'a>, out: &'a mut Script, notes: Vec<String>) -> Self {
+        let At { depth, cwd, registry } = at;
         Walker {
             src,
             depth,
+            registry,
             out,
             notes,
             nesting: 0,
@@ -942,12 +956,12 @@ mod tests {
         for f in ["002_b.sql", "001_a.sql", "notes.txt", ".hidden.sql"] {
             std::fs::write(dir.path().join("m").join(f), "SELECT 1;").unwrap();
         }
-        let s = parse_in("for f in m/*.sql; do psql -f \"$f\"; done", Some(dir.path()));
+        let s = parse_in("for f in m/*.sql; do psql -f \"$f\"; done", Some(dir.path()), &Registry::default());
         let files: Vec<&str> = s.commands.iter().map(|c| c.argv[2].as_str()).collect();
         assert_eq!(files, ["m/001_a.sql", "m/002_b.sql"]);
-        let s = parse_in("for t in users orders; do psql -c \"TRUNCATE $t\"; done", None);
+        let s = parse_in("for t in users orders; do psql -c \"TRUNCATE $t\"; done", None, &Registry::default());
         assert_eq!(s.commands.len(), 2);
-        let s = parse_in("for f in $(ls); do psql -f \"$f\"; done", Some(dir.path()));
+        let s = parse_in("for f in $(ls); do psql -f \"$f\"; done", Some(dir.path()), &Registry::default());
         assert_eq!(s.commands[0].argv[2], "$f");
         assert!(wildcard(b"0[0-9]?_*.sql", b"001_a.sql"));
         assert!(!wildcard(b"[!0]*", b"0x"));

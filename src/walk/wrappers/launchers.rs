@@ -14,59 +14,6 @@ pub(super) fn chroot(args: &[String]) -> Step {
     }
 }
 
-/// nsenter(1): `-t PID`, `-S UID`, `-G GID` take values; the namespace flags take an
-/// optional `=FILE` only.
-pub(super) const NSENTER: OptTable =
-    OptTable::new(&[val(Some('t'), "target"), val(Some('S'), "setuid"), val(Some('G'), "setgid")]);
-/// unshare(1): the options that take a value.
-pub(super) const UNSHARE: OptTable = OptTable::new(&[
-    val(None, "propagation"),
-    val(None, "setgroups"),
-    val(Some('S'), "setuid"),
-    val(Some('G'), "setgid"),
-    val(Some('R'), "root"),
-    val(Some('w'), "wd"),
-    val(None, "map-user"),
-    val(None, "map-group"),
-    val(None, "map-users"),
-    val(None, "map-groups"),
-    val(None, "monotonic"),
-    val(None, "boottime"),
-]);
-/// proot(1): the options that take a value.
-pub(super) const PROOT: OptTable = OptTable::new(&[
-    val(Some('r'), "rootfs"),
-    val(Some('b'), "bind"),
-    val(Some('w'), "cwd"),
-    val(Some('q'), "qemu"),
-    val(Some('k'), "kernel-release"),
-]);
-/// systemd-run(1): the options that take a value.
-pub(super) const SYSTEMD_RUN: OptTable = OptTable::new(&[
-    val(Some('u'), "unit"),
-    val(Some('p'), "property"),
-    val(Some('E'), "setenv"),
-    val(Some('M'), "machine"),
-    val(Some('H'), "host"),
-    val(Some('d'), ""),
-    val(None, "description"),
-    val(None, "slice"),
-    val(None, "uid"),
-    val(None, "gid"),
-    val(None, "nice"),
-    val(None, "working-directory"),
-    val(None, "on-active"),
-    val(None, "on-boot"),
-    val(None, "on-startup"),
-    val(None, "on-unit-active"),
-    val(None, "on-unit-inactive"),
-    val(None, "on-calendar"),
-    val(None, "timer-property"),
-    val(None, "path-property"),
-    val(None, "socket-property"),
-    val(None, "service-type"),
-]);
-
 /// screen(1): `screen [-dmS NAME …] [COMMAND [ARG…]]` starts COMMAND in a new window.
 pub(super) fn screen(args: &[String]) -> Step {
     let opts = opt_table![

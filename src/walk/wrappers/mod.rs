@@ -18,6 +18,8 @@ mod schedule;
 mod user;
 
 use crate::analyze::options::{OptTable, opt_table, val};
+use crate::analyze::spec::{ProgramSpec, Reader, RunsRow};
+#[cfg(test)]
 use crate::invocation::program_name;
 use launchers::*;
 use packages::*;
@@ -120,251 +122,139 @@ pub(crate) fn is_name(s: &str) -> bool {
         && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// Every program `step` reads; any other program is not a wrapper. The shims put these in
-/// front of the real programs too, so a wrapper run from a script is seen like one typed.
-pub(crate) const NAMES: &[&str] = &[
-    "sudo",
-    "doas",
-    "pkexec",
-    "su",
-    "runuser",
-    "env",
-    "nohup",
-    "builtin",
-    "exec",
-    "chronic",
-    "setsid",
-    "time",
-    "nice",
-    "ionice",
-    "caffeinate",
-    "stdbuf",
-    "timeout",
-    "flock",
-    "script",
-    "command",
-    "watch",
-    "entr",
-    "parallel",
-    "find",
-    "npx",
-    "bunx",
-    "npm",
-    "pnpm",
-    "yarn",
-    "bun",
-    "bundle",
-    "uvx",
-    "uv",
-    "pipx",
-    "poetry",
-    "pdm",
-    "hatch",
-    "rye",
-    "dotenv",
-    "cargo",
-    "go",
-    "ssh",
-    "kubectl",
-    "oc",
-    "docker",
-    "podman",
-    "nerdctl",
-    "docker-compose",
-    "podman-compose",
-    "fly",
-    "flyctl",
-    "heroku",
-    "railway",
-    "gcloud",
-    "aws",
-    "ansible",
-    "busybox",
-    "toybox",
-    "chroot",
-    "nsenter",
-    "unshare",
-    "firejail",
-    "proot",
-    "systemd-run",
-    "screen",
-    "tmux",
-    "at",
-    "batch",
-    "doppler",
-    "infisical",
-    "op",
-    "rails",
-    "manage.py",
-    "django-admin",
-    "python",
-    "python3",
-];
-
-/// The wrappers the shims stand in front of: those that reach another user, host or
-/// container, where no shim can follow. Local runners (`nohup`, `npx`, `uv run`) are not
-/// shimmed: what they run is looked up on PATH and meets its own shim.
-pub(crate) const SHIMMED: &[&str] = &[
-    "sudo",
-    "doas",
-    "pkexec",
-    "su",
-    "runuser",
-    "ssh",
-    "ansible",
-    "kubectl",
-    "oc",
-    "docker",
-    "podman",
-    "docker-compose",
-    "fly",
-    "flyctl",
-    "heroku",
-    "railway",
-    "gcloud",
-    "aws",
-];
-
-/// Whether `program` (a basename) can run another command.
-pub(crate) fn is_wrapper(program: &str) -> bool {
-    NAMES.contains(&program)
+/// What `argv` runs besides itself, read by `spec`, the program's registry entry: its Rust
+/// reader, or its `runs` rows. `argv[0]` may be a path.
+pub(crate) fn step_with(argv: &[String], spec: Option<&ProgramSpec>) -> Step {
+    let (Some(spec), Some(args)) = (spec, argv.get(1..)) else { return Step::Not };
+    match spec.reader {
+        Some(reader) => read(reader, args),
+        None => runs_rows(spec, args),
+    }
 }
 
-/// What `argv` runs besides itself. `argv[0]` may be a path.
-pub(crate) fn step(argv: &[String]) -> Step {
-    let Some(first) = argv.first() else { return Step::Not };
-    let name = program_name(std::ffi::OsStr::new(first));
-    if !is_wrapper(&name) {
-        return Step::Not;
-    }
-    let args = &argv[1..];
-    match name.as_str() {
-        "sudo" => sudo(args),
-        "doas" => {
-            let p = DOAS.parse(args);
-            if p.has(&["-C"]) { Step::Not } else { argv_after(args, DOAS) }
-        }
-        "pkexec" => argv_after(args, PKEXEC),
-        "su" => su(args, SU),
-        "runuser" => {
+/// A wrapper with real logic, read by its Rust reader.
+fn read(reader: Reader, args: &[String]) -> Step {
+    use Reader::*;
+    let first = args.first().map(String::as_str);
+    match reader {
+        Sudo => sudo(args),
+        Su => su(args, SU),
+        Runuser => {
             let p = RUNUSER.parse(args);
             if p.has(&["-u", "--user"]) { argv_after(args, RUNUSER) } else { su(args, RUNUSER) }
         }
-        "env" => env(args),
-        "nohup" | "builtin" | "exec" | "chronic" | "setsid" => argv_after(args, OptTable::NONE),
-        "time" => argv_after(args, opt_table![val(Some('f'), "format"), val(Some('o'), "output")]),
-        "nice" => argv_after(args, opt_table![val(Some('n'), "adjustment")]),
-        "ionice" => {
-            let p = IONICE.parse(args);
-            if p.has(&["-p", "--pid", "-P", "--pgid", "-u", "--uid"]) { Step::Not } else { argv_after(args, IONICE) }
-        }
-        "caffeinate" => argv_after(args, opt_table![val(Some('t'), ""), val(Some('w'), "")]),
-        "stdbuf" => {
-            argv_after(args, opt_table![val(Some('i'), "input"), val(Some('o'), "output"), val(Some('e'), "error")])
-        }
-        "timeout" => {
-            let p = TIMEOUT.parse(args);
-            // The first operand is the duration.
-            match args.get(p.rest + 1..) {
-                Some(rest) if !rest.is_empty() => runs(Inner::argv(rest.to_vec())),
-                _ => Step::Not,
-            }
-        }
-        "flock" => flock(args),
-        "script" => {
+        Env => env(args),
+        Flock => flock(args),
+        Script => {
             let p = SCRIPT.parse_permuted(args).0;
             p.value(&["-c", "--command"]).map_or(Step::Not, |c| runs(Inner::shell(c.to_string())))
         }
-        "command" => {
-            let p = OptTable::NONE.parse(args);
-            if p.has(&["-v", "-V"]) { Step::Not } else { argv_after(args, OptTable::NONE) }
-        }
-        "watch" => watch(args),
-        "entr" => entr(args),
-        "parallel" => parallel(args),
-        "find" => find(args),
-        "npx" | "bunx" => npx(args),
-        "npm" => npm(args),
-        "pnpm" | "yarn" => match args.first().map(String::as_str) {
-            Some("dlx" | "exec") => npx(&args[1..]),
-            // `yarn prisma …`, `pnpm prisma …`: a word that is not one of the package
-            // manager's own commands runs the package's binary (a script of that name is read
-            // from package.json as well, by the project tasks).
-            Some(word) if !word.starts_with('-') && !PACKAGE_MANAGER_COMMANDS.contains(&word) => {
-                argv_after(args, OptTable::NONE)
-            }
-            _ => Step::Not,
-        },
-        "bun" if args.first().is_some_and(|a| a == "x") => npx(&args[1..]),
-        "bundle" if args.first().is_some_and(|a| a == "exec") => argv_after(&args[1..], OptTable::NONE),
-        "uvx" => tool_runner(args, UVX),
-        "uv" => match args.first().map(String::as_str) {
+        Watch => watch(args),
+        Entr => entr(args),
+        Parallel => parallel(args),
+        Find => find(args),
+        Npx => npx(args),
+        Npm => npm(args),
+        PackageManager => package_manager(args),
+        Bun if first == Some("x") => npx(&args[1..]),
+        Uvx => tool_runner(args, UVX),
+        Uv => match first {
             Some("run") => uv_run(&args[1..]),
             Some("tool") if args.get(1).is_some_and(|a| a == "run") => tool_runner(&args[2..], UVX),
             _ => Step::Not,
         },
-        "pipx" if args.first().is_some_and(|a| a == "run") => tool_runner(&args[1..], PIPX),
-        "poetry" | "pdm" | "hatch" | "rye" => {
-            let p = POETRY.parse(args);
-            match args.get(p.rest..) {
-                Some([run, rest @ ..]) if run == "run" && !rest.is_empty() => argv_after(rest, OptTable::NONE),
-                _ => Step::Not,
-            }
+        Pipx if first == Some("run") => tool_runner(&args[1..], PIPX),
+        Dotenv => dotenv(args),
+        SecretsRun if first == Some("run") => secrets_run(&args[1..]),
+        Cargo if first == Some("run") => cargo_run(&args[1..]),
+        Go if first == Some("run") => go_run(&args[1..]),
+        Chroot => chroot(args),
+        Screen => screen(args),
+        Tmux => tmux(args),
+        At => at(args),
+        Ssh => ssh(args),
+        Ansible => ansible(args),
+        Kubectl => kubectl(args),
+        Docker => docker(args),
+        Compose => compose(args),
+        Fly => fly(args),
+        Heroku => heroku(args),
+        Railway => railway(args),
+        Gcloud => gcloud(args),
+        Aws => aws(args),
+        Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
+    }
+}
+
+/// A wrapper described by its `runs` rows: each row that applies gives one command.
+fn runs_rows(spec: &ProgramSpec, args: &[String]) -> Step {
+    let inners: Vec<Inner> = spec.runs.iter().filter_map(|row| runs_row(spec, row, args)).collect();
+    if inners.is_empty() { Step::Not } else { Step::Runs(inners) }
+}
+
+/// The command one `runs` row finds in `args`, if the row applies.
+fn runs_row(spec: &ProgramSpec, row: &RunsRow, args: &[String]) -> Option<Inner> {
+    let want: Vec<&str> = row.under.as_deref().unwrap_or("").split_whitespace().collect();
+    let mut path: Vec<String> = Vec::new();
+    let mut i = 0;
+    let mut given: Vec<String> = Vec::new();
+    loop {
+        let (opts, used) = spec.leading_options(&args[i..], &path);
+        given.extend(opts.into_iter().map(|(o, _)| o));
+        let ended = i + used > 0 && args.get(i + used - 1).is_some_and(|a| a == "--");
+        i += used;
+        if path.len() == want.len() || ended {
+            break;
         }
-        "dotenv" => dotenv(args),
-        "cargo" if args.first().is_some_and(|a| a == "run") => cargo_run(&args[1..]),
-        "go" if args.first().is_some_and(|a| a == "run") => go_run(&args[1..]),
-        "ssh" => ssh(args),
-        "ansible" => ansible(args),
-        // A multi-call binary runs the applet it is given.
-        "busybox" | "toybox" => argv_after(args, OptTable::NONE),
-        "chroot" => chroot(args),
-        "nsenter" => argv_after(args, NSENTER),
-        "unshare" => argv_after(args, UNSHARE),
-        "firejail" => argv_after(args, OptTable::NONE),
-        "proot" => argv_after(args, PROOT),
-        "systemd-run" => argv_after(args, SYSTEMD_RUN),
-        "screen" => screen(args),
-        "tmux" => tmux(args),
-        // at(1) and batch(1) read the commands they run later from stdin (or `-f FILE`).
-        "at" | "batch" if !args.iter().any(|a| matches!(a.as_str(), "-l" | "-d" | "-r" | "-c" | "-f")) => runs(Inner {
-            body: Body::Stdin,
-            env: Vec::new(),
-            note: Some("runs later through at(1)".into()),
-            target: None,
-        }),
-        "doppler" | "infisical" | "op" if args.first().is_some_and(|a| a == "run") => secrets_run(&args[1..]),
-        "kubectl" | "oc" => kubectl(args),
-        "docker" | "podman" | "nerdctl" => docker(args),
-        "docker-compose" | "podman-compose" => compose(args),
-        "fly" | "flyctl" => fly(args),
-        "heroku" => heroku(args),
-        "railway" => railway(args),
-        "gcloud" => gcloud(args),
-        "aws" => aws(args),
-        // The application's database client, with the application's credentials:
-        // `rails dbconsole` / `rails db`, `manage.py dbshell` (psql, mysql or sqlite3 behind
-        // them; what they read on stdin is SQL, judged as psql would).
-        "rails" if args.first().is_some_and(|a| a == "dbconsole" || a == "db") => db_console("rails dbconsole"),
-        "manage.py" | "django-admin" if args.first().is_some_and(|a| a == "dbshell") => db_console("manage.py dbshell"),
-        "python" | "python3"
-            if args.first().is_some_and(|a| a.trim_start_matches("./") == "manage.py")
-                && args.get(1).is_some_and(|a| a == "dbshell") =>
-        {
-            db_console("manage.py dbshell")
+        let word = args.get(i)?;
+        if word.trim_start_matches("./") != want[path.len()] {
+            return None;
+        }
+        path.push(want[path.len()].to_string());
+        i += 1;
+    }
+    if path.len() != want.len() || given.iter().any(|g| row.unless.contains(g)) {
+        return None;
+    }
+    let rest = match row.after.as_deref() {
+        Some("--") => &args[args[i..].iter().position(|a| a == "--").map(|p| i + p + 1)?..],
+        _ => args.get(i + row.skip..)?,
+    };
+    let body = match &row.command {
+        Some(fixed) => Body::Argv(fixed.clone()),
+        None if rest.is_empty() => return None,
+        None => Body::Argv(rest.to_vec()),
+    };
+    Some(Inner { body, env: Vec::new(), note: row.note.clone(), target: None })
+}
+
+/// pnpm and yarn: `dlx`/`exec` run a package's binary; so does a word that is not one of the
+/// package manager's own commands (`yarn prisma migrate reset`: a script of that name is read
+/// from package.json as well, by the project tasks).
+fn package_manager(args: &[String]) -> Step {
+    match args.first().map(String::as_str) {
+        Some("dlx" | "exec") => npx(&args[1..]),
+        Some(word) if !word.starts_with('-') && !PACKAGE_MANAGER_COMMANDS.contains(&word) => {
+            argv_after(args, OptTable::NONE)
         }
         _ => Step::Not,
     }
 }
 
-/// A framework command that opens the application's database client.
-fn db_console(what: &str) -> Step {
-    runs(Inner {
-        body: Body::Argv(vec!["psql".into()]),
-        env: Vec::new(),
-        note: Some(format!("`{what}` opens the application's database client")),
-        target: None,
-    })
+/// at(1) and batch(1) read the commands they run later from stdin (or `-f FILE`).
+fn at(args: &[String]) -> Step {
+    if args.iter().any(|a| matches!(a.as_str(), "-l" | "-d" | "-r" | "-c" | "-f")) {
+        return Step::Not;
+    }
+    runs(Inner { body: Body::Stdin, env: Vec::new(), note: Some("runs later through at(1)".into()), target: None })
+}
+
+/// `step_with`, with the built-in registry entry of `argv[0]` (the readers' tests).
+#[cfg(test)]
+fn step(argv: &[String]) -> Step {
+    let name = program_name(std::ffi::OsStr::new(argv.first().map_or("", String::as_str)));
+    let rules = crate::rules::RuleSet::builtin();
+    step_with(argv, rules.program(&name))
 }
 
 #[cfg(test)]

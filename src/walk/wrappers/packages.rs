@@ -201,10 +201,6 @@ pub(super) fn tool_runner(args: &[String], opts: OptTable) -> Step {
     }
 }
 
-/// poetry, pdm, hatch, rye: global options, then `run COMMAND…`.
-pub(super) const POETRY: OptTable =
-    OptTable::new(&[val(Some('C'), ""), val(Some('P'), ""), val(None, "directory"), val(None, "project")]);
-
 /// dotenv-cli (`dotenv [-e FILE] [-v VAR=V] [-c ENV] -- COMMAND`) and python-dotenv
 /// (`dotenv [-f FILE] run [--override] COMMAND`).
 pub(super) const DOTENV: OptTable = OptTable::new(&[

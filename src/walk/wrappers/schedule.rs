@@ -3,16 +3,6 @@
 
 use super::*;
 
-/// ionice(1): `-c class`, `-n level`, `-p PID…` (changes running processes, runs nothing).
-pub(super) const IONICE: OptTable = OptTable::new(&[
-    val(Some('c'), "class"),
-    val(Some('n'), "classdata"),
-    val(Some('p'), "pid"),
-    val(Some('P'), "pgid"),
-    val(Some('u'), "uid"),
-]);
-/// timeout(1): `-s SIGNAL`, `-k DURATION`, then the duration operand.
-pub(super) const TIMEOUT: OptTable = OptTable::new(&[val(Some('s'), "signal"), val(Some('k'), "kill-after")]);
 /// script(1): `-c COMMAND` runs a shell string instead of an interactive shell.
 pub(super) const SCRIPT: OptTable = OptTable::new(&[
     val(Some('c'), "command"),

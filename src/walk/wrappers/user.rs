@@ -70,11 +70,6 @@ fn sudo_option_forms() {
     assert_eq!(psql("sudo -v"), Step::Not);
 }
 
-/// doas(1): `-a style`, `-C config` (checks the config, runs nothing), `-u user`.
-pub(super) const DOAS: OptTable = OptTable::new(&[val(Some('a'), ""), val(Some('C'), ""), val(Some('u'), "")]);
-/// pkexec(1): `--user NAME`; `--keep-cwd`, `--disable-internal-agent` are flags.
-pub(super) const PKEXEC: OptTable = OptTable::new(&[val(None, "user")]);
-
 /// su(1) and runuser(1) without `-u`: `su [options] [-] [USER [ARG…]]`, options anywhere
 /// (util-linux permutes them); `-c COMMAND` is a shell string; without it, the shell reads
 /// standard input.
