@@ -19,32 +19,30 @@ mod terraform;
 
 use crate::facts::Facts;
 use crate::invocation::Invocation;
-use spec::ProgramSpec;
+use spec::{Analyzer, ProgramSpec};
 
-/// Clients whose statements are their arguments.
-const STATEMENT_CLIENTS: &[&str] =
-    &["psql", "mysql", "mariadb", "sqlite3", "redis-cli", "valkey-cli", "mongosh", "mongo", "railway"];
-
-/// The facts of `inv`. `spec` is the program's argv table, when a rule file has one.
+/// The facts of `inv`. `spec` is the program's table, when a rule file has one: it names the
+/// analyzer (`analyzer = "psql"`) or drives the shared argv analyzer.
 pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
-    let mut facts = match inv.program.as_str() {
-        "curl" => http::curl(inv),
-        "wget" => http::wget(inv),
-        "http" | "https" | "xh" | "xhs" => http::httpie(inv),
-        "railway" => railway::analyze(inv, spec),
-        "terraform" | "tofu" => terraform::analyze(inv, spec),
-        "git" => git::analyze(inv, spec),
-        "gh" => git::gh(inv, spec),
-        "psql" => clients::psql(inv, spec),
-        "mysql" | "mariadb" => clients::mysql(inv, spec),
-        "sqlite3" => clients::sqlite3(inv, spec),
-        "redis-cli" | "valkey-cli" => clients::redis_cli(inv, spec),
-        "mongosh" | "mongo" => clients::mongosh(inv, spec),
-        _ => argv::analyze(&inv.args_lossy(), spec, &inv.env),
+    let analyzer = spec.and_then(|s| s.analyzer);
+    let mut facts = match analyzer {
+        Some(Analyzer::Curl) => http::curl(inv),
+        Some(Analyzer::Wget) => http::wget(inv),
+        Some(Analyzer::Httpie) => http::httpie(inv),
+        Some(Analyzer::Railway) => railway::analyze(inv, spec),
+        Some(Analyzer::Terraform) => terraform::analyze(inv, spec),
+        Some(Analyzer::Git) => git::analyze(inv, spec),
+        Some(Analyzer::Gh) => git::gh(inv, spec),
+        Some(Analyzer::Psql) => clients::psql(inv, spec),
+        Some(Analyzer::Mysql) => clients::mysql(inv, spec),
+        Some(Analyzer::Sqlite3) => clients::sqlite3(inv, spec),
+        Some(Analyzer::RedisCli) => clients::redis_cli(inv, spec),
+        Some(Analyzer::Mongosh) => clients::mongosh(inv, spec),
+        None => argv::analyze(&inv.args_lossy(), spec, &inv.env),
     };
     // A database client's statements come from its arguments: one the shell builds when the
     // command runs (`psql -c "$(cat q.sql)"`) cannot be read in advance.
-    if STATEMENT_CLIENTS.contains(&inv.program.as_str()) && inv.args_lossy().iter().any(|a| inv.is_computed(a)) {
+    if analyzer.is_some_and(Analyzer::takes_statements) && inv.args_lossy().iter().any(|a| inv.is_computed(a)) {
         facts.unknown.push(format!("what `{}` runs is computed when the command runs (`$(…)`)", inv.program));
     }
     facts.program.clone_from(&inv.program);
@@ -72,7 +70,11 @@ mod tests {
     /// goes cannot be seen; elsewhere (a header, a host) it changes nothing.
     #[test]
     fn computed_statements_and_bodies_cannot_be_seen() {
-        let unknown = |words: &[&str], computed: &[&str]| !analyze(&inv(words, computed), None).unknown.is_empty();
+        let unknown = |words: &[&str], computed: &[&str]| {
+            let rules = crate::rules::RuleSet::builtin();
+            let inv = inv(words, computed);
+            !analyze(&inv, rules.program(&inv.program)).unknown.is_empty()
+        };
         assert!(unknown(&["psql", "-c", "Q"], &["Q"]));
         assert!(!unknown(&["psql", "-c", "SELECT 1"], &[]));
         assert!(unknown(&["curl", "-d", "B", "https://api.example.com/x"], &["B"]));
