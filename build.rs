@@ -9,8 +9,6 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
-    // The named groups are expanded here too (`include!` below).
-    println!("cargo:rerun-if-changed=src/rules/groups.rs");
     let mut files: Vec<_> = std::fs::read_dir("rules")
         .expect("rules/ directory")
         .filter_map(Result::ok)
@@ -18,6 +16,17 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
+    // The named groups (`[[group]]`, in any file) first: every file's rules may name them.
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("readable rule file");
+        let value: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for g in value.get("group").and_then(|g| g.as_array()).into_iter().flatten() {
+            let name = g.get("name").and_then(|n| n.as_str()).expect("a [[group]] has a name");
+            let members = g.get("programs").and_then(|p| p.as_array()).expect("a [[group]] has programs");
+            groups.insert(name.to_string(), members.iter().filter_map(|m| m.as_str()).map(String::from).collect());
+        }
+    }
 
     let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     // Per program: its [[program]] tables and rules, pre-parsed, as JSON (parsed at run time
@@ -31,7 +40,7 @@ fn main() {
             Ok(v) => v,
             Err(e) => panic!("{}: {e}", path.display()),
         };
-        expand_aliases(&mut value);
+        expand_aliases(&mut value, &groups);
         for name in programs(&value) {
             let entry = index.entry(name).or_default();
             if !entry.contains(&i) {
@@ -90,16 +99,18 @@ fn main() {
         let json = serde_json::json!({ "program": programs, "rule": rules }).to_string();
         writeln!(out, "    ({name:?}, {json:?}),").expect("write to string");
     }
+    out.push_str("];\n\n/// Group name (without its `@`) → its programs, sorted by name.\npub static GROUPS: &[(&str, &[&str])] = &[\n");
+    for (name, members) in &groups {
+        writeln!(out, "    ({name:?}, &{members:?}),").expect("write to string");
+    }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(dest, out).expect("write builtin_rules.rs");
 }
 
-// The named groups of programs (`@http-clients`), shared with the loader.
-include!("src/rules/groups.rs");
-
-/// A rule's `@group` names become the group's programs (as the loader does it).
-fn expand_groups(file: &mut toml::Table) {
+/// A rule's `@group` names become the group's programs (as the loader does it), in order,
+/// without duplicates.
+fn expand_groups(file: &mut toml::Table, groups: &BTreeMap<String, Vec<String>>) {
     let Some(toml::Value::Array(rules)) = file.get_mut("rule") else { return };
     for rule in rules.iter_mut().filter_map(|r| r.as_table_mut()) {
         let names: Vec<String> = match rule.get("program") {
@@ -107,10 +118,20 @@ fn expand_groups(file: &mut toml::Table) {
             Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(String::from).collect(),
             _ => continue,
         };
-        let expanded = match expand(&names) {
-            Ok(expanded) => expanded,
-            Err(g) => panic!("a built-in rule names an unknown group {g}"),
-        };
+        let mut expanded: Vec<String> = Vec::new();
+        for name in &names {
+            let members = match name.strip_prefix('@') {
+                Some(g) => {
+                    groups.get(g).cloned().unwrap_or_else(|| panic!("a built-in rule names an unknown group {name}"))
+                }
+                None => vec![name.clone()],
+            };
+            for m in members {
+                if !expanded.contains(&m) {
+                    expanded.push(m);
+                }
+            }
+        }
         if expanded != names {
             rule.insert("program".into(), toml::Value::Array(expanded.into_iter().map(toml::Value::String).collect()));
         }
@@ -119,8 +140,8 @@ fn expand_groups(file: &mut toml::Table) {
 
 /// `[[program]] aliases`, as the loader expands them (src/rules/load.rs `expand_aliases`):
 /// a copy of the table per alias, and the aliases added to every rule naming the program.
-fn expand_aliases(file: &mut toml::Table) {
-    expand_groups(file);
+fn expand_aliases(file: &mut toml::Table, groups: &BTreeMap<String, Vec<String>>) {
+    expand_groups(file, groups);
     let mut aliases: Vec<(String, Vec<String>)> = Vec::new();
     let mut copies = Vec::new();
     if let Some(toml::Value::Array(specs)) = file.get("program") {

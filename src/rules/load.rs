@@ -373,8 +373,22 @@ fn expand_aliases(file: &mut RuleFile) {
             file.program.push(ProgramSpec { name: alt.clone(), aliases: Vec::new(), ..spec.clone() });
         }
     }
+    let own_groups = std::mem::take(&mut file.group);
     for rule in &mut file.rule {
         let rule = rule.get_mut();
+        // A group the file defines itself (`[[group]]`) first, then the built-in ones.
+        if own_groups.iter().any(|g| rule.program.as_slice().iter().any(|p| p.strip_prefix('@') == Some(&g.name))) {
+            let mut names: Vec<String> = Vec::new();
+            for p in rule.program.as_slice() {
+                let own = own_groups.iter().find(|g| p.strip_prefix('@') == Some(&g.name));
+                for n in own.map_or_else(|| vec![p.clone()], |g| g.programs.clone()) {
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+            }
+            rule.program = OneOrMany::Many(names);
+        }
         // `@http-clients`: a group of programs (an unknown group is left for `semantic_error`).
         if let Ok(names) = super::groups::expand(rule.program.as_slice())
             && names.len() != rule.program.as_slice().len()
@@ -420,7 +434,7 @@ fn semantic_error(spec: &RuleSpec) -> Option<String> {
         return Some(format!("rule {}: names no program", spec.id));
     }
     if let Err(group) = super::groups::expand(spec.program.as_slice()) {
-        let known: Vec<&str> = super::groups::GROUPS.iter().map(|(g, _)| *g).collect();
+        let known: Vec<String> = super::groups::names().collect();
         return Some(format!("rule {}: names an unknown group {group} (known: {})", spec.id, known.join(", ")));
     }
     if spec.must_match.is_empty() || spec.not_match.is_empty() {
@@ -474,6 +488,17 @@ mod tests {
         assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
         assert!(set.errors[0].message.contains("unknown group @nope"), "{}", set.errors[0].message);
         assert_eq!(set.errors[0].line, 11);
+    }
+
+    /// A user file may define groups of its own (`[[group]]`), beside the built-in ones.
+    #[test]
+    fn a_file_defines_its_own_groups() {
+        let text = "[[group]]\nname = \"ours\"\nprograms = [\"acme\", \"acmectl\"]\n\n[[rule]]\nid = \"a\"\nprogram = [\"@ours\", \"@http-clients\"]\ncommand = [\"purge\"]\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\nmatch = [\"acme purge\"]\nnot_match = [\"acme list\"]\n";
+        let mut set = RuleSet::default();
+        set.add_text(Origin::User, "g.toml", text, None);
+        assert!(set.errors.is_empty(), "{:?}", set.errors);
+        let names = set.rules[0].spec.program.as_slice().to_vec();
+        assert_eq!(names, ["acme", "acmectl", "curl", "wget", "http", "https", "xh", "xhs"]);
     }
 
     #[test]

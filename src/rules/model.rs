@@ -21,6 +21,18 @@ pub struct RuleFile {
     /// Ids of rules to switch off (loosens protection: needs a human's acceptance).
     #[serde(default)]
     pub disable: Vec<String>,
+    /// Named groups of programs that rules name as `@NAME` (`rules/groups.toml`). The
+    /// built-in files' groups are shared by every file.
+    #[serde(default)]
+    pub group: Vec<GroupSpec>,
+}
+
+/// A named group of programs: `[[group]] name = "http-clients" programs = ["curl", …]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub name: String,
+    pub programs: Vec<String>,
 }
 
 /// A string or a list of strings.
