@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::analyze::spec::ProgramSpec;
+use crate::analyze::spec::{Console, Language, ProgramSpec, Reader, Tasks};
 use crate::rules::RuleSet;
 
 /// Each program's rule set, by name, loaded when first asked for.
@@ -47,9 +47,38 @@ impl Registry {
         f(rules.program(program))
     }
 
-    /// Whether `program` runs another command by its table (a wrapper).
-    pub fn is_wrapper(&self, program: &str) -> bool {
-        self.with_spec(program, |spec| spec.is_some_and(ProgramSpec::is_wrapper))
+    /// Whether the walker finds more in a call of `program` than the call itself (see
+    /// `ProgramSpec::runs_others`).
+    pub fn runs_others(&self, program: &str) -> bool {
+        self.with_spec(program, |spec| spec.is_some_and(ProgramSpec::runs_others))
+    }
+
+    /// The Rust reader of `program`, if its table names one.
+    pub fn reader(&self, program: &str) -> Option<Reader> {
+        self.with_spec(program, |spec| spec.and_then(|s| s.reader))
+    }
+
+    /// Whether `program` is a shell (`bash`, `sh`, …).
+    pub fn is_shell(&self, program: &str) -> bool {
+        self.reader(program) == Some(Reader::Shell)
+    }
+
+    /// The project tasks `program` runs, if it is a task runner.
+    pub fn tasks(&self, program: &str) -> Option<Tasks> {
+        self.with_spec(program, |spec| spec.and_then(|s| s.tasks))
+    }
+
+    /// The language of the code `program` runs, and the framework console it is, if any. A
+    /// versioned name (`python3.12`, `lua5.4`) is its family's (`python`, `lua`) when it has
+    /// no table of its own.
+    pub fn language(&self, program: &str) -> (Option<Language>, Option<Console>) {
+        let of = |p: &str| self.with_spec(p, |spec| spec.map(|s| (s.language, s.console)));
+        of(program)
+            .or_else(|| {
+                let family = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+                (family != program && !family.is_empty()).then(|| of(family)).flatten()
+            })
+            .unwrap_or((None, None))
     }
 
     /// Whether interlock has anything to say about `program`: a rule names it or a table

@@ -59,6 +59,17 @@ pub struct ProgramSpec {
     /// `sudo -s` escaping, `find -exec {}`); see `walk::wrappers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reader: Option<Reader>,
+    /// The language of the code the program runs (`python -c CODE`, `node -e CODE`, code on
+    /// standard input), whose string literals are read for commands, requests and SQL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+    /// A framework console that runs code in the application (`rails runner`, `manage.py
+    /// shell`, `artisan tinker`); `python manage.py …` and `php artisan …` are read as one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub console: Option<Console>,
+    /// The project file whose tasks the program runs (`make reset`: the Makefile's recipe).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Tasks>,
     /// What the program runs inside it, read from this table's option rows: `runs = [{}]`,
     /// the command after its options (`nice -n 5 CMD`); `[{ under = "exec" }]`, after a
     /// subcommand (`bundle exec CMD`); `[{ after = "--" }]`, after a `--`.
@@ -104,6 +115,12 @@ impl Analyzer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Reader {
+    /// A shell: `-c STRING`, a script file, or commands on standard input.
+    Shell,
+    /// `xargs CMD`: CMD with arguments read from its input.
+    Xargs,
+    /// `crontab FILE`: the table's jobs run later.
+    Crontab,
     Sudo,
     Su,
     Runuser,
@@ -142,6 +159,49 @@ pub enum Reader {
     Railway,
     Gcloud,
     Aws,
+}
+
+/// The languages whose one-liners the walker reads (`walk::interp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Language {
+    Python,
+    /// Node.js and Bun: `-e`/`-p`/`--eval`/`--print`.
+    Javascript,
+    /// Deno: `deno eval CODE`.
+    Deno,
+    Ruby,
+    Perl,
+    Php,
+    Lua,
+    /// awk's program is its first operand.
+    Awk,
+}
+
+/// Framework consoles (`walk::interp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Console {
+    /// `rails runner CODE`, `rails console` (code on stdin).
+    Rails,
+    /// `manage.py shell -c CODE`, `manage.py shell` (stdin).
+    Django,
+    /// `artisan tinker --execute=CODE`, `artisan tinker` (stdin).
+    Artisan,
+}
+
+/// Project task runners (`walk::project`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tasks {
+    /// A Makefile's recipes.
+    Make,
+    /// A justfile's recipes.
+    Just,
+    /// package.json scripts through `run` and the lifecycle commands (`npm test`).
+    Npm,
+    /// package.json scripts through `run` or a bare word (`yarn db:reset`, `pnpm`, `bun`).
+    PackageScripts,
 }
 
 /// One thing a wrapper runs, read with the program's option rows.
@@ -296,9 +356,15 @@ impl ProgramSpec {
         self.reader.is_some() || !self.runs.is_empty()
     }
 
+    /// Whether the walker finds more in a call of the program than the call itself: what a
+    /// wrapper runs, interpreter code, a project's tasks.
+    pub fn runs_others(&self) -> bool {
+        self.is_wrapper() || self.language.is_some() || self.console.is_some() || self.tasks.is_some()
+    }
+
     /// Whether the program gets a shim without rules of its own (see `shim`).
     pub fn shimmed(&self) -> bool {
-        self.shim.unwrap_or(!self.is_wrapper())
+        self.shim.unwrap_or(!self.runs_others())
     }
 
     /// The options before the first operand (or `--`), POSIX style, read with this table's

@@ -10,18 +10,7 @@
 //! (string formatting, reading a file) is out of reach; nothing found means nothing to judge.
 
 use crate::analyze::options::{OptTable, val};
-
-/// Which comment syntax the language has (strings are read the same way in all of them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
-    Python,
-    Js,
-    Ruby,
-    Perl,
-    Php,
-    Lua,
-    Awk,
-}
+use crate::analyze::spec::{Console, Language};
 
 /// What the code of an interpreter call is, when it is given inline or on stdin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,48 +19,69 @@ pub(crate) enum Code {
     Stdin,
 }
 
-/// The interpreter's language and where its code is, if `argv` runs inline code.
-pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code)> {
-    if let Some(console) = framework_console(program, args) {
-        return Some(console);
+/// The language's name, as notes give it.
+pub(crate) fn name(lang: Language) -> &'static str {
+    match lang {
+        Language::Python => "Python",
+        Language::Javascript | Language::Deno => "JavaScript",
+        Language::Ruby => "Ruby",
+        Language::Perl => "Perl",
+        Language::Php => "PHP",
+        Language::Lua => "Lua",
+        Language::Awk => "awk",
     }
-    let lang = language(program)?;
-    let (name, flags): (&str, &[&str]) = match lang {
-        Lang::Python => ("python", &["-c"]),
-        Lang::Js if program == "deno" => {
+}
+
+/// The language of the code an interpreter call runs and where that code is, if it runs
+/// inline code or code on stdin. `lang` and `console` are the program's (its registry entry).
+pub(crate) fn code(lang: Option<Language>, console: Option<Console>, args: &[String]) -> Option<(Language, Code)> {
+    if let Some(found) = framework_console(lang, console, args) {
+        return Some(found);
+    }
+    let lang = lang?;
+    let flags: &[&str] = match lang {
+        Language::Python => &["-c"],
+        Language::Deno => {
             return match args {
-                [eval, code, ..] if eval == "eval" => Some(("deno", Code::Inline(code.clone()))),
+                [eval, code, ..] if eval == "eval" => Some((lang, Code::Inline(code.clone()))),
                 _ => None,
             };
         }
-        Lang::Js => ("node", &["-e", "-p", "--eval", "--print"]),
-        Lang::Ruby => ("ruby", &["-e"]),
-        Lang::Perl => ("perl", &["-e", "-E"]),
-        Lang::Php => ("php", &["-r", "--run"]),
-        Lang::Lua => ("lua", &["-e"]),
+        Language::Javascript => &["-e", "-p", "--eval", "--print"],
+        Language::Ruby => &["-e"],
+        Language::Perl => &["-e", "-E"],
+        Language::Php => &["-r", "--run"],
+        Language::Lua => &["-e"],
         // awk's program is its first operand (unless `-f FILE` names one).
-        Lang::Awk => {
+        Language::Awk => {
             const AWK: OptTable =
                 OptTable::new(&[val(Some('F'), "field-separator"), val(Some('v'), "assign"), val(Some('f'), "file")]);
-            let opts = AWK;
-            let p = opts.parse(args);
+            let p = AWK.parse(args);
             if p.has(&["-f", "--file"]) {
                 return None;
             }
-            return args.get(p.rest).map(|prog| ("awk", Code::Inline(prog.clone())));
+            return args.get(p.rest).map(|prog| (lang, Code::Inline(prog.clone())));
         }
     };
     // Options that take a value (so it is not taken for a script), and those that run a
     // module instead of inline code.
     let (valued, module): (&[&str], &[&str]) = match lang {
-        Lang::Python => (&["-W", "-X", "--check-hash-based-pycs"], &["-m"]),
-        Lang::Js => (&["-r", "--require", "--import", "--loader", "--env-file", "-C", "--conditions"], &[]),
-        Lang::Ruby => (&["-I", "-r", "-C", "-E"], &[]),
-        Lang::Perl => (&["-I", "-M", "-m"], &[]),
-        Lang::Php => (&["-c", "-d", "-z"], &[]),
-        Lang::Lua => (&["-l"], &[]),
-        Lang::Awk => (&[], &[]),
+        Language::Python => (&["-W", "-X", "--check-hash-based-pycs"], &["-m"]),
+        Language::Javascript | Language::Deno => {
+            (&["-r", "--require", "--import", "--loader", "--env-file", "-C", "--conditions"], &[])
+        }
+        Language::Ruby => (&["-I", "-r", "-C", "-E"], &[]),
+        Language::Perl => (&["-I", "-M", "-m"], &[]),
+        Language::Php => (&["-c", "-d", "-z"], &[]),
+        Language::Lua => (&["-l"], &[]),
+        Language::Awk => (&[], &[]),
     };
+    inline_code(args, flags, valued, module).map(|code| (lang, code))
+}
+
+/// Where the code is among `args`: after one of `flags` (`-c CODE`, `-cCODE`, `--eval=CODE`),
+/// or on stdin (`-`, or no script at all).
+fn inline_code(args: &[String], flags: &[&str], valued: &[&str], module: &[&str]) -> Option<Code> {
     let mut inline: Vec<String> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -93,7 +103,7 @@ pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code
             break;
         }
         if a == "-" {
-            return Some((name, Code::Stdin));
+            return Some(Code::Stdin);
         }
         if !a.starts_with('-') {
             // A script file, or the code's own arguments after the inline code.
@@ -102,41 +112,22 @@ pub(crate) fn code(program: &str, args: &[String]) -> Option<(&'static str, Code
         i += if valued.contains(&a.as_str()) { 2 } else { 1 };
     }
     if !inline.is_empty() {
-        return Some((name, Code::Inline(inline.join("\n"))));
+        return Some(Code::Inline(inline.join("\n")));
     }
     // `python` / `node` with no script reads the program from stdin.
-    (args.iter().all(|a| a.starts_with('-') && !module.contains(&a.as_str()))).then_some((name, Code::Stdin))
-}
-
-fn language(program: &str) -> Option<Lang> {
-    let base = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-    Some(match base {
-        "python" | "pypy" => Lang::Python,
-        "node" | "nodejs" | "deno" | "bun" => Lang::Js,
-        "ruby" => Lang::Ruby,
-        "perl" => Lang::Perl,
-        "php" => Lang::Php,
-        "lua" | "luajit" => Lang::Lua,
-        "awk" | "gawk" | "mawk" | "nawk" => Lang::Awk,
-        // Framework consoles (see `framework_console`).
-        "rails" => Lang::Ruby,
-        "manage.py" | "django-admin" => Lang::Python,
-        "artisan" => Lang::Php,
-        _ => return None,
-    })
+    (args.iter().all(|a| a.starts_with('-') && !module.contains(&a.as_str()))).then_some(Code::Stdin)
 }
 
 /// Framework consoles that run code in the application, with its database connection:
 /// `rails runner CODE`, `rails console` (code on stdin), `manage.py shell -c CODE` /
 /// `manage.py shell` (stdin), `artisan tinker --execute=CODE` / `artisan tinker` (stdin) —
 /// also as `python manage.py …` and `php artisan …`.
-fn framework_console(program: &str, args: &[String]) -> Option<(&'static str, Code)> {
-    let (lang, rest) = match (program, args.first().map(String::as_str)) {
-        ("python" | "python3", Some("manage.py" | "./manage.py")) => ("python", &args[1..]),
-        ("php", Some("artisan")) => ("php", &args[1..]),
-        ("rails", _) => ("ruby", args),
-        ("manage.py" | "django-admin", _) => ("python", args),
-        ("artisan", _) => ("php", args),
+fn framework_console(lang: Option<Language>, console: Option<Console>, args: &[String]) -> Option<(Language, Code)> {
+    let first = args.first().map(|a| a.trim_start_matches("./"));
+    let (console, rest) = match (console, lang, first) {
+        (Some(c), _, _) => (c, args),
+        (None, Some(Language::Python), Some("manage.py")) => (Console::Django, &args[1..]),
+        (None, Some(Language::Php), Some("artisan")) => (Console::Artisan, &args[1..]),
         _ => return None,
     };
     let sub = rest.first().map(String::as_str)?;
@@ -145,24 +136,19 @@ fn framework_console(program: &str, args: &[String]) -> Option<(&'static str, Co
     const CODE_OPTS: OptTable = OptTable::new(&[val(Some('c'), "command"), val(None, "execute")]);
     let (opts, _) = CODE_OPTS.parse_permuted(after);
     let valued = |names: &[&str]| opts.value(names).map(str::to_string);
-    match (lang, sub) {
+    match (console, sub) {
         // `rails runner FILE.rb` runs a file; anything else is code.
-        ("ruby", "runner" | "r") => {
+        (Console::Rails, "runner" | "r") => {
             let code = after.iter().find(|a| !a.starts_with('-'))?;
-            (!code.ends_with(".rb")).then(|| (lang, Code::Inline(code.clone())))
+            (!code.ends_with(".rb")).then(|| (Language::Ruby, Code::Inline(code.clone())))
         }
-        ("ruby", "console" | "c") => Some((lang, Code::Stdin)),
-        ("python", "shell" | "shell_plus") => {
-            Some((lang, valued(&["-c", "--command"]).map_or(Code::Stdin, Code::Inline)))
+        (Console::Rails, "console" | "c") => Some((Language::Ruby, Code::Stdin)),
+        (Console::Django, "shell" | "shell_plus") => {
+            Some((Language::Python, valued(&["-c", "--command"]).map_or(Code::Stdin, Code::Inline)))
         }
-        ("php", "tinker") => Some((lang, valued(&["--execute"]).map_or(Code::Stdin, Code::Inline))),
+        (Console::Artisan, "tinker") => Some((Language::Php, valued(&["--execute"]).map_or(Code::Stdin, Code::Inline))),
         _ => None,
     }
-}
-
-/// Whether `program` is an interpreter whose one-liners are read.
-pub(crate) fn is_interpreter(program: &str) -> bool {
-    language(program).is_some()
 }
 
 /// A command found in the code, to be judged like one written in the shell string.
@@ -173,8 +159,7 @@ pub(crate) enum Found {
 }
 
 /// What the string literals of `code` (in the language of `program`) would do.
-pub(crate) fn scan(program: &str, code: &str, guarded: &dyn Fn(&str) -> bool) -> Vec<Found> {
-    let lang = language(program).unwrap_or(Lang::Python);
+pub(crate) fn scan(lang: Language, code: &str, guarded: &dyn Fn(&str) -> bool) -> Vec<Found> {
     let tokens = tokens(code, lang);
     let literals: Vec<&str> =
         tokens.iter().filter_map(|t| if let Tok::Str(s) = t { Some(s.as_str()) } else { None }).collect();
@@ -325,29 +310,37 @@ enum Tok {
 
 /// The string literals and list punctuation of `code`. Escapes are decoded the common
 /// C way; Python triple quotes and JS template literals are strings too.
-fn tokens(code: &str, lang: Lang) -> Vec<Tok> {
+fn tokens(code: &str, lang: Language) -> Vec<Tok> {
     let b = code.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         match c {
-            b'#' if matches!(lang, Lang::Python | Lang::Ruby | Lang::Perl | Lang::Php | Lang::Awk) => {
+            b'#' if matches!(
+                lang,
+                Language::Python | Language::Ruby | Language::Perl | Language::Php | Language::Awk
+            ) =>
+            {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
             }
-            b'-' if lang == Lang::Lua && b.get(i + 1) == Some(&b'-') => {
+            b'-' if lang == Language::Lua && b.get(i + 1) == Some(&b'-') => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
             }
-            b'/' if matches!(lang, Lang::Js | Lang::Php) && b.get(i + 1) == Some(&b'/') => {
+            b'/' if matches!(lang, Language::Javascript | Language::Deno | Language::Php)
+                && b.get(i + 1) == Some(&b'/') =>
+            {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
             }
-            b'/' if matches!(lang, Lang::Js | Lang::Php) && b.get(i + 1) == Some(&b'*') => {
+            b'/' if matches!(lang, Language::Javascript | Language::Deno | Language::Php)
+                && b.get(i + 1) == Some(&b'*') =>
+            {
                 i += 2;
                 while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
                     i += 1;
@@ -355,7 +348,7 @@ fn tokens(code: &str, lang: Lang) -> Vec<Tok> {
                 i += 2;
             }
             b'\'' | b'"' | b'`' => {
-                let triple = lang == Lang::Python && b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
+                let triple = lang == Language::Python && b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
                 let (text, end) = if triple { literal(b, i + 3, &[c, c, c]) } else { literal(b, i + 1, &[c]) };
                 out.push(Tok::Str(text));
                 i = end;
@@ -427,47 +420,55 @@ fn literal(b: &[u8], start: usize, close: &[u8]) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::Registry;
 
     fn guarded(p: &str) -> bool {
         matches!(p, "psql" | "kubectl" | "curl" | "railway")
     }
 
     fn found(program: &str, code: &str) -> Vec<Found> {
-        scan(program, code, &guarded)
+        let (lang, _) = Registry::default().language(program);
+        scan(lang.unwrap_or(Language::Python), code, &guarded)
+    }
+
+    /// `code` for the program's registry entry, with the language's name.
+    fn code(program: &str, args: &[String]) -> Option<(&'static str, Code)> {
+        let (lang, console) = Registry::default().language(program);
+        super::code(lang, console, args).map(|(lang, code)| (name(lang), code))
     }
 
     #[test]
     fn where_the_code_is() {
         let w = |s: &str| shell_words::split(s).unwrap();
-        assert_eq!(code("python3", &w("-c 'print(1)'")), Some(("python", Code::Inline("print(1)".into()))));
-        assert_eq!(code("python3.12", &w("-u -c x")), Some(("python", Code::Inline("x".into()))));
-        assert_eq!(code("python", &w("-")), Some(("python", Code::Stdin)));
-        assert_eq!(code("python", &[]), Some(("python", Code::Stdin)));
+        assert_eq!(code("python3", &w("-c 'print(1)'")), Some(("Python", Code::Inline("print(1)".into()))));
+        assert_eq!(code("python3.12", &w("-u -c x")), Some(("Python", Code::Inline("x".into()))));
+        assert_eq!(code("python", &w("-")), Some(("Python", Code::Stdin)));
+        assert_eq!(code("python", &[]), Some(("Python", Code::Stdin)));
         assert_eq!(code("python", &w("manage.py flush")), None);
         assert_eq!(code("python", &w("-W ignore manage.py flush")), None);
         assert_eq!(code("python", &w("-m json.tool")), None);
-        assert_eq!(code("node", &w("-e 'x()'")), Some(("node", Code::Inline("x()".into()))));
-        assert_eq!(code("node", &w("--eval='x()'")), Some(("node", Code::Inline("x()".into()))));
-        assert_eq!(code("deno", &w("eval 'x()'")), Some(("deno", Code::Inline("x()".into()))));
-        assert_eq!(code("bun", &w("-e 'x()'")), Some(("node", Code::Inline("x()".into()))));
-        assert_eq!(code("ruby", &w("-e a -e b")), Some(("ruby", Code::Inline("a\nb".into()))));
-        assert_eq!(code("perl", &w("-E 'say 1'")), Some(("perl", Code::Inline("say 1".into()))));
-        assert_eq!(code("php", &w("-r 'x();'")), Some(("php", Code::Inline("x();".into()))));
+        assert_eq!(code("node", &w("-e 'x()'")), Some(("JavaScript", Code::Inline("x()".into()))));
+        assert_eq!(code("node", &w("--eval='x()'")), Some(("JavaScript", Code::Inline("x()".into()))));
+        assert_eq!(code("deno", &w("eval 'x()'")), Some(("JavaScript", Code::Inline("x()".into()))));
+        assert_eq!(code("bun", &w("-e 'x()'")), Some(("JavaScript", Code::Inline("x()".into()))));
+        assert_eq!(code("ruby", &w("-e a -e b")), Some(("Ruby", Code::Inline("a\nb".into()))));
+        assert_eq!(code("perl", &w("-E 'say 1'")), Some(("Perl", Code::Inline("say 1".into()))));
+        assert_eq!(code("php", &w("-r 'x();'")), Some(("PHP", Code::Inline("x();".into()))));
         assert_eq!(code("node", &w("server.js")), None);
-        assert_eq!(code("lua", &w("-e 'x()'")), Some(("lua", Code::Inline("x()".into()))));
+        assert_eq!(code("lua", &w("-e 'x()'")), Some(("Lua", Code::Inline("x()".into()))));
         assert_eq!(code("awk", &w("-F: '{print $1}' /etc/passwd")), Some(("awk", Code::Inline("{print $1}".into()))));
         assert_eq!(code("awk", &w("-f prog.awk data")), None);
         assert_eq!(
             code("rails", &w("runner 'User.delete_all'")),
-            Some(("ruby", Code::Inline("User.delete_all".into())))
+            Some(("Ruby", Code::Inline("User.delete_all".into())))
         );
         assert_eq!(code("rails", &w("runner script/fix.rb")), None);
-        assert_eq!(code("rails", &w("console")), Some(("ruby", Code::Stdin)));
+        assert_eq!(code("rails", &w("console")), Some(("Ruby", Code::Stdin)));
         assert_eq!(code("rails", &w("server")), None);
-        assert_eq!(code("python3", &w("manage.py shell -c 'x()'")), Some(("python", Code::Inline("x()".into()))));
-        assert_eq!(code("python", &w("manage.py shell")), Some(("python", Code::Stdin)));
-        assert_eq!(code("manage.py", &w("shell --command=x")), Some(("python", Code::Inline("x".into()))));
-        assert_eq!(code("php", &w("artisan tinker --execute='x()'")), Some(("php", Code::Inline("x()".into()))));
+        assert_eq!(code("python3", &w("manage.py shell -c 'x()'")), Some(("Python", Code::Inline("x()".into()))));
+        assert_eq!(code("python", &w("manage.py shell")), Some(("Python", Code::Stdin)));
+        assert_eq!(code("manage.py", &w("shell --command=x")), Some(("Python", Code::Inline("x".into()))));
+        assert_eq!(code("php", &w("artisan tinker --execute='x()'")), Some(("PHP", Code::Inline("x()".into()))));
         assert_eq!(code("php", &w("artisan migrate")), None);
         assert_eq!(code("cargo", &w("-c x")), None);
     }
@@ -515,7 +516,7 @@ requests.post("https://backboard.railway.com/graphql/v2", headers={"Authorizatio
         assert_eq!(found("perl", "unlink glob(\"*.db\")"), [rm_f("*.db")]);
         assert_eq!(found("php", "unlink(\"prod.db\");"), [rm_f("prod.db")]);
         assert_eq!(
-            found("deno", "await Deno.remove('/srv/data', { recursive: true })"),
+            found("node", "await Deno.remove('/srv/data', { recursive: true })"),
             [Found::Argv(vec!["rm".into(), "-rf".into(), "/srv/data".into()])]
         );
         assert_eq!(

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::invocation::{Env, Invocation, Stdin, program_name};
 use crate::registry::Registry;
-use shell::{Input, SHELLS, Script, SimpleCommand};
+use shell::{Input, Script, SimpleCommand};
 
 /// How many script files and tasks one walk follows.
 const MAX_SCRIPTS: usize = 8;
@@ -120,13 +120,13 @@ fn invocation(cmd: SimpleCommand, cwd: &Path, base: &Env, script: &Script) -> In
 }
 
 /// Whether `path` is a regular file whose `#!` line names a shell.
-fn is_shell_script(path: &Path) -> bool {
+fn is_shell_script(path: &Path, registry: &Registry) -> bool {
     use std::io::Read;
     let mut head = [0u8; 128];
     let n = crate::analyze::input::open_regular(path).ok().and_then(|mut f| f.read(&mut head).ok()).unwrap_or(0);
     let line = String::from_utf8_lossy(&head[..n]);
     let first = line.lines().next().unwrap_or("");
-    first.starts_with("#!") && SHELLS.iter().any(|sh| first.split(['/', ' ']).any(|w| w == *sh))
+    first.starts_with("#!") && first[2..].split(['/', ' ']).any(|w| !w.is_empty() && registry.is_shell(w))
 }
 
 /// A script file the command runs, as text: regular files only, up to `FILE_LIMIT`.
@@ -143,10 +143,14 @@ fn written_before<'a>(script: &'a Script, before: usize, cwd: &Path, path: &Path
 
 /// A script file command `cmd` runs, and the content the string wrote to it first, if any:
 /// `bash deploy.sh`, `source env.sh`, `./reset-db.sh`.
-fn script_file(script: &Script, cmd: &SimpleCommand, cwd: &Path) -> Option<(PathBuf, Option<Option<Vec<u8>>>)> {
+fn script_file(
+    script: &Script,
+    cmd: &SimpleCommand,
+    cwd: &Path,
+    registry: &Registry,
+) -> Option<(PathBuf, Option<Option<Vec<u8>>>)> {
     let program = program_name(std::ffi::OsStr::new(&cmd.argv[0]));
-    let runs_file =
-        (SHELLS.contains(&program.as_str()) || program == "source" || program == ".") && cmd.argv.len() >= 2;
+    let runs_file = (registry.is_shell(&program) || program == "source" || program == ".") && cmd.argv.len() >= 2;
     let wrote = |p: &PathBuf| written_before(script, cmd.writes_before, cwd, p).cloned();
     if runs_file {
         let p = cwd.join(&cmd.argv[1]);
@@ -159,7 +163,7 @@ fn script_file(script: &Script, cmd: &SimpleCommand, cwd: &Path) -> Option<(Path
     let own = cwd.join(&cmd.argv[0]);
     match wrote(&own) {
         Some(content) => Some((own, Some(content))),
-        None if is_shell_script(&own) => Some((own, None)), // `./scripts/reset-db.sh`
+        None if is_shell_script(&own, registry) => Some((own, None)), // `./scripts/reset-db.sh`
         None => None,
     }
 }
@@ -172,14 +176,14 @@ fn follow_files(mut script: Script, cwd: &Path, registry: &Registry) -> Script {
     let mut followed = 0;
     let mut i = 0;
     while i < script.commands.len() {
-        if let Some(found) = project::tasks(&script.commands[i].argv, cwd) {
+        if let Some(found) = project::tasks(&script.commands[i].argv, cwd, registry) {
             followed += 1;
             if followed > MAX_SCRIPTS {
                 script.unknown.push("scripts run other scripts too deeply to follow".into());
             } else {
                 add_tasks(&mut script, i, found, registry);
             }
-        } else if let Some((path, content)) = script_file(&script, &script.commands[i], cwd) {
+        } else if let Some((path, content)) = script_file(&script, &script.commands[i], cwd, registry) {
             followed += 1;
             let text = match content {
                 _ if followed > MAX_SCRIPTS => Err("scripts run other scripts too deeply to follow".to_string()),

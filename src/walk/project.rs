@@ -11,7 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::analyze::options::{OptTable, opt_table, val};
+use crate::analyze::spec::Tasks;
 use crate::invocation::program_name;
+use crate::registry::Registry;
 
 /// The shell text one task runs, and where it runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,14 +31,13 @@ const MAX_RECIPES: usize = 64;
 
 /// The tasks `argv` runs from the project's files, if it is a task runner; `Err` when the
 /// task file cannot be read.
-pub(crate) fn tasks(argv: &[String], cwd: &Path) -> Option<Result<Vec<Task>, String>> {
+pub(crate) fn tasks(argv: &[String], cwd: &Path, registry: &Registry) -> Option<Result<Vec<Task>, String>> {
     let name = program_name(std::ffi::OsStr::new(argv.first()?));
     let args = &argv[1..];
-    match name.as_str() {
-        "make" | "gmake" => Some(make(args, cwd)),
-        "just" => Some(just(args, cwd)),
-        "npm" | "yarn" | "pnpm" | "bun" => package_script(&name, args, cwd),
-        _ => None,
+    match registry.tasks(&name)? {
+        Tasks::Make => Some(make(args, cwd)),
+        Tasks::Just => Some(just(args, cwd)),
+        runner => package_script(runner, args, cwd),
     }
 }
 
@@ -308,7 +309,7 @@ fn make_recipes() {
     .unwrap();
     let texts = |args: &[&str]| -> Vec<String> {
         let argv: Vec<String> = std::iter::once("make").chain(args.iter().copied()).map(String::from).collect();
-        tasks(&argv, dir.path()).unwrap().unwrap().into_iter().map(|t| t.text).collect()
+        tasks(&argv, dir.path(), &Registry::default()).unwrap().unwrap().into_iter().map(|t| t.text).collect()
     };
     assert_eq!(
         texts(&["reset"]),
@@ -319,7 +320,7 @@ fn make_recipes() {
     assert!(texts(&["-n", "reset"]).is_empty());
     assert!(texts(&["nonexistent"]).is_empty());
     let empty = tempfile::tempdir().unwrap();
-    assert_eq!(tasks(&["make".into()], empty.path()), Some(Ok(Vec::new())));
+    assert_eq!(tasks(&["make".into()], empty.path(), &Registry::default()), Some(Ok(Vec::new())));
 }
 
 // --- just -------------------------------------------------------------------------------
@@ -494,7 +495,7 @@ fn just_recipes() {
     .unwrap();
     let texts = |args: &[&str]| -> Vec<String> {
         let argv: Vec<String> = std::iter::once("just").chain(args.iter().copied()).map(String::from).collect();
-        tasks(&argv, dir.path()).unwrap().unwrap().into_iter().map(|t| t.text).collect()
+        tasks(&argv, dir.path(), &Registry::default()).unwrap().unwrap().into_iter().map(|t| t.text).collect()
     };
     assert_eq!(texts(&["reset", "x"]), ["psql -c 'DROP DATABASE shop'", "echo {{name}}"]);
     assert_eq!(texts(&[]), ["cargo test"]);
@@ -506,7 +507,7 @@ fn just_recipes() {
 /// Lifecycle commands that run the script of the same name (`npm test` → `test`).
 const NPM_LIFECYCLE: &[&str] = &["test", "start", "stop", "restart", "t", "tst"];
 
-fn package_script(runner: &str, args: &[String], cwd: &Path) -> Option<Result<Vec<Task>, String>> {
+fn package_script(runner: Tasks, args: &[String], cwd: &Path) -> Option<Result<Vec<Task>, String>> {
     let opts = opt_table![
         val(Some('w'), ""),
         val(Some('C'), ""),
@@ -526,7 +527,7 @@ fn package_script(runner: &str, args: &[String], cwd: &Path) -> Option<Result<Ve
             let after = &rest[1 + q.rest..];
             (after.first()?.clone(), after.get(1..).unwrap_or_default().to_vec())
         }
-        ("npm", Some(life)) if NPM_LIFECYCLE.contains(&life) => {
+        (Tasks::Npm, Some(life)) if NPM_LIFECYCLE.contains(&life) => {
             let name = match life {
                 "t" | "tst" => "test",
                 other => other,
@@ -534,7 +535,7 @@ fn package_script(runner: &str, args: &[String], cwd: &Path) -> Option<Result<Ve
             (name.to_string(), rest[1..].to_vec())
         }
         // `yarn X`, `pnpm X`, `bun X`: a script of that name when package.json has one.
-        ("yarn" | "pnpm" | "bun", Some(word)) if !word.starts_with('-') => (word.to_string(), rest[1..].to_vec()),
+        (Tasks::PackageScripts, Some(word)) if !word.starts_with('-') => (word.to_string(), rest[1..].to_vec()),
         _ => return None,
     };
     let path = dir.join("package.json");
@@ -581,7 +582,7 @@ fn package_scripts() {
     .unwrap();
     let texts = |s: &str| -> Vec<String> {
         let argv = shell_words::split(s).unwrap();
-        tasks(&argv, dir.path()).unwrap().unwrap().into_iter().map(|t| t.text).collect()
+        tasks(&argv, dir.path(), &Registry::default()).unwrap().unwrap().into_iter().map(|t| t.text).collect()
     };
     let reset = ["echo pre", "prisma migrate reset --force", "psql -f seed.sql"];
     for s in [
@@ -595,7 +596,7 @@ fn package_scripts() {
     }
     assert_eq!(texts("npm test"), ["jest"]);
     assert!(texts("yarn add left-pad").is_empty());
-    assert_eq!(tasks(&shell_words::split("npm install").unwrap(), dir.path()), None);
+    assert_eq!(tasks(&shell_words::split("npm install").unwrap(), dir.path(), &Registry::default()), None);
     std::fs::write(dir.path().join("package.json"), "{not json").unwrap();
-    assert!(matches!(tasks(&shell_words::split("npm run x").unwrap(), dir.path()), Some(Err(_))));
+    assert!(matches!(tasks(&shell_words::split("npm run x").unwrap(), dir.path(), &Registry::default()), Some(Err(_))));
 }

@@ -6,6 +6,7 @@
 //! "cannot see", never dropped.
 
 use super::*;
+use crate::analyze::spec::{Language, Reader};
 
 impl Walker<'_> {
     /// Record the command, and follow what it runs: wrappers (`sudo`, `ssh HOST …`,
@@ -109,14 +110,16 @@ impl Walker<'_> {
     /// it is none of these.
     fn shell_builtin(&mut self, name: &str, cmd: SimpleCommand) -> Option<SimpleCommand> {
         let rest = &cmd.argv[1..];
+        let reader = self.registry.reader(name);
+        let (lang, console) = self.registry.language(name);
         match name {
-            n if SHELLS.contains(&n) => match shell_dash_c(rest) {
+            _ if reader == Some(Reader::Shell) => match shell_dash_c(rest) {
                 ShellArgs::Script(s) => self.nested(&s, &cmd.notes, &cmd.targets, &cmd.stdin),
                 ShellArgs::File(f) => self.record(SimpleCommand { argv: vec![name.to_string(), f], ..cmd }),
                 ShellArgs::Stdin => self.shell_stdin(name, &cmd.stdin, &cmd.notes, &cmd.targets),
                 ShellArgs::Dynamic => self.out.unknown.push(format!("`{name} -c` runs a command built at run time")),
             },
-            "crontab" => {
+            _ if reader == Some(Reader::Crontab) => {
                 self.crontab(rest, &cmd.stdin, &cmd.notes, &cmd.targets);
                 self.record(cmd);
             }
@@ -127,12 +130,12 @@ impl Walker<'_> {
                     self.nested(&rest.join(" "), &cmd.notes, &cmd.targets, &cmd.stdin);
                 }
             }
-            n if interp::code(n, rest).is_some() => {
-                self.interpreter(&cmd.argv, &cmd.env, &cmd.stdin, &cmd.notes, &cmd.targets);
+            _ if let Some(code) = interp::code(lang, console, rest) => {
+                self.interpreter(code, &cmd.env, &cmd.stdin, &cmd.notes, &cmd.targets);
                 self.record(cmd);
             }
             "alias" => self.alias(rest, &cmd.notes, &cmd.targets),
-            "xargs" => self.xargs(cmd),
+            _ if reader == Some(Reader::Xargs) => self.xargs(cmd),
             _ => return Some(cmd),
         }
         None
@@ -214,23 +217,21 @@ impl Walker<'_> {
     /// commands its string literals stand for (see `interp`).
     fn interpreter(
         &mut self,
-        argv: &[String],
+        (lang, code): (Language, interp::Code),
         env: &[(String, String)],
         stdin: &Input,
         notes: &[String],
         targets: &[String],
     ) {
-        let program = program_name(std::ffi::OsStr::new(&argv[0]));
-        let Some((lang, code)) = interp::code(&program, &argv[1..]) else { return };
         let text = match (code, stdin) {
             (interp::Code::Inline(t), _) => t,
             (interp::Code::Stdin, Input::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
             _ => return,
         };
-        let guarded = |p: &str| self.registry.guarded(p) || SHELLS.contains(&p);
+        let guarded = |p: &str| self.registry.guarded(p);
         let mut notes = notes.to_vec();
-        notes.push(format!("found in a string literal of the {lang} code it runs"));
-        for found in interp::scan(&program, &text, &guarded) {
+        notes.push(format!("found in a string literal of the {} code it runs", interp::name(lang)));
+        for found in interp::scan(lang, &text, &guarded) {
             match found {
                 interp::Found::Argv(a) => {
                     self.follow(a, env.to_vec(), Input::Inherited, notes.clone(), targets.to_vec())

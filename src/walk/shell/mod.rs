@@ -136,16 +136,13 @@ pub(crate) fn parse_in(source: &str, cwd: Option<&Path>, registry: &Registry) ->
     out
 }
 
-/// Shells: `-c STRING`, a script file, or commands on standard input.
-pub(crate) const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", "mksh"];
+/// The shell builtins that run other commands: `eval STRING`, `source FILE` / `. FILE`.
+const RUNNING_BUILTINS: &[&str] = &["eval", "source", "."];
 
-/// Whether `program` (a basename) can run other commands: a shell, `eval`, `xargs` or a
-/// wrapper.
+/// Whether `program` (a basename) can run other commands: a shell builtin that does, or a
+/// program whose registry entry says so (a shell, a wrapper, an interpreter, a task runner).
 pub(crate) fn may_run_others(program: &str, registry: &Registry) -> bool {
-    SHELLS.contains(&program)
-        || matches!(program, "eval" | "xargs" | "source" | "." | "make" | "gmake" | "just" | "crontab")
-        || registry.is_wrapper(program)
-        || interp::is_interpreter(program)
+    RUNNING_BUILTINS.contains(&program) || registry.runs_others(program) || registry.language(program).0.is_some()
 }
 
 /// Whether `program` (a basename) can replace a file's content (`cp`, `mv`, `install`,
@@ -162,8 +159,8 @@ pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path, registry: &Registry) ->
     let program = argv.first().map(|a| program_name(std::ffi::OsStr::new(a))).unwrap_or_default();
     // A shell, `source`, or a task runner is kept: its entry is what the caller follows into
     // the script or task it names. Any other argv is its caller's to judge.
-    let follows_file = SHELLS.contains(&program.as_str())
-        || matches!(program.as_str(), "source" | "." | "make" | "gmake" | "just" | "npm" | "yarn" | "pnpm" | "bun");
+    let follows_file =
+        registry.is_shell(&program) || registry.tasks(&program).is_some() || matches!(program.as_str(), "source" | ".");
     let mut walker = Walker::new(b"", At { depth: 0, cwd: Some(cwd), registry }, &mut out, Vec::new());
     walker.follow(argv.clone(), Vec::new(), Input::Inherited, Vec::new(), Vec::new());
     if !follows_file && out.commands.first().is_some_and(|c| c.argv == argv) {

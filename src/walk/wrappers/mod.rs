@@ -182,7 +182,8 @@ fn read(reader: Reader, args: &[String]) -> Step {
         Railway => railway(args),
         Gcloud => gcloud(args),
         Aws => aws(args),
-        Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
+        // Read by the walker itself (`walk::shell`), or not running anything here.
+        Shell | Xargs | Crontab | Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
     }
 }
 
