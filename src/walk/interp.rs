@@ -161,6 +161,15 @@ pub(crate) enum Found {
 /// What the string literals of `code` (in the language of `program`) would do.
 pub(crate) fn scan(lang: Language, code: &str, guarded: &dyn Fn(&str) -> bool) -> Vec<Found> {
     let tokens = tokens(code, lang);
+    let mut out = literals(code, &tokens, guarded);
+    out.extend(library_deletes(code));
+    out.extend(argv_lists(&tokens, guarded));
+    out
+}
+
+/// What single string literals stand for: a URL sent a DELETE, a GraphQL body, an SQL
+/// statement, a command line of a guarded program.
+fn literals(code: &str, tokens: &[Tok], guarded: &dyn Fn(&str) -> bool) -> Vec<Found> {
     let literals: Vec<&str> =
         tokens.iter().filter_map(|t| if let Tok::Str(s) = t { Some(s.as_str()) } else { None }).collect();
     let mut out = Vec::new();
@@ -197,6 +206,12 @@ pub(crate) fn scan(lang: Language, code: &str, guarded: &dyn Fn(&str) -> bool) -
             out.push(Found::Shell(t.to_string()));
         }
     }
+    out
+}
+
+/// Deletes through the language's own library or an ORM, of a literal path or a model.
+fn library_deletes(code: &str) -> Vec<Found> {
+    let mut out = Vec::new();
     // Recursive deletes through the language's own library, of a literal path:
     // `shutil.rmtree('/srv/data')`, `fs.rmSync('/srv', {recursive: true})`, `FileUtils.rm_rf`,
     // Perl's `rmtree`/`remove_tree`, `rimraf(…)`: judged as `rm -rf PATH` (build outputs pass).
@@ -246,7 +261,13 @@ pub(crate) fn scan(lang: Language, code: &str, guarded: &dyn Fn(&str) -> bool) -
         let sql = if how == "truncate" { format!("TRUNCATE {model}") } else { format!("DELETE FROM {model}") };
         out.push(Found::Argv(vec!["psql".into(), "-c".into(), sql]));
     }
-    // `["psql", "-c", "DROP …"]`, `('kubectl', 'delete', 'ns', 'prod')`: argv lists.
+    out
+}
+
+/// `["psql", "-c", "DROP …"]`, `('kubectl', 'delete', 'ns', 'prod')`: argv lists of a
+/// guarded program.
+fn argv_lists(tokens: &[Tok], guarded: &dyn Fn(&str) -> bool) -> Vec<Found> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         if matches!(tokens[i], Tok::Open) {

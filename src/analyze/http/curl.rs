@@ -621,8 +621,8 @@ impl Parser<'_> {
         }
     }
 
-    /// The requests one operation sends.
-    fn requests(&mut self, op: &Operation, facts: &mut Facts) {
+    /// The body one operation sends (`-d`, `--json`, `-T FILE`), and whether it has one.
+    fn body(&mut self, op: &Operation) -> (String, bool) {
         let data: Vec<String> = op.data.iter().map(|d| self.data_text(d)).collect();
         let mut body = data.join("&");
         if !op.json.is_empty() {
@@ -645,26 +645,11 @@ impl Parser<'_> {
                 body = self.read(if file == "." { "-" } else { file });
             }
         }
-        let mut method = if op.head {
-            "HEAD"
-        } else if op.get {
-            "GET"
-        } else if has_body || !op.forms.is_empty() {
-            "POST"
-        } else if op.upload.is_some() {
-            "PUT"
-        } else {
-            "GET"
-        }
-        .to_string();
-        if let Some(m) = &op.request {
-            method = m.to_ascii_uppercase();
-        }
-        let mut query_extra: Vec<String> = op.url_query.clone();
-        if op.get && has_body {
-            query_extra.push(body.clone());
-            body.clear();
-        }
+        (body, has_body)
+    }
+
+    /// The GraphQL documents in an operation's multipart form (`-F operations=…`, `-F query=…`).
+    fn form_docs(&mut self, op: &Operation) -> Vec<String> {
         let mut form_docs: Vec<String> = Vec::new();
         for part in &op.forms {
             let Some((name, value)) = part.split_once('=') else {
@@ -683,6 +668,19 @@ impl Parser<'_> {
                 });
             }
         }
+        form_docs
+    }
+
+    /// The requests one operation sends.
+    fn requests(&mut self, op: &Operation, facts: &mut Facts) {
+        let (mut body, has_body) = self.body(op);
+        let method = method(op, has_body);
+        let mut query_extra: Vec<String> = op.url_query.clone();
+        if op.get && has_body {
+            query_extra.push(body.clone());
+            body.clear();
+        }
+        let form_docs = self.form_docs(op);
         let headers: Vec<(String, String)> = op
             .headers
             .iter()
@@ -732,6 +730,26 @@ impl Parser<'_> {
             record(facts, req, &docs);
         }
     }
+}
+
+/// The method an operation uses: `-X` wins, then `-I`, `-G`, a body or form (POST), an
+/// upload (PUT), else GET.
+fn method(op: &Operation, has_body: bool) -> String {
+    if let Some(m) = &op.request {
+        return m.to_ascii_uppercase();
+    }
+    if op.head {
+        "HEAD"
+    } else if op.get {
+        "GET"
+    } else if has_body || !op.forms.is_empty() {
+        "POST"
+    } else if op.upload.is_some() {
+        "PUT"
+    } else {
+        "GET"
+    }
+    .to_string()
 }
 
 /// Split a curl config file into command-line tokens: `name = value`, `name: value`,

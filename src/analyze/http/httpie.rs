@@ -44,69 +44,128 @@ const HTTPIE: OptTable = OptTable::new(&[
 /// `key=value` / `key:=json` items build a JSON body (and make the default method POST).
 pub fn httpie(inv: &Invocation) -> Facts {
     let args = inv.args_lossy();
-    let program = inv.program.clone();
     let mut facts = Facts::default();
-    let mut positional = Vec::new();
-    let mut raw_body: Option<String> = None;
-    let mut form = false;
-    let mut offline = false;
-    let mut ignore_stdin = false;
+    let mut line = read_options(inv, &args, &mut facts);
+    let (method, rest) = split_method(&line.positional);
+    // `--offline` builds and prints the request without sending it.
+    if line.offline {
+        return facts;
+    }
+    let Some((url, items)) = rest.split_first() else {
+        return facts;
+    };
+    let (body, form_fields) = read_items(inv, items, line.form, &mut facts);
+    // Without request items the body is whatever is piped in (`echo '{…}' | http POST url`).
+    if body.is_empty() && form_fields.is_empty() && line.raw_body.is_none() && !line.ignore_stdin {
+        match inv.stdin {
+            crate::invocation::Stdin::Empty | crate::invocation::Stdin::Terminal => {}
+            _ => match input::stdin_text(inv) {
+                Ok(t) if !t.text.is_empty() => line.raw_body = Some(t.text),
+                Ok(_) => {}
+                Err(e) => facts.unknown.push(format!("the request body could not be read: {e}")),
+            },
+        }
+    }
+    let has_body = !body.is_empty() || line.raw_body.is_some() || !form_fields.is_empty();
+    let url = if url.starts_with(':') { format!("localhost{url}") } else { url.clone() };
+    // `https` is HTTPie's name for the same client with https:// as the default scheme.
+    let url = if !url.contains("://") && inv.program == "https" { format!("https://{url}") } else { url };
+    let mut req = parse_url(&url);
+    req.method = method.unwrap_or_else(|| if has_body { "POST".into() } else { "GET".into() });
+    let text = line
+        .raw_body
+        .unwrap_or_else(|| if body.is_empty() { String::new() } else { serde_json::Value::Object(body).to_string() });
+    let mut docs: Vec<(String, bool)> = Vec::new();
+    if !text.is_empty() && !line.form {
+        docs.push((text.clone(), req.path.contains("graphql")));
+        req.body = Some(text);
+    } else if !form_fields.is_empty() {
+        let encoded = form_fields.join("&");
+        if let Some(doc) = graphql_in_form(&encoded) {
+            docs.push((doc, true));
+        }
+        req.body = Some(encoded);
+    }
+    record(&mut facts, req, &docs);
+    facts
+}
+
+/// An HTTPie command line with its options read.
+struct Line {
+    /// METHOD, URL and the request items, in order.
+    positional: Vec<String>,
+    raw_body: Option<String>,
+    form: bool,
+    offline: bool,
+    ignore_stdin: bool,
+}
+
+/// Read the options (anywhere on the line, as HTTPie does) and keep the other words.
+fn read_options(inv: &Invocation, args: &[String], facts: &mut Facts) -> Line {
+    let mut line = Line { positional: Vec::new(), raw_body: None, form: false, offline: false, ignore_stdin: false };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
         i += 1;
-        if a.starts_with('-') && a.len() > 1 {
-            let (spec, inline) = match a.strip_prefix("--") {
-                Some(long) => match long.split_once('=') {
-                    Some((n, v)) => (HTTPIE.resolve(n), Some(v.to_string())),
-                    None => (HTTPIE.resolve(long), None),
-                },
-                None => {
-                    let mut chars = a[1..].chars();
-                    let c = chars.next().unwrap_or('-');
-                    let rest: String = chars.collect();
-                    (HTTPIE.short(c), (!rest.is_empty()).then_some(rest))
-                }
-            };
-            let Some(spec) = spec else { continue };
-            let value = spec.take_value(inline, &args, &mut i);
-            match spec.long {
-                "form" | "multipart" => form = true,
-                // `--offline` builds and prints the request without sending it.
-                "offline" => offline = true,
-                "ignore-stdin" => ignore_stdin = true,
-                "raw" => {
-                    if value.as_deref().is_some_and(|v| inv.is_computed(v)) {
-                        facts.unknown.push("the body (--raw) is computed when the command runs (`$(…)`)".into());
-                    }
-                    raw_body = value
-                }
-                _ => {}
-            }
+        if !(a.starts_with('-') && a.len() > 1) {
+            line.positional.push(a.clone());
             continue;
         }
-        positional.push(a.clone());
+        let (spec, inline) = match a.strip_prefix("--") {
+            Some(long) => match long.split_once('=') {
+                Some((n, v)) => (HTTPIE.resolve(n), Some(v.to_string())),
+                None => (HTTPIE.resolve(long), None),
+            },
+            None => {
+                let mut chars = a[1..].chars();
+                let c = chars.next().unwrap_or('-');
+                let rest: String = chars.collect();
+                (HTTPIE.short(c), (!rest.is_empty()).then_some(rest))
+            }
+        };
+        let Some(spec) = spec else { continue };
+        let value = spec.take_value(inline, args, &mut i);
+        match spec.long {
+            "form" | "multipart" => line.form = true,
+            "offline" => line.offline = true,
+            "ignore-stdin" => line.ignore_stdin = true,
+            "raw" => {
+                if value.as_deref().is_some_and(|v| inv.is_computed(v)) {
+                    facts.unknown.push("the body (--raw) is computed when the command runs (`$(…)`)".into());
+                }
+                line.raw_body = value
+            }
+            _ => {}
+        }
     }
-    // METHOD is optional and case-insensitive (`http delete URL`); a word of letters is the
-    // method when a URL, not a request item, follows it.
+    line
+}
+
+/// METHOD is optional and case-insensitive (`http delete URL`); a word of letters is the
+/// method when a URL, not a request item, follows it.
+fn split_method(positional: &[String]) -> (Option<String>, &[String]) {
     let is_method = |s: &str, next: &str| {
         let known = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
         let letters = !s.is_empty() && s.len() <= 10 && s.chars().all(|c| c.is_ascii_alphabetic());
         let item = next.contains(['=', '@']) || (next.contains(':') && !next.contains("://") && !next.starts_with(':'));
         letters && !item && (known.contains(&s.to_ascii_uppercase().as_str()) || s == s.to_ascii_uppercase())
     };
-    let (method, rest) = match positional.first() {
+    match positional.first() {
         Some(m) if positional.len() > 1 && is_method(m, &positional[1]) => {
             (Some(m.to_ascii_uppercase()), &positional[1..])
         }
-        _ => (None, &positional[..]),
-    };
-    if offline {
-        return facts;
+        _ => (None, positional),
     }
-    let Some((url, items)) = rest.split_first() else {
-        return facts;
-    };
+}
+
+/// The request items: a JSON body (`k=v`, `k:=json`, `k=@file`, `k:=@file.json`), or with
+/// `--form` the form fields; headers (`k:v`) and query items (`k==v`) are not the body.
+fn read_items(
+    inv: &Invocation,
+    items: &[String],
+    form: bool,
+    facts: &mut Facts,
+) -> (serde_json::Map<String, serde_json::Value>, Vec<String>) {
     let mut body = serde_json::Map::new();
     let mut form_fields: Vec<String> = Vec::new();
     for item in items {
@@ -141,41 +200,5 @@ pub fn httpie(inv: &Invocation) -> Facts {
             body.insert(k.to_string(), serde_json::Value::String(v.to_string()));
         }
     }
-    // Without request items the body is whatever is piped in (`echo '{…}' | http POST url`).
-    if body.is_empty() && form_fields.is_empty() && raw_body.is_none() && !ignore_stdin {
-        match inv.stdin {
-            crate::invocation::Stdin::Empty | crate::invocation::Stdin::Terminal => {}
-            _ => match input::stdin_text(inv) {
-                Ok(t) if !t.text.is_empty() => raw_body = Some(t.text),
-                Ok(_) => {}
-                Err(e) => facts.unknown.push(format!("the request body could not be read: {e}")),
-            },
-        }
-    }
-    let has_body = !body.is_empty() || raw_body.is_some() || !form_fields.is_empty();
-    let url = if url.starts_with(':') { format!("localhost{url}") } else { url.clone() };
-    let url = if url.contains("://") {
-        url
-    } else if program == "https" {
-        format!("https://{url}")
-    } else {
-        url
-    };
-    let mut req = parse_url(&url);
-    req.method = method.unwrap_or_else(|| if has_body { "POST".into() } else { "GET".into() });
-    let text = raw_body
-        .unwrap_or_else(|| if body.is_empty() { String::new() } else { serde_json::Value::Object(body).to_string() });
-    let mut docs: Vec<(String, bool)> = Vec::new();
-    if !text.is_empty() && !form {
-        docs.push((text.clone(), req.path.contains("graphql")));
-        req.body = Some(text);
-    } else if !form_fields.is_empty() {
-        let encoded = form_fields.join("&");
-        if let Some(doc) = graphql_in_form(&encoded) {
-            docs.push((doc, true));
-        }
-        req.body = Some(encoded);
-    }
-    record(&mut facts, req, &docs);
-    facts
+    (body, form_fields)
 }

@@ -122,12 +122,6 @@ fn turns_guard_off(name: &str, value: Option<&str>) -> Option<String> {
     }
 }
 
-/// Parse `source` as bash.
-#[cfg(test)]
-fn parse(source: &str) -> Script {
-    parse_in(source, None, &Registry::default())
-}
-
 /// Parse `source` as bash run in `cwd`: `for f in migrations/*.sql` then sees the files.
 pub(crate) fn parse_in(source: &str, cwd: Option<&Path>, registry: &Registry) -> Script {
     let mut out = Script::default();
@@ -224,12 +218,6 @@ struct Walker<'a> {
     aliases: std::collections::HashMap<String, Vec<String>>,
     /// Aliases being expanded now: an alias is not expanded inside itself (`alias ls='ls -l'`).
     expanding: Vec<String>,
-}
-
-/// A word's value: the literal text, and whether part of it is only known at run time.
-struct Word {
-    text: String,
-    dynamic: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -743,71 +731,16 @@ impl<'a> Walker<'a> {
             _ => None,
         }
     }
-
-    /// `$NAME` / `${NAME}` / `${NAME:-default}`: the value the string gave NAME earlier,
-    /// else only known at run time.
-    fn expansion(&self, node: Node) -> Word {
-        let raw = self.text(node);
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.named_children(&mut cursor).collect();
-        let plain = node.kind() == "simple_expansion"
-            || (children.len() == 1 && raw.starts_with("${") && !raw.starts_with("${#") && !raw.starts_with("${!"));
-        let name = children.iter().find(|c| c.kind() == "variable_name").map(|c| self.text(*c));
-        match (plain, name.and_then(|n| self.vars.get(&n))) {
-            (true, Some(Some(value))) => Word { text: value.clone(), dynamic: false },
-            _ => Word { text: raw, dynamic: true },
-        }
-    }
-
-    fn word(&self, node: Node) -> Word {
-        match node.kind() {
-            "word" | "number" => Word { text: unescape_bare(&self.text(node)), dynamic: false },
-            "raw_string" => {
-                let t = self.text(node);
-                Word { text: t.trim_start_matches('\'').trim_end_matches('\'').to_string(), dynamic: false }
-            }
-            "ansi_c_string" => {
-                let t = self.text(node);
-                let inner = t.strip_prefix("$'").and_then(|s| s.strip_suffix('\'')).unwrap_or(&t);
-                Word { text: unescape_ansi_c(inner), dynamic: false }
-            }
-            "string" => {
-                // Literal pieces and expansions in order; `$NAME` set earlier in the string is
-                // its value, anything else is only known at run time.
-                let mut text = String::new();
-                let mut dynamic = false;
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    if child.kind() == "string_content" {
-                        text.push_str(&unescape_double(&self.text(child)));
-                    } else {
-                        let w = self.word(child);
-                        text.push_str(&w.text);
-                        dynamic |= w.dynamic;
-                    }
-                }
-                Word { text, dynamic }
-            }
-            "simple_expansion" | "expansion" => self.expansion(node),
-            "concatenation" => {
-                let mut text = String::new();
-                let mut dynamic = false;
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    let w = self.word(child);
-                    text.push_str(&w.text);
-                    dynamic |= w.dynamic;
-                }
-                Word { text, dynamic }
-            }
-            _ => Word { text: self.text(node), dynamic: true },
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parse `source` as bash.
+    fn parse(source: &str) -> Script {
+        parse_in(source, None, &Registry::default())
+    }
 
     fn argvs(src: &str) -> Vec<Vec<String>> {
         parse(src).commands.into_iter().map(|c| c.argv).collect()

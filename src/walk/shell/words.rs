@@ -3,6 +3,10 @@
 
 use std::path::Path;
 
+use tree_sitter::Node;
+
+use super::Walker;
+
 pub(super) enum ShellArgs {
     Script(String),
     File(String),
@@ -190,4 +194,72 @@ pub(super) fn unescape_ansi_c(s: &str) -> String {
 pub(super) fn short(s: &str) -> String {
     let s: String = s.chars().take(60).collect();
     crate::redact::escape(&s)
+}
+
+/// A word's value: the literal text, and whether part of it is only known at run time.
+pub(super) struct Word {
+    pub(super) text: String,
+    pub(super) dynamic: bool,
+}
+
+impl Walker<'_> {
+    /// `$NAME` / `${NAME}` / `${NAME:-default}`: the value the string gave NAME earlier,
+    /// else only known at run time.
+    pub(super) fn expansion(&self, node: Node) -> Word {
+        let raw = self.text(node);
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        let plain = node.kind() == "simple_expansion"
+            || (children.len() == 1 && raw.starts_with("${") && !raw.starts_with("${#") && !raw.starts_with("${!"));
+        let name = children.iter().find(|c| c.kind() == "variable_name").map(|c| self.text(*c));
+        match (plain, name.and_then(|n| self.vars.get(&n))) {
+            (true, Some(Some(value))) => Word { text: value.clone(), dynamic: false },
+            _ => Word { text: raw, dynamic: true },
+        }
+    }
+
+    pub(super) fn word(&self, node: Node) -> Word {
+        match node.kind() {
+            "word" | "number" => Word { text: unescape_bare(&self.text(node)), dynamic: false },
+            "raw_string" => {
+                let t = self.text(node);
+                Word { text: t.trim_start_matches('\'').trim_end_matches('\'').to_string(), dynamic: false }
+            }
+            "ansi_c_string" => {
+                let t = self.text(node);
+                let inner = t.strip_prefix("$'").and_then(|s| s.strip_suffix('\'')).unwrap_or(&t);
+                Word { text: unescape_ansi_c(inner), dynamic: false }
+            }
+            "string" => {
+                // Literal pieces and expansions in order; `$NAME` set earlier in the string is
+                // its value, anything else is only known at run time.
+                let mut text = String::new();
+                let mut dynamic = false;
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    if child.kind() == "string_content" {
+                        text.push_str(&unescape_double(&self.text(child)));
+                    } else {
+                        let w = self.word(child);
+                        text.push_str(&w.text);
+                        dynamic |= w.dynamic;
+                    }
+                }
+                Word { text, dynamic }
+            }
+            "simple_expansion" | "expansion" => self.expansion(node),
+            "concatenation" => {
+                let mut text = String::new();
+                let mut dynamic = false;
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    let w = self.word(child);
+                    text.push_str(&w.text);
+                    dynamic |= w.dynamic;
+                }
+                Word { text, dynamic }
+            }
+            _ => Word { text: self.text(node), dynamic: true },
+        }
+    }
 }
