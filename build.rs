@@ -32,7 +32,8 @@ fn main() {
     // Per program: its [[program]] tables and rules, pre-parsed, as JSON (parsed at run time
     // in microseconds, where TOML takes hundreds).
     let mut chunks: BTreeMap<String, (Vec<serde_json::Value>, Vec<serde_json::Value>)> = BTreeMap::new();
-    let mut out = String::from("/// Built-in rule files: (name, text).\npub static FILES: &[(&str, &str)] = &[\n");
+    let mut out =
+        String::from("/// Built-in rule files: (name, text).\npub(crate) static FILES: &[(&str, &str)] = &[\n");
     for (i, path) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(path).expect("readable rule file");
@@ -89,17 +90,17 @@ fn main() {
             .expect("write to string");
     }
     out.push_str(
-        "];\n\n/// Program name → indexes into FILES, sorted by name.\npub static PROGRAMS: &[(&str, &[usize])] = &[\n",
+        "];\n\n/// Program name → indexes into FILES, sorted by name.\npub(crate) static PROGRAMS: &[(&str, &[usize])] = &[\n",
     );
     for (name, idx) in &index {
         writeln!(out, "    ({name:?}, &{idx:?}),").expect("write to string");
     }
-    out.push_str("];\n\n/// Program name → its built-in program tables and rules as JSON, sorted by name.\npub static CHUNKS: &[(&str, &str)] = &[\n");
+    out.push_str("];\n\n/// Program name → its built-in program tables and rules as JSON, sorted by name.\npub(crate) static CHUNKS: &[(&str, &str)] = &[\n");
     for (name, (programs, rules)) in &chunks {
         let json = serde_json::json!({ "program": programs, "rule": rules }).to_string();
         writeln!(out, "    ({name:?}, {json:?}),").expect("write to string");
     }
-    out.push_str("];\n\n/// Group name (without its `@`) → its programs, sorted by name.\npub static GROUPS: &[(&str, &[&str])] = &[\n");
+    out.push_str("];\n\n/// Group name (without its `@`) → its programs, sorted by name.\npub(crate) static GROUPS: &[(&str, &[&str])] = &[\n");
     for (name, members) in &groups {
         writeln!(out, "    ({name:?}, &{members:?}),").expect("write to string");
     }

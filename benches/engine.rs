@@ -7,10 +7,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use interlock::analyze::sql::{Dialect, Scanner};
-use interlock::engine;
-use interlock::invocation::{Env, Invocation, Stdin};
-use interlock::rules::RuleSet;
+use interlock as engine;
+use interlock::RuleSet;
+use interlock::{Env, Invocation, Stdin};
+use interlock::{SqlDialect as Dialect, SqlScanner as Scanner};
 
 const INCIDENT: &str = r#"{"query":"mutation { volumeDelete(volumeId: \"3d2c4a1e-8a0b-4d5e-9f00-112233445566\") }"}"#;
 
@@ -42,7 +42,7 @@ fn decisions(c: &mut Criterion) {
     });
     c.bench_function("hook: judge a compound command", |b| {
         b.iter(|| {
-            interlock::hook::judge(
+            interlock::check_command(
                 black_box("cd /srv && git pull && psql -c 'SELECT 1' && curl -s https://example.com | jq ."),
                 std::path::Path::new("/tmp"),
             )

@@ -9,7 +9,7 @@
 
 /// The agents interlock works with: their hook protocols, their setup, their doctor checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agent {
+pub(crate) enum Agent {
     Claude,
     Cursor,
     Codex,
@@ -18,10 +18,10 @@ pub enum Agent {
 
 impl Agent {
     /// Every agent, in the order interlock lists them.
-    pub const ALL: [Agent; 4] = [Agent::Claude, Agent::Cursor, Agent::Codex, Agent::Gemini];
+    pub(crate) const ALL: [Agent; 4] = [Agent::Claude, Agent::Cursor, Agent::Codex, Agent::Gemini];
 
     /// The name on interlock's command line (`interlock hook claude`, `setup gemini`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Agent::Claude => "claude",
             Agent::Cursor => "cursor",
@@ -33,12 +33,12 @@ impl Agent {
 
 /// What interlock tells an agent whose command it stopped, everywhere it tells it (the
 /// shims' block message and every hook's reply): one text, so no path is softer.
-pub const STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing \
+pub(crate) const STOP: &str = "Do not retry this command, rephrase it, or look for another way to do the same thing \
 (another tool, a direct API call, a different token or credentials). Stop and ask the user: tell them what you \
 wanted to run and why.";
 
 /// Environment variables agents set for the commands they run.
-pub const MARKERS: &[(&str, &str)] = &[
+pub(crate) const MARKERS: &[(&str, &str)] = &[
     ("CLAUDECODE", "Claude Code"),
     ("CLAUDE_CODE_CHILD_SESSION", "Claude Code"),
     ("CURSOR_AGENT", "Cursor"),
@@ -59,7 +59,7 @@ const AGENT_PROGRAMS: &[(&str, &str)] = &[
 ];
 
 /// The agent this process runs under, if any, and how it was recognised.
-pub fn detect() -> Option<String> {
+pub(crate) fn detect() -> Option<String> {
     if let Some(found) = marker_in(std::env::vars_os().map(|(k, _)| k.to_string_lossy().into_owned())) {
         return Some(format!("{found} (its marker is in this environment)"));
     }
@@ -67,7 +67,7 @@ pub fn detect() -> Option<String> {
 }
 
 /// The agent named by the environment only (for the audit log; no /proc walk).
-pub fn from_env() -> Option<&'static str> {
+pub(crate) fn from_env() -> Option<&'static str> {
     MARKERS.iter().find(|(var, _)| std::env::var_os(var).is_some_and(|v| !v.is_empty())).map(|(_, name)| *name)
 }
 

@@ -15,15 +15,15 @@ use serde::{Deserialize, Serialize};
 use crate::state::{Keyed, now, private_dir, random_bytes, write_private};
 
 /// How long an approval stays valid after the human gives it.
-pub const APPROVAL_WINDOW_SECS: u64 = 600;
+pub(crate) const APPROVAL_WINDOW_SECS: u64 = 600;
 /// How long a request waits for a human before it is dropped.
-pub const REQUEST_LIFETIME_SECS: u64 = 24 * 3600;
+pub(crate) const REQUEST_LIFETIME_SECS: u64 = 24 * 3600;
 /// Code letters: no 0/O, 1/I/L look-alikes.
 const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
 /// A request waiting for (or holding) a human's approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Request {
+pub(crate) struct Request {
     pub code: String,
     /// HMAC of the exact argv bytes and cwd.
     pub fingerprint: String,
@@ -47,7 +47,7 @@ struct Sealed {
 
 /// Why an approval could not be used.
 #[derive(Debug, thiserror::Error)]
-pub enum ApprovalError {
+pub(crate) enum ApprovalError {
     #[error("no state directory (no home directory?)")]
     NoStateDir,
     #[error("{0}")]
@@ -61,7 +61,7 @@ pub enum ApprovalError {
 }
 
 /// The pending and approved requests, sealed with the state directory's key.
-pub struct Store {
+pub(crate) struct Store {
     dir: PathBuf,
     keyed: Keyed,
 }
@@ -75,24 +75,18 @@ impl std::ops::Deref for Store {
 }
 
 /// Normalise a code as a human may type it: case, dashes and spaces do not matter.
-pub fn normalize(code: &str) -> String {
+pub(crate) fn normalize(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 impl Store {
     /// The store in the state directory, creating it and its key on first use.
-    pub fn open() -> Result<Store, ApprovalError> {
+    pub(crate) fn open() -> Result<Store, ApprovalError> {
         let state = crate::paths::state_dir().ok_or(ApprovalError::NoStateDir)?;
         Store::open_in(&state)
     }
 
-    /// The store if it already exists; never creates anything (for readers such as `check`).
-    pub fn existing() -> Option<Store> {
-        let keyed = Keyed::existing()?;
-        Some(Store { dir: keyed.state_dir().join("approvals"), keyed })
-    }
-
-    pub fn open_in(state: &Path) -> Result<Store, ApprovalError> {
+    pub(crate) fn open_in(state: &Path) -> Result<Store, ApprovalError> {
         let keyed = Keyed::open_in(state)?;
         let dir = state.join("approvals");
         private_dir(&dir)?;
@@ -136,7 +130,7 @@ impl Store {
     }
 
     /// A code for this blocked call: the pending one for the same call, or a new one.
-    pub fn request(&self, mut request: Request) -> Result<String, ApprovalError> {
+    pub(crate) fn request(&self, mut request: Request) -> Result<String, ApprovalError> {
         let t = now();
         for (path, r) in self.all() {
             match r {
@@ -158,7 +152,7 @@ impl Store {
     }
 
     /// The request behind `code`, verified.
-    pub fn load(&self, code: &str) -> Result<Request, ApprovalError> {
+    pub(crate) fn load(&self, code: &str) -> Result<Request, ApprovalError> {
         let code = normalize(code);
         if code.is_empty() {
             return Err(ApprovalError::Unknown(code));
@@ -171,7 +165,7 @@ impl Store {
     }
 
     /// Record the human's approval: one run within the window.
-    pub fn approve(&self, mut request: Request) -> Result<u64, ApprovalError> {
+    pub(crate) fn approve(&self, mut request: Request) -> Result<u64, ApprovalError> {
         let until = now() + APPROVAL_WINDOW_SECS;
         request.approved_until = Some(until);
         self.save(&request)?;
@@ -179,7 +173,7 @@ impl Store {
     }
 
     /// Take (and spend) an approval for the call with `fingerprint`, if one is in force.
-    pub fn take(&self, fingerprint: &str) -> Option<Request> {
+    pub(crate) fn take(&self, fingerprint: &str) -> Option<Request> {
         let t = now();
         for (path, r) in self.all() {
             let Ok(req) = r else { continue };

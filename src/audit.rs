@@ -17,13 +17,13 @@ use crate::redact;
 use crate::verdict::Verdict;
 
 /// Rotate when the log grows past this.
-pub const MAX_BYTES: u64 = 8 << 20;
+pub(crate) const MAX_BYTES: u64 = 8 << 20;
 /// Old files kept: `log.1.jsonl` … `log.KEEP.jsonl`.
-pub const KEEP: usize = 3;
+pub(crate) const KEEP: usize = 3;
 
 /// One matched rule in a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleRecord {
+pub(crate) struct RuleRecord {
     pub rule: String,
     pub severity: String,
     pub reason: String,
@@ -31,7 +31,7 @@ pub struct RuleRecord {
 
 /// One decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
+pub(crate) struct Record {
     pub time: String,
     /// `allow`, `confirmed`, `declined`, `blocked`, `denied` or `approved`.
     pub decision: String,
@@ -51,7 +51,7 @@ pub struct Record {
 
 impl Record {
     /// A record of `decision` for the call `argv` (argv[0] included).
-    pub fn new(
+    pub(crate) fn new(
         decision: &str,
         program: &str,
         real: Option<&Path>,
@@ -106,7 +106,13 @@ impl Record {
 
     /// A record of an agent hook's refusal: `decision` for the shell command string
     /// `command` the agent wanted to run (it never runs, so no shim will log it).
-    pub fn hook(decision: &str, agent: &str, command: &str, cwd: &Path, verdict: &crate::verdict::Verdict) -> Record {
+    pub(crate) fn hook(
+        decision: &str,
+        agent: &str,
+        command: &str,
+        cwd: &Path,
+        verdict: &crate::verdict::Verdict,
+    ) -> Record {
         let mut record = Record::judged(decision, Some(verdict));
         record.program = format!("{agent} hook");
         record.command = redact::escape(&redact::text(command));
@@ -125,7 +131,7 @@ fn now() -> u64 {
 }
 
 /// `2026-11-21T05:40:00Z` for seconds since the epoch.
-pub fn rfc3339(secs: u64) -> String {
+pub(crate) fn rfc3339(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Howard Hinnant's days-to-civil.
@@ -142,7 +148,7 @@ pub fn rfc3339(secs: u64) -> String {
 }
 
 /// Seconds since the epoch of an RFC 3339 UTC time written by `rfc3339`.
-pub fn parse_rfc3339(s: &str) -> Option<u64> {
+pub(crate) fn parse_rfc3339(s: &str) -> Option<u64> {
     let b = s.as_bytes();
     if b.len() < 19 {
         return None;
@@ -160,12 +166,12 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
 }
 
 /// The log's location.
-pub fn log_path() -> Option<PathBuf> {
+pub(crate) fn log_path() -> Option<PathBuf> {
     crate::paths::state_dir().map(|d| d.join("log.jsonl"))
 }
 
 /// The log files, oldest first.
-pub fn log_files(path: &Path) -> Vec<PathBuf> {
+pub(crate) fn log_files(path: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = (1..=KEEP).rev().map(|i| rotated(path, i)).filter(|p| p.exists()).collect();
     if path.exists() {
         files.push(path.to_path_buf());
@@ -178,7 +184,7 @@ fn rotated(path: &Path, i: usize) -> PathBuf {
 }
 
 /// Append `record` to the log; on failure, warn once and carry on.
-pub fn record(record: &Record) {
+pub(crate) fn record(record: &Record) {
     let Some(path) = log_path() else { return };
     if let Err(e) = append(&path, record) {
         warn_once(&path, &e);
@@ -186,7 +192,7 @@ pub fn record(record: &Record) {
 }
 
 /// Append one record to the log at `path`.
-pub fn append(path: &Path, record: &Record) -> std::io::Result<()> {
+pub(crate) fn append(path: &Path, record: &Record) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     crate::state::private_dir(dir)?;
     let mut line = serde_json::to_vec(record).map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -217,7 +223,7 @@ fn warn_once(path: &Path, e: &std::io::Error) {
 }
 
 /// Read every record (oldest first), skipping lines that are not records.
-pub fn read_all(path: &Path) -> Vec<Record> {
+pub(crate) fn read_all(path: &Path) -> Vec<Record> {
     log_files(path)
         .iter()
         .filter_map(|p| fs::read_to_string(p).ok())

@@ -24,11 +24,11 @@ use crate::redact;
 use crate::verdict::{Decision, Severity};
 
 /// How long the question waits for an answer.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How a call the engine did not allow was settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A human typed the confirmation at the terminal.
     Confirmed,
     /// A human approved this exact call earlier with `interlock approve`.
@@ -43,7 +43,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The word the audit log records for this outcome.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Outcome::Confirmed => "confirmed",
             Outcome::Approved => "approved",
@@ -54,14 +54,14 @@ impl Outcome {
     }
 
     /// Whether the real program runs.
-    pub fn runs(self) -> bool {
+    pub(crate) fn runs(self) -> bool {
         matches!(self, Outcome::Confirmed | Outcome::Approved)
     }
 }
 
 /// Settle a call the engine did not allow: refuse a deny; for a confirm, spend an approval
 /// a human gave, or ask the human at the terminal, or block with an approval code.
-pub fn decide(inv: &Invocation, real: &Path, eval: &Judgement) -> Outcome {
+pub(crate) fn decide(inv: &Invocation, real: &Path, eval: &Judgement) -> Outcome {
     let args = inv.args_lossy();
     if eval.verdict.decision == Decision::Deny {
         eprint!("{}", block_message(&inv.program, &args, eval, &Why::Denied));
@@ -138,7 +138,7 @@ fn approval_request(
 }
 
 /// The conversation of `interlock approve`: show the stored request, ask for its word.
-pub fn approve_conversation(tty: &mut File, req: &approval::Request) -> bool {
+pub(crate) fn approve_conversation(tty: &mut File, req: &approval::Request) -> bool {
     let mut shown = String::from("\ninterlock: approve this blocked command to run once?\n");
     shown.push_str(&format!("  command:  {}\n", req.command));
     shown.push_str(&format!("  in:       {}\n", req.cwd));
@@ -166,7 +166,7 @@ fn timeout() -> Duration {
 }
 
 /// The controlling terminal, if this process has one.
-pub fn open_tty() -> Option<File> {
+pub(crate) fn open_tty() -> Option<File> {
     OpenOptions::new()
         .read(true)
         .write(true)
@@ -177,7 +177,7 @@ pub fn open_tty() -> Option<File> {
 
 /// What the human must type: the name of the thing destroyed for critical actions, `yes`
 /// otherwise.
-pub fn confirmation_word(eval: &Judgement) -> String {
+pub(crate) fn confirmation_word(eval: &Judgement) -> String {
     let critical = eval.verdict.severity() == Some(Severity::Critical);
     let object = eval.verdict.primary().and_then(|m| m.object.clone());
     match object {
@@ -189,7 +189,7 @@ pub fn confirmation_word(eval: &Judgement) -> String {
 }
 
 /// The lines shown before the question.
-pub fn describe(program: &str, real: &Path, args: &[String], eval: &Judgement) -> String {
+pub(crate) fn describe(program: &str, real: &Path, args: &[String], eval: &Judgement) -> String {
     let mut out = String::new();
     let primary = eval.verdict.primary();
     out.push_str("\ninterlock: this call can destroy data and needs your confirmation\n");
@@ -214,7 +214,7 @@ pub fn describe(program: &str, real: &Path, args: &[String], eval: &Judgement) -
 }
 
 /// Show `shown`, then ask for `yes` to `verb`.
-pub fn ask_yes(tty: &mut File, shown: &str, verb: &str) -> bool {
+pub(crate) fn ask_yes(tty: &mut File, shown: &str, verb: &str) -> bool {
     ask(tty, shown, "yes", verb, timeout())
 }
 
@@ -291,7 +291,7 @@ impl Drop for InterruptGuard {
 
 /// Why a call did not run.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Why {
+pub(crate) enum Why {
     /// No human terminal (and why), with the approval code a human can use.
     NoTerminal {
         why: String,
@@ -303,7 +303,7 @@ pub enum Why {
 
 /// The explanation on stderr. First line `interlock: blocked …`; written to be read by an
 /// agent as much as by a human.
-pub fn block_message(program: &str, args: &[String], eval: &Judgement, why: &Why) -> String {
+pub(crate) fn block_message(program: &str, args: &[String], eval: &Judgement, why: &Why) -> String {
     let mut full = vec![program.to_string()];
     full.extend(args.iter().cloned());
     let what = eval.verdict.primary().and_then(|m| m.what.clone()).unwrap_or_else(|| program.to_string());

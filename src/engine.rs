@@ -29,7 +29,7 @@ impl Evaluation {
 }
 
 /// The rule id of the match the engine adds when an analyzer could not see what a call does.
-pub const CANNOT_SEE: &str = "interlock.cannot-see";
+pub(crate) const CANNOT_SEE: &str = "interlock.cannot-see";
 
 /// Analyze `inv` and match `rules` against what it does.
 pub fn evaluate(inv: &Invocation, rules: &RuleSet) -> Evaluation {
@@ -41,7 +41,7 @@ pub fn evaluate(inv: &Invocation, rules: &RuleSet) -> Evaluation {
 
 /// Match the rules for the program the facts are about against them: everything a rule can
 /// look at is in the facts.
-pub fn judge(facts: &Facts, rules: &RuleSet) -> Verdict {
+pub(crate) fn judge(facts: &Facts, rules: &RuleSet) -> Verdict {
     let program = facts.program.as_str();
     let production = facts.production_target();
     let mut matches: Vec<Match> = rules
@@ -86,11 +86,11 @@ pub fn judge(facts: &Facts, rules: &RuleSet) -> Verdict {
 
 /// The rule id of the match the shim adds for an interactive database or cloud shell that an
 /// AI agent would type into.
-pub const AGENT_INTERACTIVE: &str = "interlock.interactive-under-agent";
+pub(crate) const AGENT_INTERACTIVE: &str = "interlock.interactive-under-agent";
 
 /// The match for an interactive session under an agent: whatever the agent types next
 /// goes unchecked, so it needs a human — and the agent gets told how to do it checkably.
-pub fn interactive_under_agent(program: &str) -> Match {
+pub(crate) fn interactive_under_agent(program: &str) -> Match {
     Match {
         rule: AGENT_INTERACTIVE.into(),
         action: Decision::Confirm,
@@ -107,7 +107,7 @@ pub fn interactive_under_agent(program: &str) -> Match {
 
 /// A command that switches interlock's exec guard off for what it runs (`LD_PRELOAD=` in a
 /// shell that is not itself guarded lets `/usr/bin/curl` run unchecked): ask a human.
-pub fn guard_off(why: &str) -> Match {
+pub(crate) fn guard_off(why: &str) -> Match {
     Match {
         rule: "interlock.guard-off".into(),
         action: Decision::Confirm,
@@ -122,7 +122,7 @@ pub fn guard_off(why: &str) -> Match {
 }
 
 /// The one match for "interlock cannot see what this will do": ask a human.
-pub fn cannot_see(what: &str, severity: Severity) -> Match {
+pub(crate) fn cannot_see(what: &str, severity: Severity) -> Match {
     Match {
         rule: CANNOT_SEE.into(),
         action: Decision::Confirm,
@@ -134,7 +134,7 @@ pub fn cannot_see(what: &str, severity: Severity) -> Match {
 }
 
 /// Loosening rules that would allow this call but are not in force, for the human to see.
-pub fn ignored_loosening(facts: &Facts, rules: &RuleSet) -> Vec<String> {
+pub(crate) fn ignored_loosening(facts: &Facts, rules: &RuleSet) -> Vec<String> {
     let program = facts.program.as_str();
     rules
         .ignored
@@ -152,7 +152,7 @@ pub fn ignored_loosening(facts: &Facts, rules: &RuleSet) -> Vec<String> {
 
 /// A rule example that did not behave as its rule says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExampleFailure {
+pub(crate) struct ExampleFailure {
     /// `rule ID` or `[[program]] NAME`.
     pub subject: String,
     /// `file:line` of a rule; empty for a program table.
@@ -197,7 +197,7 @@ pub fn example_invocation(line: &str, stdin: Option<&str>, cwd: &std::path::Path
 }
 
 /// Run every rule's `match` and `not_match` examples through the analyzers and the rules.
-pub fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
+pub(crate) fn test_examples(rules: &RuleSet, cwd: &std::path::Path) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for rule in &rules.rules {
         let cases =

@@ -213,7 +213,7 @@ impl Facts {
 }
 
 /// A host name in the form rules match: lower case, no trailing dot, no IPv6 brackets.
-pub fn normal_host(host: &str) -> String {
+pub(crate) fn normal_host(host: &str) -> String {
     let h = host.trim_end_matches('.').to_ascii_lowercase();
     h.strip_prefix('[').and_then(|x| x.strip_suffix(']')).map_or(h.clone(), str::to_string)
 }
@@ -221,7 +221,7 @@ pub fn normal_host(host: &str) -> String {
 /// Whether a (normalized) host is this machine or a local development alias: `localhost`
 /// and `*.localhost` (RFC 6761), the loopback ranges `127.0.0.0/8` and `::1`, `0.0.0.0`,
 /// and the names Docker and Podman give the host from inside a container.
-pub fn is_local_host(host: &str) -> bool {
+pub(crate) fn is_local_host(host: &str) -> bool {
     if host == "localhost" || host.ends_with(".localhost") {
         return true;
     }
@@ -333,7 +333,7 @@ const DESTRUCTIVE_VERBS: &[&str] = &[
 /// PascalCase, `_` and `-`, lower-cased; the first word that is a known verb decides
 /// (`volumeDelete` → `delete`, `deleteProject` → `delete`, `bulk_delete_users` → `delete`,
 /// `requestPasswordReset` → `request`). `None` when no word is a known verb.
-pub fn graphql_action(name: &str) -> Option<String> {
+pub(crate) fn graphql_action(name: &str) -> Option<String> {
     field_words(name)
         .into_iter()
         .find(|w| NON_DESTRUCTIVE_VERBS.contains(&w.as_str()) || DESTRUCTIVE_VERBS.contains(&w.as_str()))
@@ -373,7 +373,7 @@ fn field_words(name: &str) -> Vec<String> {
 
 /// Whether a host, database, environment or context name looks like production: a
 /// `prod`/`production`/`prd`/`live` word inside it (`prod-db.internal`, `api_production`).
-pub fn looks_like_production(name: &str) -> bool {
+pub(crate) fn looks_like_production(name: &str) -> bool {
     name.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|w| matches!(w, "prod" | "production" | "prd" | "live" | "prod1" | "prod2"))

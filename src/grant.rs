@@ -23,9 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::approval::Store;
 
 /// The environment variable that carries a grant to the shim.
-pub const VAR: &str = "INTERLOCK_GRANT";
+pub(crate) const VAR: &str = "INTERLOCK_GRANT";
 /// How long a grant waits for the human's answer and the run.
-pub const LIFETIME_SECS: u64 = 900;
+pub(crate) const LIFETIME_SECS: u64 = 900;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Grant {
@@ -58,7 +58,7 @@ fn unseal(store: &Store, bytes: &[u8]) -> Option<Grant> {
 }
 
 /// Issue a grant for `calls` (each an argv run in `cwd`); the token to hand over.
-pub fn issue(store: &Store, calls: &[Vec<OsString>], cwd: &Path) -> std::io::Result<String> {
+pub(crate) fn issue(store: &Store, calls: &[Vec<OsString>], cwd: &Path) -> std::io::Result<String> {
     let token = crate::state::hex(&crate::state::random_bytes(16)?);
     let grant =
         Grant { created: crate::state::now(), calls: calls.iter().map(|argv| store.fingerprint(argv, cwd)).collect() };
@@ -68,7 +68,7 @@ pub fn issue(store: &Store, calls: &[Vec<OsString>], cwd: &Path) -> std::io::Res
 }
 
 /// Spend one run of the call (`argv` in `cwd`) from the grant `token`, if it covers it.
-pub fn redeem(store: &Store, token: &str, argv: &[OsString], cwd: &Path) -> bool {
+pub(crate) fn redeem(store: &Store, token: &str, argv: &[OsString], cwd: &Path) -> bool {
     if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return false;
     }

@@ -28,13 +28,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 /// Set by the library on the interlock it starts: the program that was meant.
-pub const EXEC_VAR: &str = "INTERLOCK_GUARD_EXEC";
+pub(crate) const EXEC_VAR: &str = "INTERLOCK_GUARD_EXEC";
 /// Set by interlock on a real program it execs while the guard is loaded: its pid.
-pub const PASS_VAR: &str = "INTERLOCK_GUARD_PASS";
+pub(crate) const PASS_VAR: &str = "INTERLOCK_GUARD_PASS";
 /// The library's file name.
-pub const LIB_FILE: &str = "libinterlock_guard.so";
+pub(crate) const LIB_FILE: &str = "libinterlock_guard.so";
 /// The table's file name, beside the library.
-pub const TABLE_FILE: &str = "guard.table";
+pub(crate) const TABLE_FILE: &str = "guard.table";
 const MAGIC: &str = "interlock-guard 1";
 
 /// Programs every system has that a multi-call binary (busybox, a single-binary coreutils)
@@ -58,7 +58,7 @@ const SYSTEM_DIRS: &[&str] = &["/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
 
 /// The guard's table, as read back.
 #[derive(Debug, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub interlock: PathBuf,
     pub names: BTreeSet<String>,
     /// (device, inode) → program name.
@@ -67,12 +67,12 @@ pub struct Table {
 
 /// The directory holding the library and its table: the one `LD_PRELOAD` names, else the
 /// data directory the installer uses.
-pub fn dir() -> Option<PathBuf> {
+pub(crate) fn dir() -> Option<PathBuf> {
     preloaded_lib().and_then(|lib| lib.parent().map(Path::to_path_buf)).or_else(crate::paths::data_dir)
 }
 
 /// The guard library named in this process' `LD_PRELOAD`, if any.
-pub fn preloaded_lib() -> Option<PathBuf> {
+pub(crate) fn preloaded_lib() -> Option<PathBuf> {
     let value = std::env::var_os("LD_PRELOAD")?;
     value
         .as_bytes()
@@ -84,7 +84,7 @@ pub fn preloaded_lib() -> Option<PathBuf> {
 /// Writes `dir/guard.table` for the guarded `names`, handing calls to `interlock`, and the
 /// same table into the slot of the library in `dir` when it is installed there (a process
 /// start then reads it from the library's own pages, with no system call).
-pub fn write_table(dir: &Path, names: &BTreeSet<String>, interlock: &Path) -> anyhow::Result<usize> {
+pub(crate) fn write_table(dir: &Path, names: &BTreeSet<String>, interlock: &Path) -> anyhow::Result<usize> {
     let text = table_text(names, interlock, &real_dirs())?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     replace_file(&dir.join(TABLE_FILE), text.as_bytes())?;
@@ -96,7 +96,7 @@ pub fn write_table(dir: &Path, names: &BTreeSet<String>, interlock: &Path) -> an
 }
 
 /// Empties the library's table slot (it then reads `guard.table`, or guards nothing).
-pub fn clear_embedded(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn clear_embedded(dir: &Path) -> anyhow::Result<()> {
     let lib = dir.join(LIB_FILE);
     if lib.is_file() { embed(&lib, "") } else { Ok(()) }
 }
@@ -181,7 +181,7 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 }
 
 /// Reads a table written by [`write_table`].
-pub fn read_table(file: &Path) -> Option<Table> {
+pub(crate) fn read_table(file: &Path) -> Option<Table> {
     let text = std::fs::read_to_string(file).ok()?;
     let mut lines = text.lines();
     if lines.next() != Some(MAGIC) {
@@ -211,7 +211,7 @@ pub fn read_table(file: &Path) -> Option<Table> {
 /// The program a hand-over from the library is judged as: the basename of the path that was
 /// meant when it is a guarded name, else the name the table gives that file (a copy or link
 /// under another name), else the basename. Never the caller's argv[0], which it chooses freely.
-pub fn program_for(target: &Path, table: Option<&Table>) -> String {
+pub(crate) fn program_for(target: &Path, table: Option<&Table>) -> String {
     let base = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let Some(table) = table else { return base };
     if table.names.contains(&base) {
@@ -225,20 +225,20 @@ pub fn program_for(target: &Path, table: Option<&Table>) -> String {
 }
 
 /// The table beside the library this process was handed over by (or the installed one).
-pub fn current_table() -> Option<Table> {
+pub(crate) fn current_table() -> Option<Table> {
     read_table(&dir()?.join(TABLE_FILE))
 }
 
 /// The `INTERLOCK_GUARD_PASS` entry for a real program this process is about to exec, when
 /// the guard is loaded (its constructor would otherwise hand the program back to interlock).
-pub fn pass_entry() -> Option<OsString> {
+pub(crate) fn pass_entry() -> Option<OsString> {
     preloaded_lib()?;
     Some(OsString::from(format!("{PASS_VAR}={}", std::process::id())))
 }
 
 /// What `doctor` says about the guard.
 #[derive(Debug)]
-pub struct Status {
+pub(crate) struct Status {
     pub lib: Option<PathBuf>,
     pub table: Option<Table>,
     pub table_file: Option<PathBuf>,
@@ -252,7 +252,7 @@ pub struct Status {
 }
 
 /// Examines the guard as installed and as loaded into this process tree.
-pub fn status() -> Status {
+pub(crate) fn status() -> Status {
     let dir = dir();
     let lib = dir.as_ref().map(|d| d.join(LIB_FILE)).filter(|p| p.is_file());
     let table_file = dir.as_ref().map(|d| d.join(TABLE_FILE));

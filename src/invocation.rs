@@ -54,7 +54,7 @@ impl Env {
 }
 
 /// A shared handle on this process' standard-input spool.
-pub type SpoolHandle = std::rc::Rc<std::cell::RefCell<Spool>>;
+pub(crate) type SpoolHandle = std::rc::Rc<std::cell::RefCell<Spool>>;
 
 /// Where the program's standard input comes from, as far as interlock can tell.
 #[derive(Debug)]
@@ -165,7 +165,7 @@ impl Invocation {
 }
 
 /// The program name a path or argv[0] stands for: its last component.
-pub fn program_name(arg0: &OsStr) -> String {
+pub(crate) fn program_name(arg0: &OsStr) -> String {
     let bytes = arg0.as_bytes();
     let base = match memchr::memrchr(b'/', bytes) {
         Some(i) => &bytes[i + 1..],

@@ -39,13 +39,13 @@ impl Judgement {
 
 /// Whether a program with these rules is not judged at all: no rule can match it (unknown
 /// programs pass). The shim's fast path asks the same question.
-pub fn skips(rules: &RuleSet) -> bool {
+pub(crate) fn skips(rules: &RuleSet) -> bool {
     rules.rules.is_empty()
 }
 
 /// Judge every command `walk` found, with the rules of each one's program (built-in, system
 /// and user, from the walk's registry: loaded once per program name).
-pub fn judge(walk: &Walk) -> Judgement {
+pub(crate) fn judge(walk: &Walk) -> Judgement {
     let mut matches: Vec<Match> = Vec::new();
     for u in &walk.unknown {
         matches.push(engine::cannot_see(u, Severity::High));

@@ -4,30 +4,50 @@
 //! classifies the call and either execs the real program untouched or asks a human first.
 //! Invoked as `interlock`, it is the command-line tool (`check`, `shims`, `doctor`, …).
 
-pub mod agent;
-pub mod analyze;
-pub mod approval;
-pub mod audit;
+mod agent;
+mod analyze;
+mod approval;
+mod audit;
 mod cli;
-pub mod confirm;
-pub mod engine;
-pub mod exit;
-pub mod facts;
-pub mod grant;
-pub mod guard;
-pub mod hook;
-pub mod invocation;
-pub mod judge;
-pub mod paths;
-pub mod redact;
-pub mod registry;
-pub mod resolve;
-pub mod rules;
+mod confirm;
+mod engine;
+mod exit;
+mod facts;
+mod grant;
+mod guard;
+mod hook;
+mod invocation;
+mod judge;
+mod paths;
+mod redact;
+mod registry;
+mod resolve;
+mod rules;
 mod shim;
-pub mod state;
-pub mod stdin;
-pub mod verdict;
-pub mod walk;
+mod state;
+mod stdin;
+mod verdict;
+mod walk;
+
+// The library's public surface: what the binary (`main.rs`), the integration tests and the
+// benchmarks use. Everything else is the crate's own.
+pub use analyze::sql::{Dialect as SqlDialect, Scanner as SqlScanner};
+pub use engine::{Evaluation, evaluate, example_invocation};
+pub use invocation::{Env, Invocation, Stdin};
+pub use judge::Judgement;
+pub use rules::RuleSet;
+pub use verdict::{Decision, Match, Severity, Verdict};
+
+/// What `interlock check` concludes about `inv` and everything it runs inside (wrappers,
+/// scripts, tasks), as the shim would.
+pub fn check(inv: Invocation) -> Judgement {
+    judge::judge(&walk::argv(inv, registry::Registry::default()))
+}
+
+/// What an agent hook concludes about the shell string `command` run in `cwd`.
+pub fn check_command(command: &str, cwd: &std::path::Path) -> Judgement {
+    hook::judge(command, cwd)
+}
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -8,24 +8,24 @@ use std::path::PathBuf;
 use directories::ProjectDirs;
 
 /// System-wide rules, readable by every user, writable only by an administrator.
-pub const SYSTEM_RULES_DIR: &str = "/etc/interlock/rules";
+pub(crate) const SYSTEM_RULES_DIR: &str = "/etc/interlock/rules";
 
 fn project() -> Option<ProjectDirs> {
     ProjectDirs::from("", "", "interlock")
 }
 
 /// `~/.config/interlock` on Linux.
-pub fn config_dir() -> Option<PathBuf> {
+pub(crate) fn config_dir() -> Option<PathBuf> {
     project().map(|p| p.config_dir().to_path_buf())
 }
 
 /// User rule files: `<config>/rules/*.toml`.
-pub fn user_rules_dir() -> Option<PathBuf> {
+pub(crate) fn user_rules_dir() -> Option<PathBuf> {
     config_dir().map(|d| d.join("rules"))
 }
 
 /// `~/.local/state/interlock` on Linux; the local data dir's `state` elsewhere.
-pub fn state_dir() -> Option<PathBuf> {
+pub(crate) fn state_dir() -> Option<PathBuf> {
     let p = project()?;
     Some(match p.state_dir() {
         Some(d) => d.to_path_buf(),
@@ -34,11 +34,11 @@ pub fn state_dir() -> Option<PathBuf> {
 }
 
 /// `~/.local/share/interlock` on Linux.
-pub fn data_dir() -> Option<PathBuf> {
+pub(crate) fn data_dir() -> Option<PathBuf> {
     project().map(|p| p.data_dir().to_path_buf())
 }
 
 /// The default shims directory: `<data>/shims`. Never a bin directory every shell uses.
-pub fn default_shims_dir() -> Option<PathBuf> {
+pub(crate) fn default_shims_dir() -> Option<PathBuf> {
     data_dir().map(|d| d.join("shims"))
 }

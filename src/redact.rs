@@ -29,7 +29,7 @@ const SECRET_HEADERS: &[&str] = &[
 ];
 
 /// `secret…` → `secr…[redacted]`.
-pub fn mask(secret: &str) -> String {
+pub(crate) fn mask(secret: &str) -> String {
     let keep: String = secret.chars().take(if secret.chars().count() > 8 { KEEP } else { 0 }).collect();
     format!("{keep}…[redacted]")
 }
@@ -45,7 +45,7 @@ fn mentions_secret_word(text: &str) -> bool {
 }
 
 /// Whether a variable, parameter or flag name names a secret.
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     if !mentions_secret_word(name) {
         return false;
     }
@@ -58,7 +58,7 @@ pub fn is_secret_name(name: &str) -> bool {
 }
 
 /// Redact one header line `Name: value`.
-pub fn header(line: &str) -> String {
+pub(crate) fn header(line: &str) -> String {
     let Some((name, value)) = line.split_once(':') else {
         return line.to_string();
     };
@@ -81,7 +81,7 @@ pub fn header(line: &str) -> String {
 /// Redact secrets anywhere in free text: URL userinfo passwords, token-like query parameters,
 /// `NAME=value` assignments with secret names, bearer tokens, conninfo passwords and
 /// well-known token formats.
-pub fn text(input: &str) -> String {
+pub(crate) fn text(input: &str) -> String {
     static USERINFO: LazyLock<Regex> =
         LazyLock::new(|| crate::static_regex(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):([^@\s/]+)@"));
     static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
@@ -132,7 +132,7 @@ pub fn text(input: &str) -> String {
 
 /// Redact an argv for display: header values after `-H`, values of secret-named flags
 /// (`--token X`, `--password=X`, `-u user:pass`), and everything `text` knows.
-pub fn argv(args: &[String]) -> Vec<String> {
+pub(crate) fn argv(args: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());
     let mut next_is: Option<&str> = None;
     for arg in args {
@@ -184,7 +184,7 @@ fn userpass(arg: &str) -> String {
 
 /// Facts for display: header values, secret-named flag values and secrets in any text
 /// (URLs, bodies, targets, statements) redacted.
-pub fn facts(f: &crate::facts::Facts) -> crate::facts::Facts {
+pub(crate) fn facts(f: &crate::facts::Facts) -> crate::facts::Facts {
     let mut out = f.clone();
     for req in &mut out.requests {
         req.url = text(&req.url);
@@ -220,14 +220,14 @@ pub fn facts(f: &crate::facts::Facts) -> crate::facts::Facts {
 }
 
 /// A command line for display: redacted, shell-quoted, and escaped.
-pub fn command_line(args: &[String]) -> String {
+pub(crate) fn command_line(args: &[String]) -> String {
     escape(&shell_words::join(argv(args)))
 }
 
 /// Escape characters that could disguise text on a terminal: C0/C1 controls (newlines
 /// included), DEL, bidi overrides and isolates, zero-width characters, and other invisible
 /// formatting characters.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let cp = c as u32;

@@ -18,21 +18,21 @@ use crate::rules::RuleSet;
 
 /// Each program's rule set, by name, loaded when first asked for.
 #[derive(Debug, Default)]
-pub struct Registry {
+pub(crate) struct Registry {
     sets: RefCell<HashMap<String, Rc<RuleSet>>>,
 }
 
 impl Registry {
     /// A registry that already holds `program`'s rules (the shim loaded them to decide
     /// whether there is anything to judge).
-    pub fn with(program: &str, rules: RuleSet) -> Registry {
+    pub(crate) fn with(program: &str, rules: RuleSet) -> Registry {
         let registry = Registry::default();
         registry.sets.borrow_mut().insert(program.to_string(), Rc::new(rules));
         registry
     }
 
     /// The rules and tables in force for `program`.
-    pub fn rules(&self, program: &str) -> Rc<RuleSet> {
+    pub(crate) fn rules(&self, program: &str) -> Rc<RuleSet> {
         if let Some(set) = self.sets.borrow().get(program) {
             return Rc::clone(set);
         }
@@ -42,36 +42,36 @@ impl Registry {
     }
 
     /// `program`'s `[[program]]` table, if a rule file has one, passed to `f`.
-    pub fn with_spec<R>(&self, program: &str, f: impl FnOnce(Option<&ProgramSpec>) -> R) -> R {
+    pub(crate) fn with_spec<R>(&self, program: &str, f: impl FnOnce(Option<&ProgramSpec>) -> R) -> R {
         let rules = self.rules(program);
         f(rules.program(program))
     }
 
     /// Whether the walker finds more in a call of `program` than the call itself (see
     /// `ProgramSpec::runs_others`).
-    pub fn runs_others(&self, program: &str) -> bool {
+    pub(crate) fn runs_others(&self, program: &str) -> bool {
         self.with_spec(program, |spec| spec.is_some_and(ProgramSpec::runs_others))
     }
 
     /// The Rust reader of `program`, if its table names one.
-    pub fn reader(&self, program: &str) -> Option<Reader> {
+    pub(crate) fn reader(&self, program: &str) -> Option<Reader> {
         self.with_spec(program, |spec| spec.and_then(|s| s.reader))
     }
 
     /// Whether `program` is a shell (`bash`, `sh`, …).
-    pub fn is_shell(&self, program: &str) -> bool {
+    pub(crate) fn is_shell(&self, program: &str) -> bool {
         self.reader(program) == Some(Reader::Shell)
     }
 
     /// The project tasks `program` runs, if it is a task runner.
-    pub fn tasks(&self, program: &str) -> Option<Tasks> {
+    pub(crate) fn tasks(&self, program: &str) -> Option<Tasks> {
         self.with_spec(program, |spec| spec.and_then(|s| s.tasks))
     }
 
     /// The language of the code `program` runs, and the framework console it is, if any. A
     /// versioned name (`python3.12`, `lua5.4`) is its family's (`python`, `lua`) when it has
     /// no table of its own.
-    pub fn language(&self, program: &str) -> (Option<Language>, Option<Console>) {
+    pub(crate) fn language(&self, program: &str) -> (Option<Language>, Option<Console>) {
         let of = |p: &str| self.with_spec(p, |spec| spec.map(|s| (s.language, s.console)));
         of(program)
             .or_else(|| {
@@ -83,7 +83,7 @@ impl Registry {
 
     /// Whether interlock has anything to say about `program`: a rule names it or a table
     /// describes it. The one answer to "is this program guarded?".
-    pub fn guarded(&self, program: &str) -> bool {
+    pub(crate) fn guarded(&self, program: &str) -> bool {
         let rules = self.rules(program);
         !rules.rules.is_empty() || rules.program(program).is_some()
     }

@@ -12,24 +12,24 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// `execvp`'s search path when PATH is unset (glibc's `_CS_PATH`).
-pub const DEFAULT_PATH: &str = "/bin:/usr/bin";
+pub(crate) const DEFAULT_PATH: &str = "/bin:/usr/bin";
 
 /// Identities visited by interlock installs within this process: `PID:DEV.INO,DEV.INO…`.
-pub const VISITED_VAR: &str = "INTERLOCK_VISITED";
+pub(crate) const VISITED_VAR: &str = "INTERLOCK_VISITED";
 
 /// A file's identity.
-pub type FileId = (u64, u64);
+pub(crate) type FileId = (u64, u64);
 
 /// What identifies "us": this binary, and interlock installs this process already passed.
 #[derive(Debug, Clone, Default)]
-pub struct SelfId {
+pub(crate) struct SelfId {
     pub exe: Option<PathBuf>,
     pub ids: Vec<FileId>,
 }
 
 impl SelfId {
     /// This process' binary, plus the installs recorded in `INTERLOCK_VISITED` for this pid.
-    pub fn current() -> SelfId {
+    pub(crate) fn current() -> SelfId {
         let exe = std::env::current_exe().ok().and_then(|p| std::fs::canonicalize(p).ok());
         let mut ids: Vec<FileId> =
             exe.as_deref().and_then(|p| std::fs::metadata(p).ok()).map(|m| (m.dev(), m.ino())).into_iter().collect();
@@ -40,7 +40,7 @@ impl SelfId {
     }
 
     /// The `INTERLOCK_VISITED` value to hand to the next program in this process.
-    pub fn visited_value(&self) -> OsString {
+    pub(crate) fn visited_value(&self) -> OsString {
         let ids: Vec<String> = self.ids.iter().map(|(d, i)| format!("{d}.{i}")).collect();
         OsString::from(format!("{}:{}", std::process::id(), ids.join(",")))
     }
@@ -76,7 +76,7 @@ fn parse_visited(value: &OsStr, pid: u32) -> Vec<FileId> {
 
 /// Why no real program could be found.
 #[derive(Debug, thiserror::Error)]
-pub enum ResolveError {
+pub(crate) enum ResolveError {
     #[error("{program}: command not found (looked in: {})", display_dirs(.searched))]
     NotFound { program: String, searched: Vec<PathBuf> },
     #[error("{}: Permission denied", .path.display())]
@@ -85,7 +85,7 @@ pub enum ResolveError {
 
 impl ResolveError {
     /// The exit status a shell gives for this failure.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             ResolveError::NotFound { .. } => crate::exit::NOT_FOUND,
             ResolveError::NotExecutable { .. } => crate::exit::NOT_EXECUTABLE,
@@ -102,7 +102,7 @@ fn display_dirs(dirs: &[PathBuf]) -> String {
 
 /// The directories `execvp` searches: PATH split on `:`, empty entries meaning the current
 /// directory, the default path when PATH is unset.
-pub fn search_dirs(path_var: Option<&OsStr>) -> Vec<PathBuf> {
+pub(crate) fn search_dirs(path_var: Option<&OsStr>) -> Vec<PathBuf> {
     let value = path_var.map(OsStr::as_bytes).unwrap_or(DEFAULT_PATH.as_bytes());
     value
         .split(|&b| b == b':')
@@ -115,7 +115,7 @@ pub fn search_dirs(path_var: Option<&OsStr>) -> Vec<PathBuf> {
 }
 
 /// The first executable named `program` on `path_var` that is not interlock.
-pub fn find_real(program: &str, path_var: Option<&OsStr>, me: &SelfId) -> Result<PathBuf, ResolveError> {
+pub(crate) fn find_real(program: &str, path_var: Option<&OsStr>, me: &SelfId) -> Result<PathBuf, ResolveError> {
     let dirs = search_dirs(path_var);
     if program.is_empty() || program == "." || program == ".." {
         return Err(ResolveError::NotFound { program: program.into(), searched: dirs });

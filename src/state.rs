@@ -19,7 +19,7 @@ use sha2::Sha256;
 
 /// Why the state directory could not be used.
 #[derive(Debug, thiserror::Error)]
-pub enum StateError {
+pub(crate) enum StateError {
     #[error("no state directory (no home directory?)")]
     NoStateDir,
     #[error("{0}")]
@@ -27,7 +27,7 @@ pub enum StateError {
 }
 
 /// The state directory with its HMAC key.
-pub struct Keyed {
+pub(crate) struct Keyed {
     state: PathBuf,
     key: Vec<u8>,
 }
@@ -41,12 +41,12 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// Create a directory (and parents) readable only by the user.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
     fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 /// Write `bytes` to `path` atomically with mode 0600.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     {
         let mut f = OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
@@ -64,19 +64,19 @@ pub(crate) fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
 
 impl Keyed {
     /// The key in the state directory, created on first use.
-    pub fn open() -> Result<Keyed, StateError> {
+    pub(crate) fn open() -> Result<Keyed, StateError> {
         let state = crate::paths::state_dir().ok_or(StateError::NoStateDir)?;
         Ok(Keyed::open_in(&state)?)
     }
 
     /// The key if it already exists; never creates anything (for readers such as `check`).
-    pub fn existing() -> Option<Keyed> {
+    pub(crate) fn existing() -> Option<Keyed> {
         let state = crate::paths::state_dir()?;
         let key = fs::read(state.join("approval.key")).ok().filter(|k| k.len() >= 32)?;
         Some(Keyed { state, key })
     }
 
-    pub fn open_in(state: &Path) -> std::io::Result<Keyed> {
+    pub(crate) fn open_in(state: &Path) -> std::io::Result<Keyed> {
         private_dir(state)?;
         let key_path = state.join("approval.key");
         let key = match fs::read(&key_path) {
@@ -96,20 +96,15 @@ impl Keyed {
         Ok(Keyed { state: state.to_path_buf(), key })
     }
 
-    /// The state directory itself.
-    pub fn state_dir(&self) -> &Path {
-        &self.state
-    }
-
     /// A directory in the state directory (created, 0700).
-    pub fn sibling_dir(&self, name: &str) -> std::io::Result<PathBuf> {
+    pub(crate) fn sibling_dir(&self, name: &str) -> std::io::Result<PathBuf> {
         let d = self.state.join(name);
         private_dir(&d)?;
         Ok(d)
     }
 
     /// HMAC-SHA256 of `data` with the key, hex.
-    pub fn mac(&self, data: &[u8]) -> String {
+    pub(crate) fn mac(&self, data: &[u8]) -> String {
         // HMAC accepts keys of any length; this cannot fail.
         #[allow(clippy::expect_used)]
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key).expect("HMAC takes any key length");
@@ -118,7 +113,7 @@ impl Keyed {
     }
 
     /// The fingerprint of a call: its exact argv bytes and cwd.
-    pub fn fingerprint(&self, argv: &[std::ffi::OsString], cwd: &Path) -> String {
+    pub(crate) fn fingerprint(&self, argv: &[std::ffi::OsString], cwd: &Path) -> String {
         let mut data = Vec::new();
         for a in argv {
             data.extend_from_slice(&(a.len() as u64).to_le_bytes());
@@ -143,7 +138,7 @@ impl Keyed {
     }
 
     /// The rule-file digests a human accepted (an edited list counts as none).
-    pub fn accepted_digests(&self) -> Vec<String> {
+    pub(crate) fn accepted_digests(&self) -> Vec<String> {
         let Ok(bytes) = fs::read(self.accepted_path()) else { return Vec::new() };
         let Ok(acc) = serde_json::from_slice::<Accepted>(&bytes) else { return Vec::new() };
         if self.mac(acc.digests.join("\n").as_bytes()) != acc.mac {
@@ -153,7 +148,7 @@ impl Keyed {
     }
 
     /// Record that a human accepted a rule file with this digest.
-    pub fn accept_digest(&self, digest: &str) -> std::io::Result<()> {
+    pub(crate) fn accept_digest(&self, digest: &str) -> std::io::Result<()> {
         let mut digests = self.accepted_digests();
         if !digests.iter().any(|d| d == digest) {
             digests.push(digest.to_string());
@@ -167,7 +162,7 @@ impl Keyed {
 }
 
 /// SHA-256 of a rule file's text, hex.
-pub fn digest(text: &str) -> String {
+pub(crate) fn digest(text: &str) -> String {
     use sha2::Digest;
     hex(&Sha256::digest(text.as_bytes()))
 }

@@ -10,7 +10,7 @@ use crate::facts::Facts;
 use crate::invocation::Env;
 
 /// Read `args` (argv without argv[0]).
-pub fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts {
+pub(crate) fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) -> Facts {
     let mut facts = Facts::default();
     // The values of `role = "sql"` options, read once the command path is known.
     let mut sql = Vec::new();

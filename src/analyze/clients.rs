@@ -120,7 +120,7 @@ fn values<'a>(facts: &'a Facts, flags: &'a [&str]) -> impl Iterator<Item = &'a S
 }
 
 /// psql: `-c`/`-f` in order, else stdin; `~/.psqlrc` unless `-X`.
-pub fn psql(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn psql(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let informational = ["-l", "--list", "-V", "--version", "-?", "--help"].iter().any(|f| facts.has_flag(f));
     let mut sources = Vec::new();
@@ -232,7 +232,7 @@ fn conninfo(s: &str) -> Vec<(String, String)> {
 }
 
 /// mysql / mariadb: `-e` statements, else stdin.
-pub fn mysql(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn mysql(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let mut sources: Vec<Source> = values(&facts, &["-e", "--execute"]).cloned().map(Source::Text).collect();
     let informational = ["-V", "--version", "-?", "--help"].iter().any(|f| facts.has_flag(f));
@@ -254,7 +254,7 @@ pub fn mysql(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
 
 /// sqlite3: `-init FILE`, `-cmd` commands, then SQL arguments after the database file,
 /// else stdin.
-pub fn sqlite3(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn sqlite3(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let mut sources = Vec::new();
     for (flag, value) in facts.flag_values.clone() {
@@ -289,7 +289,7 @@ pub fn sqlite3(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
 }
 
 /// redis-cli: the command in argv, else one command a line on stdin.
-pub fn redis_cli(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn redis_cli(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     for v in values(&facts, &["-h", "-u"]).cloned().collect::<Vec<_>>() {
         if v.contains("://") {
@@ -389,7 +389,7 @@ fn redis_command(cmd: &str, line: &str, out: &mut Vec<Statement>) {
 }
 
 /// mongosh / mongo: `--eval`, `--file`, `.js` operands, else stdin.
-pub fn mongosh(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn mongosh(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     let mut texts: Vec<String> = values(&facts, &["--eval"]).cloned().collect();
     let mut files: Vec<String> = values(&facts, &["--file", "-f"]).cloned().collect();

@@ -7,7 +7,7 @@ use super::spec::ProgramSpec;
 use crate::facts::Facts;
 use crate::invocation::Invocation;
 
-pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let args = inv.args_lossy();
     let mut facts = argv::analyze(&args, spec, &inv.env);
     let aliases = aliases(&args);
@@ -35,7 +35,7 @@ pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
 
 /// gh: the shared argv analyzer; `gh api graphql -f query=…` is a GraphQL request to
 /// GitHub, read like any GraphQL body (`-F`/`-f` fields other than `query` are variables).
-pub fn gh(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn gh(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     if facts.command.first().map(String::as_str) != Some("api")
         || facts.command.get(1).map(String::as_str) != Some("graphql")

@@ -15,7 +15,7 @@ use crate::facts::{GraphqlField, OperationKind};
 
 /// What a body held.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub fields: Vec<GraphqlField>,
     /// Why part of the body could not be understood, when it could hide a mutation.
     pub unknown: Vec<String>,
@@ -25,7 +25,7 @@ pub struct Parsed {
 
 /// Read a request body that may carry GraphQL. `path_says_graphql` lets a raw (non-JSON)
 /// body be taken as a document, as `application/graphql` endpoints accept.
-pub fn from_body(body: &str, path_says_graphql: bool, host: Option<&str>) -> Parsed {
+pub(crate) fn from_body(body: &str, path_says_graphql: bool, host: Option<&str>) -> Parsed {
     let mut parsed = Parsed::default();
     match serde_json::from_str::<Json>(body.trim()) {
         Ok(Json::Array(items)) => {
@@ -49,7 +49,7 @@ pub fn from_body(body: &str, path_says_graphql: bool, host: Option<&str>) -> Par
 }
 
 /// A GraphQL document given directly (`railway api '<GraphQL>'`), with optional variables.
-pub fn from_document(doc: &str, variables: Option<&Json>, host: Option<&str>) -> Parsed {
+pub(crate) fn from_document(doc: &str, variables: Option<&Json>, host: Option<&str>) -> Parsed {
     let mut parsed = Parsed { is_graphql: true, ..Parsed::default() };
     let empty = serde_json::Map::new();
     let vars = variables.and_then(Json::as_object).unwrap_or(&empty);
@@ -105,7 +105,7 @@ fn looks_like_document(body: &str) -> bool {
 }
 
 /// Whether text mentions the word `mutation` (any case).
-pub fn mentions_mutation(text: &str) -> bool {
+pub(crate) fn mentions_mutation(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     lower.match_indices("mutation").any(|(i, _)| {
         let before = lower[..i].chars().next_back();

@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::invocation::{Invocation, Stdin};
 
 /// Bytes of a body or file kept for whole-text analysis.
-pub const ANALYZE_LIMIT: usize = 16 << 20;
+pub(crate) const ANALYZE_LIMIT: usize = 16 << 20;
 
 /// Open `path` for analysis — only if it is a regular file whose content is data at rest.
 ///
@@ -20,7 +20,7 @@ pub const ANALYZE_LIMIT: usize = 16 << 20;
 /// lose its bytes to interlock instead of the real program; files under `/proc` and `/sys`
 /// are generated on read and may never end. Each is "cannot see". The file is opened
 /// non-blocking, so even opening a FIFO with no writer returns at once.
-pub fn open_regular(path: &Path) -> Result<File, String> {
+pub(crate) fn open_regular(path: &Path) -> Result<File, String> {
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     let f = std::fs::OpenOptions::new()
         .read(true)
@@ -71,7 +71,7 @@ fn generated_on_read(_: &File) -> bool {
 
 /// Stream a regular file at `path` to `sink`, reading at most `limit` bytes: a longer file
 /// is an error ("too large to read in advance").
-pub fn stream_file(path: &Path, limit: u64, sink: &mut dyn FnMut(&[u8])) -> Result<(), String> {
+pub(crate) fn stream_file(path: &Path, limit: u64, sink: &mut dyn FnMut(&[u8])) -> Result<(), String> {
     let mut f = open_regular(path)?;
     let mut buf = vec![0u8; 256 << 10];
     let mut seen: u64 = 0;
@@ -103,7 +103,7 @@ fn written<'a>(inv: &'a Invocation, path: &Path) -> Option<Result<&'a [u8], Stri
 
 /// Stream the file at `path` (absolute) as this call will read it: what the command
 /// string wrote to it, else the regular file on disk, up to the invocation's limit.
-pub fn stream_path(inv: &Invocation, path: &Path, sink: &mut dyn FnMut(&[u8])) -> Result<(), String> {
+pub(crate) fn stream_path(inv: &Invocation, path: &Path, sink: &mut dyn FnMut(&[u8])) -> Result<(), String> {
     match written(inv, path) {
         Some(content) => content.map(sink),
         None => stream_file(path, inv.file_limit, sink),
@@ -112,14 +112,14 @@ pub fn stream_path(inv: &Invocation, path: &Path, sink: &mut dyn FnMut(&[u8])) -
 
 /// Text read for analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
+pub(crate) struct Text {
     pub text: String,
     /// More followed than was kept.
     pub truncated: bool,
 }
 
 /// A file named in the arguments (`@body.json`, `-f drop.sql`), up to `ANALYZE_LIMIT`.
-pub fn file(inv: &Invocation, name: &str) -> Result<Text, String> {
+pub(crate) fn file(inv: &Invocation, name: &str) -> Result<Text, String> {
     let path = inv.resolve_path(name);
     if let Some(content) = written(inv, &path) {
         let bytes = content?;
@@ -138,7 +138,7 @@ pub fn file(inv: &Invocation, name: &str) -> Result<Text, String> {
 
 /// Feed all of standard input to `sink`. `Ok(false)` when stdin is a terminal (a human
 /// types it) or empty; an error when it cannot be seen.
-pub fn stream_stdin(inv: &Invocation, sink: &mut dyn FnMut(&[u8])) -> Result<bool, String> {
+pub(crate) fn stream_stdin(inv: &Invocation, sink: &mut dyn FnMut(&[u8])) -> Result<bool, String> {
     match &inv.stdin {
         Stdin::Terminal | Stdin::Empty => Ok(false),
         Stdin::Bytes(b) => {
@@ -157,7 +157,7 @@ pub fn stream_stdin(inv: &Invocation, sink: &mut dyn FnMut(&[u8])) -> Result<boo
 }
 
 /// Standard input as text, up to `ANALYZE_LIMIT`.
-pub fn stdin_text(inv: &Invocation) -> Result<Text, String> {
+pub(crate) fn stdin_text(inv: &Invocation) -> Result<Text, String> {
     let mut buf = Vec::new();
     let mut truncated = false;
     stream_stdin(inv, &mut |chunk| {

@@ -5,16 +5,16 @@
 //! table of the rule files. An analyzer that cannot see something that could matter says so
 //! in `Facts::unknown`; it never guesses "safe".
 
-pub mod argv;
-pub mod clients;
-pub mod git;
-pub mod graphql;
-pub mod http;
-pub mod input;
+pub(crate) mod argv;
+pub(crate) mod clients;
+pub(crate) mod git;
+pub(crate) mod graphql;
+pub(crate) mod http;
+pub(crate) mod input;
 pub(crate) mod options;
-pub mod railway;
-pub mod spec;
-pub mod sql;
+pub(crate) mod railway;
+pub(crate) mod spec;
+pub(crate) mod sql;
 mod terraform;
 
 use crate::facts::Facts;
@@ -23,7 +23,7 @@ use spec::{Analyzer, ProgramSpec};
 
 /// The facts of `inv`. `spec` is the program's table, when a rule file has one: it names the
 /// analyzer (`analyzer = "psql"`) or drives the shared argv analyzer.
-pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let analyzer = spec.and_then(|s| s.analyzer);
     let mut facts = match analyzer {
         Some(Analyzer::Curl) => http::curl(inv),

@@ -8,9 +8,9 @@ use crate::facts::Facts;
 use crate::invocation::Invocation;
 
 /// The host `railway api` talks to.
-pub const API_HOST: &str = "backboard.railway.com";
+pub(crate) const API_HOST: &str = "backboard.railway.com";
 
-pub fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let mut facts = argv::analyze(&inv.args_lossy(), spec, &inv.env);
     match facts.command.first().map(String::as_str) {
         Some("api") => api(inv, &mut facts),

@@ -5,7 +5,7 @@
 //! (`crate::judge`) the shims and `check` use too. `protocol` turns the judgement into each
 //! agent's answer. Nothing in here may fail open: any error becomes a refusal.
 
-pub mod protocol;
+pub(crate) mod protocol;
 
 use std::path::Path;
 
@@ -13,6 +13,6 @@ use crate::invocation::Env;
 use crate::judge::Judgement;
 
 /// Judge a shell command line run in `cwd`, in this process' environment.
-pub fn judge(command: &str, cwd: &Path) -> Judgement {
+pub(crate) fn judge(command: &str, cwd: &Path) -> Judgement {
     crate::judge::judge(&crate::walk::script(command, cwd, &Env::from_process()))
 }

@@ -25,11 +25,11 @@ use crate::judge::Judgement;
 use crate::redact;
 use crate::verdict::Decision;
 
-pub use crate::agent::Agent;
+pub(crate) use crate::agent::Agent;
 
 /// What to print and how to exit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub stdout: String,
     pub stderr: String,
     pub exit: u8,
@@ -37,7 +37,7 @@ pub struct Reply {
 
 /// How long the hook may take before it refuses (exit 2). Setup gives each agent a longer
 /// timeout than this, so the refusal always arrives before the agent gives up on the hook.
-pub const BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
+pub(crate) const BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
 /// The most hook input read; a longer event is refused.
 const MAX_INPUT: u64 = 16 << 20;
 /// Stack for the thread that judges: recursion is capped, this is the margin on top.
@@ -46,7 +46,7 @@ const JUDGE_STACK: usize = 64 << 20;
 /// Read one event from `input`, answer it, and print the answer — within `budget`, on a
 /// separate thread with a large stack, so neither a hang nor an overflow reaches the agent as
 /// silence. Returns the exit status.
-pub fn serve<R: std::io::Read + Send + 'static>(agent: Agent, input: R, budget: std::time::Duration) -> u8 {
+pub(crate) fn serve<R: std::io::Read + Send + 'static>(agent: Agent, input: R, budget: std::time::Duration) -> u8 {
     use std::sync::mpsc;
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new().stack_size(JUDGE_STACK).spawn(move || {
@@ -85,7 +85,7 @@ fn emit(reply: &Reply) -> u8 {
 }
 
 /// Answer one hook event. Never panics, never allows what it could not read.
-pub fn answer(agent: Agent, input: &[u8]) -> Reply {
+pub(crate) fn answer(agent: Agent, input: &[u8]) -> Reply {
     match std::panic::catch_unwind(|| try_answer(agent, input)) {
         Ok(Ok(reply)) => reply,
         Ok(Err(problem)) => refusal(agent, &problem),
@@ -287,7 +287,7 @@ fn claude(decision: &str, reason: &str) -> Value {
 }
 
 /// The answer when something went wrong: refuse, in the agent's format, and exit 2.
-pub fn refusal(agent: Agent, problem: &str) -> Reply {
+pub(crate) fn refusal(agent: Agent, problem: &str) -> Reply {
     let reason = format!("interlock could not check this command ({problem}), so it is blocked. {AGENT_STOP}");
     let out = match agent {
         Agent::Claude | Agent::Codex => claude("deny", &reason),

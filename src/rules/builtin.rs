@@ -3,7 +3,7 @@
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// Indexes into `FILES` of the built-in files that name `program`.
-pub fn files_for(program: &str) -> &'static [usize] {
+pub(crate) fn files_for(program: &str) -> &'static [usize] {
     match PROGRAMS.binary_search_by(|(name, _)| (*name).cmp(program)) {
         Ok(i) => PROGRAMS[i].1,
         Err(_) => &[],
@@ -11,11 +11,6 @@ pub fn files_for(program: &str) -> &'static [usize] {
 }
 
 /// The pre-parsed built-in rules and program tables of `program` (JSON), if any.
-pub fn chunk_for(program: &str) -> Option<&'static str> {
+pub(crate) fn chunk_for(program: &str) -> Option<&'static str> {
     CHUNKS.binary_search_by(|(name, _)| (*name).cmp(program)).ok().map(|i| CHUNKS[i].1)
-}
-
-/// Every program the built-in rules name.
-pub fn programs() -> impl Iterator<Item = &'static str> {
-    PROGRAMS.iter().map(|(name, _)| *name)
 }

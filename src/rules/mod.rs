@@ -4,12 +4,12 @@
 //! `/etc/interlock/rules`, user rules in the config directory. This module loads and matches;
 //! it touches no terminal, runs nothing and writes nothing.
 
-pub mod builtin;
+pub(crate) mod builtin;
 mod cache;
 pub(crate) mod groups;
 mod load;
 mod matcher;
-pub mod model;
+pub(crate) mod model;
 
-pub use load::{LoadError, Origin, Pending, Rule, RuleSet};
-pub use matcher::{CompileError, Compiled, Hit};
+pub use load::RuleSet;
+pub(crate) use load::{Origin, Rule};

@@ -6,13 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::analyze::spec::ProgramSpec;
+pub(crate) use crate::analyze::spec::ProgramSpec;
 use crate::facts::OperationKind;
 use crate::verdict::{Decision, Severity};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleFile {
+pub(crate) struct RuleFile {
     #[serde(default)]
     pub program: Vec<ProgramSpec>,
     /// Each with where it starts in the file (for `file:line` in errors and listings).
@@ -30,7 +30,7 @@ pub struct RuleFile {
 /// A named group of programs: `[[group]] name = "http-clients" programs = ["curl", …]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GroupSpec {
+pub(crate) struct GroupSpec {
     pub name: String,
     pub programs: Vec<String>,
 }

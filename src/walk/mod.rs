@@ -25,15 +25,15 @@ use shell::{Input, Script, SimpleCommand};
 const MAX_SCRIPTS: usize = 8;
 /// The longest command string walked; a longer one is "cannot see" (a hook must answer in
 /// time, and no one reviews a megabyte of shell).
-pub const MAX_COMMAND: usize = 1 << 20;
+pub(crate) const MAX_COMMAND: usize = 1 << 20;
 /// The most bytes of one file the walker reads (a script run by the command) and the
 /// analyzers read for a command found inside another (SQL named with `-f` or `< file`); a
 /// longer file is "cannot see".
-pub const FILE_LIMIT: u64 = 64 << 20;
+pub(crate) const FILE_LIMIT: u64 = 64 << 20;
 
 /// Everything one call will run.
 #[derive(Debug, Default)]
-pub struct Walk {
+pub(crate) struct Walk {
     /// What each program met is, loaded once: the engine loop takes the rules from here.
     pub registry: Registry,
     /// Each command, in the order it runs. For `argv`, the argv itself comes first.
@@ -46,7 +46,7 @@ pub struct Walk {
 
 /// The commands a shell string run in `cwd` will run, each with `env` plus what the string
 /// sets for it.
-pub fn script(command: &str, cwd: &Path, env: &Env) -> Walk {
+pub(crate) fn script(command: &str, cwd: &Path, env: &Env) -> Walk {
     if command.len() > MAX_COMMAND {
         let what = format!("the command is {} KiB long, more than interlock reads", command.len() >> 10);
         return Walk { unknown: vec![what], ..Walk::default() };
@@ -59,7 +59,7 @@ pub fn script(command: &str, cwd: &Path, env: &Env) -> Walk {
 /// `inv` and every command it runs inside its wrappers, scripts and tasks (`sudo -u postgres
 /// psql …`, `bash reset.sh`, `make reset`). `inv` itself comes first, untouched (with its real
 /// standard input).
-pub fn argv(inv: Invocation, registry: Registry) -> Walk {
+pub(crate) fn argv(inv: Invocation, registry: Registry) -> Walk {
     let mut argv = vec![inv.argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default()];
     argv.extend(inv.args_lossy());
     let inside = if follows(&inv.program, &registry) {
@@ -75,7 +75,7 @@ pub fn argv(inv: Invocation, registry: Registry) -> Walk {
 
 /// Whether the walker finds more in a call of `program` than the call itself: it can run
 /// other commands (a shell, a wrapper, a task runner, an interpreter) or replace a file.
-pub fn follows(program: &str, registry: &Registry) -> bool {
+pub(crate) fn follows(program: &str, registry: &Registry) -> bool {
     shell::may_run_others(program, registry) || shell::replaces_files(program)
 }
 

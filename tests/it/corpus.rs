@@ -1,8 +1,8 @@
 //! A table of realistic invocations — destructive ones in the spellings agents and people
 //! use, and benign look-alikes — classified in-process exactly as `interlock check` does.
 
-use interlock::engine;
-use interlock::verdict::Decision;
+use interlock as engine;
+use interlock::Decision;
 
 use crate::common::*;
 
@@ -253,7 +253,7 @@ const BENIGN: &[&str] = &[
 fn decide(line: &str) -> (Decision, String) {
     let cwd = std::env::temp_dir();
     let inv = engine::example_invocation(line, None, &cwd).expect("example splits");
-    let j = interlock::judge::judge(&interlock::walk::argv(inv, Default::default()));
+    let j = interlock::check(inv);
     let why = j.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
     (j.verdict.decision, why)
 }
@@ -322,7 +322,7 @@ fn benign_calls_pass() {
 }
 
 fn hook_decision(command: &str) -> (Decision, String) {
-    let j = interlock::hook::judge(command, &std::env::temp_dir());
+    let j = interlock::check_command(command, &std::env::temp_dir());
     let why = j.verdict.matches.iter().map(|m| m.rule.clone()).collect::<Vec<_>>().join(", ");
     (j.verdict.decision, why)
 }

@@ -344,7 +344,7 @@ struct Parser<'a> {
 }
 
 /// Analyze a curl invocation.
-pub fn curl(inv: &Invocation) -> Facts {
+pub(crate) fn curl(inv: &Invocation) -> Facts {
     let args = inv.args_lossy();
     let mut p = Parser {
         inv,
@@ -754,7 +754,7 @@ fn method(op: &Operation, has_body: bool) -> String {
 
 /// Split a curl config file into command-line tokens: `name = value`, `name: value`,
 /// `name value`, `--name value`; `#` comments; quoted values with escapes.
-pub fn config_tokens(text: &str) -> Vec<String> {
+pub(super) fn config_tokens(text: &str) -> Vec<String> {
     let mut tokens = Vec::new();
     for line in text.lines() {
         let line = line.trim_start();

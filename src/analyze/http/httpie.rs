@@ -42,7 +42,7 @@ const HTTPIE: OptTable = OptTable::new(&[
 
 /// Analyze an HTTPie (`http`, `https`) or xh invocation: `[METHOD] URL [ITEM…]`, where
 /// `key=value` / `key:=json` items build a JSON body (and make the default method POST).
-pub fn httpie(inv: &Invocation) -> Facts {
+pub(crate) fn httpie(inv: &Invocation) -> Facts {
     let args = inv.args_lossy();
     let mut facts = Facts::default();
     let mut line = read_options(inv, &args, &mut facts);

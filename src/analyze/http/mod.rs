@@ -8,9 +8,9 @@ mod curl;
 mod httpie;
 mod wget;
 
-pub use curl::{config_tokens, curl};
-pub use httpie::httpie;
-pub use wget::wget;
+pub(crate) use curl::curl;
+pub(crate) use httpie::httpie;
+pub(crate) use wget::wget;
 
 use super::graphql;
 use crate::facts::{Facts, HttpRequest};
@@ -42,7 +42,7 @@ const SQL_KEYS: &[&str] = &["sql", "query", "queries", "statement", "statements"
 /// SQL statements carried in a JSON request body, classified like a client's: what a
 /// database-as-a-service query endpoint will run. Only strings that read as SQL count (a
 /// GraphQL `query` does not).
-pub fn sql_in_body(body: &str, req: &HttpRequest, facts: &mut Facts) {
+pub(crate) fn sql_in_body(body: &str, req: &HttpRequest, facts: &mut Facts) {
     let trimmed = body.trim_start();
     if !(trimmed.starts_with("{") || trimmed.starts_with('[')) {
         return;
@@ -134,7 +134,7 @@ fn graphql_in_form(form: &str) -> Option<String> {
 }
 
 /// Parse a URL as curl would accept it (a missing scheme means http).
-pub fn parse_url(raw: &str) -> HttpRequest {
+pub(crate) fn parse_url(raw: &str) -> HttpRequest {
     let with_scheme = if raw.contains("://") { raw.to_string() } else { format!("http://{raw}") };
     match url::Url::parse(&with_scheme) {
         Ok(u) => HttpRequest {
@@ -153,7 +153,7 @@ pub fn parse_url(raw: &str) -> HttpRequest {
 
 /// Expand curl's URL globs: `{a,b}` alternatives and `[1-3]` / `[a-c]` ranges (at most 64
 /// URLs; beyond that only the first of each set is kept, which keeps every host pattern).
-pub fn expand_globs(url: &str) -> Vec<String> {
+pub(crate) fn expand_globs(url: &str) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut chars = url.char_indices().peekable();
     let bytes = url;

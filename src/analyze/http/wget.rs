@@ -79,7 +79,7 @@ const WGET: OptTable = OptTable::new(&[
 
 /// Analyze a wget invocation: `--method`, `--post-data/--post-file`, `--body-data/--body-file`,
 /// and the same given as wgetrc commands (`-e post_data=…`, `--execute method=DELETE`).
-pub fn wget(inv: &Invocation) -> Facts {
+pub(crate) fn wget(inv: &Invocation) -> Facts {
     let args = inv.args_lossy();
     let mut facts = Facts::default();
     let (mut method, mut body): (Option<String>, Option<String>) = (None, None);
