@@ -18,6 +18,8 @@ fn main() {
     files.sort();
     // The named groups (`[[group]]`, in any file) first: every file's rules may name them.
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // And the named patterns (`[[pattern]]`), which rules' regexes name as `{NAME}`.
+    let mut patterns: BTreeMap<String, String> = BTreeMap::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable rule file");
         let value: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -25,6 +27,11 @@ fn main() {
             let name = g.get("name").and_then(|n| n.as_str()).expect("a [[group]] has a name");
             let members = g.get("programs").and_then(|p| p.as_array()).expect("a [[group]] has programs");
             groups.insert(name.to_string(), members.iter().filter_map(|m| m.as_str()).map(String::from).collect());
+        }
+        for p in value.get("pattern").and_then(|p| p.as_array()).into_iter().flatten() {
+            let name = p.get("name").and_then(|n| n.as_str()).expect("a [[pattern]] has a name");
+            let regex = p.get("regex").and_then(|r| r.as_str()).expect("a [[pattern]] has a regex");
+            patterns.insert(name.to_string(), regex.to_string());
         }
     }
 
@@ -103,6 +110,12 @@ fn main() {
     out.push_str("];\n\n/// Group name (without its `@`) → its programs, sorted by name.\npub(crate) static GROUPS: &[(&str, &[&str])] = &[\n");
     for (name, members) in &groups {
         writeln!(out, "    ({name:?}, &{members:?}),").expect("write to string");
+    }
+    out.push_str(
+        "];\n\n/// Pattern name → its regex, sorted by name.\npub(crate) static PATTERNS: &[(&str, &str)] = &[\n",
+    );
+    for (name, regex) in &patterns {
+        writeln!(out, "    ({name:?}, {regex:?}),").expect("write to string");
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_rules.rs");

@@ -300,11 +300,14 @@ impl RuleSet {
         for spanned in file.rule {
             // The span of an array-of-tables entry starts at its `[[rule]]` header.
             let line = line_col(text, spanned.span().start).0;
-            let spec = spanned.into_inner();
+            let mut spec = spanned.into_inner();
             if !wanted(spec.program.as_slice()) {
                 continue;
             }
-            if let Some(message) = semantic_error(&spec) {
+            // A file's own named patterns are expanded here (the built-in ones when a regex is
+            // compiled), so the file's rules keep working wherever they are cached.
+            let own = own_patterns(&mut spec, &file.pattern);
+            if let Some(message) = own.err().or_else(|| semantic_error(&spec)) {
                 self.errors.push(LoadError { file: name.into(), line, column: 1, message });
                 continue;
             }
@@ -411,6 +414,20 @@ fn expand_aliases(file: &mut RuleFile) {
     }
 }
 
+/// Expand the patterns a file defines itself (and the built-in ones) in `spec`'s regexes.
+fn own_patterns(spec: &mut RuleSpec, own: &[super::model::PatternSpec]) -> Result<(), String> {
+    if own.is_empty() {
+        return Ok(());
+    }
+    let id = spec.id.clone();
+    for (field, regex) in spec.regexes_mut() {
+        if let Some(r) = regex {
+            *r = super::patterns::expand(r, own).map_err(|e| format!("rule {id}: {field}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
 /// A rule that loosens protection: it allows something. Only a human may put such a rule in
 /// force (`interlock rules accept`); until then it is kept aside, never applied.
 fn is_loosening(rule: &Rule) -> bool {
@@ -488,6 +505,30 @@ mod tests {
         assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
         assert!(set.errors[0].message.contains("unknown group @nope"), "{}", set.errors[0].message);
         assert_eq!(set.errors[0].line, 11);
+    }
+
+    /// A user file may define named patterns of its own (`[[pattern]]`) beside the built-in
+    /// ones; an unknown name is an error at the rule's line.
+    #[test]
+    fn a_file_defines_its_own_patterns() {
+        let rule = |id: &str, not_arg: &str| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\nprogram = \"acme\"\ncommand = [\"purge\"]\nnot_arg = '{not_arg}'\naction = \"confirm\"\nseverity = \"high\"\nreason = \"r\"\nmatch = [\"acme purge prod\"]\nnot_match = [\"acme purge scratch-1\"]\n"
+            )
+        };
+        let text = format!(
+            "[[pattern]]\nname = \"scratch\"\nregex = 'scratch-\\d+'\n\n{}\n{}",
+            rule("a", "^({scratch}|{build_outputs})$"),
+            rule("b", "^{nope}$")
+        );
+        let mut set = RuleSet::default();
+        set.add_text(Origin::User, "p.toml", &text, None);
+        assert_eq!(set.rules.len(), 1, "{:?}", set.errors);
+        let not_arg = set.rules[0].spec.not_arg.clone().unwrap_or_default();
+        assert!(not_arg.starts_with("^((?:scratch-\\d+)|(?:node_modules|"), "{not_arg}");
+        assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
+        assert!(set.errors[0].message.contains("unknown pattern {nope}"), "{}", set.errors[0].message);
+        assert_eq!(set.errors[0].line, 16);
     }
 
     /// A user file may define groups of its own (`[[group]]`), beside the built-in ones.

@@ -75,18 +75,23 @@ impl Lazy {
         self.pattern.is_some()
     }
 
-    /// The regex, when the rule has one that compiles.
+    /// The regex, its named patterns expanded, when the rule has one that compiles.
     fn get(&self) -> Option<&Regex> {
         let pattern = self.pattern.as_deref()?;
         self.cell
-            .get_or_init(|| shared(pattern).map_err(|message| CompileError { field: self.field, message }))
+            .get_or_init(|| {
+                super::patterns::expand(pattern, &[])
+                    .and_then(|p| shared(&p))
+                    .map_err(|message| CompileError { field: self.field, message })
+            })
             .as_ref()
             .ok()
     }
 
     fn error(&self) -> Option<CompileError> {
         let pattern = self.pattern.as_deref()?;
-        Regex::new(pattern).err().map(|e| CompileError { field: self.field, message: e.to_string() })
+        let compiled = super::patterns::expand(pattern, &[]).and_then(|p| Regex::new(&p).map_err(|e| e.to_string()));
+        compiled.err().map(|message| CompileError { field: self.field, message })
     }
 
     /// Absent, or present and matching. A pattern that does not compile never matches.
@@ -154,6 +159,10 @@ impl Compiled {
         let mut what: Option<String> = None;
         let mut object: Option<String> = None;
         let prefix = command_prefix(&spec.command, &facts.command)?;
+        let verb = match spec.verb.as_slice() {
+            [] => None,
+            verbs => Some(facts.command.iter().find(|w| verbs.iter().any(|v| verb_matches(v, w)))?),
+        };
         if !spec.flag.is_empty() && !spec.flag.iter().any(|f| facts.has_flag(f)) {
             return None;
         }
@@ -224,6 +233,14 @@ impl Compiled {
         } {
             return None;
         }
+        if what.is_none()
+            && let Some(verb) = verb
+        {
+            what = Some(format!("{program} {}", facts.command.join(" ")));
+            if object.is_none() {
+                object = facts.command.iter().skip_while(|w| *w != verb).nth(1).cloned();
+            }
+        }
         if object.is_none() {
             object = facts.flag_values.iter().find(|(f, _)| spec.object_flag.contains(f)).map(|(_, v)| v.clone());
         }
@@ -266,6 +283,16 @@ impl Compiled {
 
 /// How many words of `command` the rule's `pattern` prefix covers, or `None` when it does
 /// not match. Each pattern word lists alternatives with `|`; `*` is any word.
+/// Whether the word `word` is the verb `verb` (case ignored; `*-delete`, `delete-*`).
+fn verb_matches(verb: &str, word: &str) -> bool {
+    let (verb, word) = (verb.to_ascii_lowercase(), word.to_ascii_lowercase());
+    match (verb.strip_prefix('*'), verb.strip_suffix('*')) {
+        (Some(tail), _) => word.len() > tail.len() && word.ends_with(tail),
+        (None, Some(head)) => word.len() > head.len() && word.starts_with(head),
+        (None, None) => word == verb,
+    }
+}
+
 fn command_prefix(pattern: &[String], command: &[String]) -> Option<usize> {
     if pattern.len() > command.len() {
         return None;

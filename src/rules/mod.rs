@@ -10,6 +10,7 @@ pub(crate) mod groups;
 mod load;
 mod matcher;
 pub(crate) mod model;
+pub(crate) mod patterns;
 
 pub use load::RuleSet;
 pub(crate) use load::{Origin, Rule};

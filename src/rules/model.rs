@@ -25,6 +25,18 @@ pub(crate) struct RuleFile {
     /// built-in files' groups are shared by every file.
     #[serde(default)]
     pub group: Vec<GroupSpec>,
+    /// Named patterns that rules' regexes name as `{NAME}` (`rules/patterns.toml`). The
+    /// built-in files' patterns are shared by every file.
+    #[serde(default)]
+    pub pattern: Vec<PatternSpec>,
+}
+
+/// A named pattern: `[[pattern]] name = "build_outputs" regex = 'node_modules|target|…'`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PatternSpec {
+    pub name: String,
+    pub regex: String,
 }
 
 /// A named group of programs: `[[group]] name = "http-clients" programs = ["curl", …]`.
@@ -116,6 +128,11 @@ pub struct RuleSpec {
     /// Subcommand path prefix; each word may list alternatives (`delete|rm|remove`) or be `*`.
     #[serde(default)]
     pub command: Vec<String>,
+    /// Some word of the subcommand path (operands included, options not) is one of these
+    /// verbs (`verb = ["delete", "rm", "destroy"]`); a verb may start or end with `*`
+    /// (`"*-delete"`, `"delete-*"`). Case is ignored.
+    #[serde(default)]
+    pub verb: Vec<String>,
     /// At least one of these flags is present.
     #[serde(default)]
     pub flag: Vec<String>,
@@ -190,6 +207,26 @@ pub struct RuleSpec {
     /// Command lines this rule must not match.
     #[serde(default)]
     pub not_match: Vec<Example>,
+}
+
+impl RuleSpec {
+    /// Every regex the rule has, by field name, for expanding named patterns in place.
+    pub(crate) fn regexes_mut(&mut self) -> [(&'static str, &mut Option<String>); 12] {
+        [
+            ("arg", &mut self.arg),
+            ("not_arg", &mut self.not_arg),
+            ("flag_value", &mut self.flag_value),
+            ("host", &mut self.host),
+            ("not_host", &mut self.not_host),
+            ("path", &mut self.path),
+            ("body", &mut self.body),
+            ("graphql_field", &mut self.graphql_field),
+            ("graphql_arg", &mut self.graphql_arg),
+            ("target", &mut self.target),
+            ("argv", &mut self.argv),
+            ("not_argv", &mut self.not_argv),
+        ]
+    }
 }
 
 impl<'de> Deserialize<'de> for Severity {
