@@ -531,6 +531,15 @@ mod tests {
         assert_eq!(set.errors[0].line, 16);
     }
 
+    /// Every built-in `[[program]]` table carries its own tests (`reads`), as every rule
+    /// carries examples.
+    #[test]
+    fn every_builtin_program_table_says_how_it_reads() {
+        let set = RuleSet::builtin();
+        let bare: Vec<&str> = set.programs.iter().filter(|p| p.reads.is_empty()).map(|p| p.name.as_str()).collect();
+        assert!(bare.is_empty(), "[[program]] tables without `reads`: {bare:?}");
+    }
+
     /// A user file may define groups of its own (`[[group]]`), beside the built-in ones.
     #[test]
     fn a_file_defines_its_own_groups() {
