@@ -134,9 +134,20 @@ impl OptTable {
     }
 }
 
-impl OptTable {
+/// Where the rows of an option grammar come from: a Rust table (`OptTable`) or a program's
+/// `[[program]]` rows at one subcommand path (`ProgramSpec::at`). One parser reads both.
+pub(crate) trait Grammar {
+    /// Whether the option `-c` takes a value; None when the grammar does not know it.
+    fn short_takes_value(&self, c: char) -> Option<bool>;
+    /// Whether the option `--name` takes a value; None when the grammar does not know it.
+    fn long_takes_value(&self, name: &str) -> Option<bool>;
+    /// Whether long options are written with one dash (`-tags value`).
+    fn single_dash(&self) -> bool {
+        false
+    }
+
     /// Read options from the start of `args`, stopping at the first operand or after `--`.
-    pub(crate) fn parse(&self, args: &[String]) -> Parsed {
+    fn parse(&self, args: &[String]) -> Parsed {
         let mut out = Parsed::default();
         let mut i = 0;
         while i < args.len() {
@@ -148,7 +159,7 @@ impl OptTable {
             if !a.starts_with('-') || a == "-" {
                 break;
             }
-            i += 1 + self.read_one(a, args.get(i + 1), &mut out.opts);
+            i += 1 + read_one(self, a, args.get(i + 1), &mut out.opts);
         }
         out.rest = i.min(args.len());
         out
@@ -156,7 +167,7 @@ impl OptTable {
 
     /// Read options anywhere among the operands (GNU `getopt` permutation, oclif): returns
     /// the options, the operands in order, and the words after `--` (kept as operands).
-    pub(crate) fn parse_permuted(&self, args: &[String]) -> (Parsed, Vec<String>) {
+    fn parse_permuted(&self, args: &[String]) -> (Parsed, Vec<String>) {
         let mut out = Parsed::default();
         let mut operands = Vec::new();
         let mut i = 0;
@@ -171,56 +182,82 @@ impl OptTable {
                 i += 1;
                 continue;
             }
-            i += 1 + self.read_one(a, args.get(i + 1), &mut out.opts);
+            i += 1 + read_one(self, a, args.get(i + 1), &mut out.opts);
         }
         out.rest = args.len();
         (out, operands)
     }
+}
 
-    /// Read one option word (`a`), with `next` the word after it; returns how many extra
-    /// words it consumed (0 or 1). `--long=value` is understood for every long option.
-    fn read_one(&self, a: &str, next: Option<&String>, opts: &mut Vec<Opt>) -> usize {
-        let long = a.strip_prefix("--").or_else(|| a.strip_prefix('-').filter(|_| self.single_dash));
-        if let Some(long) = long {
-            if let Some((name, value)) = long.split_once('=') {
-                let dashes = &a[..a.len() - long.len()];
-                opts.push(Opt { name: format!("{dashes}{name}"), value: Some(value.to_string()) });
-                return 0;
-            }
-            match self.long(long) {
-                Some(spec) if spec.value => {
-                    opts.push(Opt { name: a.to_string(), value: next.cloned() });
-                    return 1;
-                }
-                Some(_) => {
-                    opts.push(Opt { name: a.to_string(), value: None });
-                    return 0;
-                }
-                // An unknown single-dash word is a short cluster after all.
-                None if a.starts_with("--") || !self.single_dash => {
-                    opts.push(Opt { name: a.to_string(), value: None });
-                    return 0;
-                }
-                None => {}
-            }
-        }
-        // A short cluster: the first letter that takes a value eats the rest of the word,
-        // or the next word when nothing is left (`-iu postgres`, `-upostgres`).
-        let letters = &a[1..];
-        for (pos, c) in letters.char_indices() {
-            if self.short(c).is_some_and(|o| o.value) {
-                let rest = &letters[pos + c.len_utf8()..];
-                if rest.is_empty() {
-                    opts.push(Opt { name: format!("-{c}"), value: next.cloned() });
-                    return 1;
-                }
-                opts.push(Opt { name: format!("-{c}"), value: Some(rest.to_string()) });
-                return 0;
-            }
-            opts.push(Opt { name: format!("-{c}"), value: None });
-        }
-        0
+impl OptTable {
+    /// `Grammar::parse`, without the trait in scope.
+    pub(crate) fn parse(&self, args: &[String]) -> Parsed {
+        <Self as Grammar>::parse(self, args)
     }
+
+    /// `Grammar::parse_permuted`, without the trait in scope.
+    pub(crate) fn parse_permuted(&self, args: &[String]) -> (Parsed, Vec<String>) {
+        <Self as Grammar>::parse_permuted(self, args)
+    }
+}
+
+impl Grammar for OptTable {
+    fn short_takes_value(&self, c: char) -> Option<bool> {
+        self.short(c).map(|o| o.value)
+    }
+
+    fn long_takes_value(&self, name: &str) -> Option<bool> {
+        self.long(name).map(|o| o.value)
+    }
+
+    fn single_dash(&self) -> bool {
+        self.single_dash
+    }
+}
+
+/// Read one option word (`a`), with `next` the word after it; returns how many extra words
+/// it consumed (0 or 1). `--long=value` is understood for every long option.
+fn read_one<G: Grammar + ?Sized>(g: &G, a: &str, next: Option<&String>, opts: &mut Vec<Opt>) -> usize {
+    let long = a.strip_prefix("--").or_else(|| a.strip_prefix('-').filter(|_| g.single_dash()));
+    if let Some(long) = long {
+        if let Some((name, value)) = long.split_once('=') {
+            let dashes = &a[..a.len() - long.len()];
+            opts.push(Opt { name: format!("{dashes}{name}"), value: Some(value.to_string()) });
+            return 0;
+        }
+        match g.long_takes_value(long) {
+            Some(true) => {
+                opts.push(Opt { name: a.to_string(), value: next.cloned() });
+                return 1;
+            }
+            Some(false) => {
+                opts.push(Opt { name: a.to_string(), value: None });
+                return 0;
+            }
+            // An unknown single-dash word is a short cluster after all.
+            None if a.starts_with("--") || !g.single_dash() => {
+                opts.push(Opt { name: a.to_string(), value: None });
+                return 0;
+            }
+            None => {}
+        }
+    }
+    // A short cluster: the first letter that takes a value eats the rest of the word, or the
+    // next word when nothing is left (`-iu postgres`, `-upostgres`).
+    let letters = &a[1..];
+    for (pos, c) in letters.char_indices() {
+        if g.short_takes_value(c) == Some(true) {
+            let rest = &letters[pos + c.len_utf8()..];
+            if rest.is_empty() {
+                opts.push(Opt { name: format!("-{c}"), value: next.cloned() });
+                return 1;
+            }
+            opts.push(Opt { name: format!("-{c}"), value: Some(rest.to_string()) });
+            return 0;
+        }
+        opts.push(Opt { name: format!("-{c}"), value: None });
+    }
+    0
 }
 
 #[cfg(test)]

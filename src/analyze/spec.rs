@@ -249,7 +249,8 @@ pub struct OptionRow {
     pub role: Option<Role>,
     /// The subcommand path where the option is read: exactly there (`"compose"` for
     /// `docker compose -p NAME up`, `""` for before the first subcommand word), or anywhere
-    /// below it (`"compose *"`); anywhere when None.
+    /// below it (`"compose *"`); anywhere when None. A word may list alternatives
+    /// (`"exec|run"`).
     pub under: Option<String>,
     /// What the option means, for people reading the table (and `interlock explain`).
     pub meaning: Option<String>,
@@ -350,7 +351,35 @@ pub struct ReadExample {
     pub dry_run: Option<bool>,
 }
 
+/// A program's option rows as they hold at one subcommand path: the grammar a wrapper's
+/// reader parses with (`options::Grammar`), the same rows the argv analyzer reads.
+pub(crate) struct SpecGrammar<'a> {
+    spec: &'a ProgramSpec,
+    path: Vec<String>,
+}
+
+impl crate::analyze::options::Grammar for SpecGrammar<'_> {
+    fn short_takes_value(&self, c: char) -> Option<bool> {
+        self.spec.option(&format!("-{c}"), &self.path).map(|r| r.value)
+    }
+
+    fn long_takes_value(&self, name: &str) -> Option<bool> {
+        let dashes = if self.spec.clusters { "--" } else { "-" };
+        self.spec.option(&format!("{dashes}{name}"), &self.path).map(|r| r.value)
+    }
+
+    fn single_dash(&self) -> bool {
+        !self.spec.clusters
+    }
+}
+
 impl ProgramSpec {
+    /// The option grammar at the subcommand path `path` (`&[]`: before the first subcommand
+    /// word; `&["exec"]`: `docker exec`'s options).
+    pub(crate) fn at(&self, path: &[&str]) -> SpecGrammar<'_> {
+        SpecGrammar { spec: self, path: path.iter().map(|w| w.to_string()).collect() }
+    }
+
     /// Whether the program runs another command: it has a reader or `runs` rows.
     pub fn is_wrapper(&self) -> bool {
         self.reader.is_some() || !self.runs.is_empty()
@@ -445,7 +474,7 @@ impl OptionRow {
             };
             let words: Vec<&str> = path.split_whitespace().collect();
             let long_enough = if subtree { command.len() >= words.len() } else { command.len() == words.len() };
-            long_enough && command.iter().zip(&words).all(|(c, w)| c == w)
+            long_enough && command.iter().zip(&words).all(|(c, w)| w.split('|').any(|alt| alt == c))
         })
     }
 

@@ -17,7 +17,7 @@ mod remote;
 mod schedule;
 mod user;
 
-use crate::analyze::options::{OptTable, opt_table, val};
+use crate::analyze::options::{Grammar, OptTable, opt_table, val};
 use crate::analyze::spec::{ProgramSpec, Reader, RunsRow};
 #[cfg(test)]
 use crate::invocation::program_name;
@@ -127,13 +127,13 @@ pub(crate) fn is_name(s: &str) -> bool {
 pub(crate) fn step_with(argv: &[String], spec: Option<&ProgramSpec>) -> Step {
     let (Some(spec), Some(args)) = (spec, argv.get(1..)) else { return Step::Not };
     match spec.reader {
-        Some(reader) => read(reader, args),
+        Some(reader) => read(reader, args, spec),
         None => runs_rows(spec, args),
     }
 }
 
 /// A wrapper with real logic, read by its Rust reader.
-fn read(reader: Reader, args: &[String]) -> Step {
+fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
     use Reader::*;
     let first = args.first().map(String::as_str);
     match reader {
@@ -174,14 +174,14 @@ fn read(reader: Reader, args: &[String]) -> Step {
         At => at(args),
         Ssh => ssh(args),
         Ansible => ansible(args),
-        Kubectl => kubectl(args),
-        Docker => docker(args),
-        Compose => compose(args),
-        Fly => fly(args),
-        Heroku => heroku(args),
-        Railway => railway(args),
-        Gcloud => gcloud(args),
-        Aws => aws(args),
+        Kubectl => kubectl(args, spec),
+        Docker => docker(args, spec),
+        Compose => compose(args, spec),
+        Fly => fly(args, spec),
+        Heroku => heroku(args, spec),
+        Railway => railway(args, spec),
+        Gcloud => gcloud(args, spec),
+        Aws => aws(args, spec),
         // Read by the walker itself (`walk::shell`), or not running anything here.
         Shell | Xargs | Crontab | Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
     }

@@ -95,40 +95,11 @@ fn ansible_ad_hoc() {
     assert_eq!(step(&words("ansible all -m copy -a 'src=a dest=b'")), Step::Not);
 }
 
-/// kubectl's global options that take a value (shared with `oc`).
-pub(super) const KUBECTL: OptTable = OptTable::new(&[
-    val(Some('n'), ""),
-    val(Some('s'), ""),
-    val(Some('c'), ""),
-    val(Some('f'), ""),
-    val(None, "namespace"),
-    val(None, "context"),
-    val(None, "cluster"),
-    val(None, "kubeconfig"),
-    val(None, "server"),
-    val(None, "user"),
-    val(None, "token"),
-    val(None, "as"),
-    val(None, "as-group"),
-    val(None, "request-timeout"),
-    val(None, "container"),
-    val(None, "filename"),
-    val(None, "pod-running-timeout"),
-    val(None, "image"),
-    val(None, "overrides"),
-    val(None, "env"),
-    val(None, "labels"),
-    val(None, "target"),
-    val(None, "profile"),
-    val(None, "restart"),
-    val(None, "port"),
-]);
-
 /// `kubectl exec POD [-c C] -- COMMAND…` (and the deprecated form without `--`);
 /// `kubectl run NAME --image=I -- COMMAND…`; `kubectl debug … -- COMMAND…`.
-pub(super) fn kubectl(args: &[String]) -> Step {
+pub(super) fn kubectl(args: &[String], spec: &ProgramSpec) -> Step {
     let cut = args.iter().position(|a| a == "--");
-    let (p, operands) = KUBECTL.parse_permuted(&args[..cut.unwrap_or(args.len())]);
+    let (p, operands) = spec.at(&[]).parse_permuted(&args[..cut.unwrap_or(args.len())]);
     let Some(sub) = operands.first().map(String::as_str) else { return Step::Not };
     if !matches!(sub, "exec" | "run" | "debug") {
         return Step::Not;
@@ -149,125 +120,18 @@ pub(super) fn kubectl(args: &[String]) -> Step {
     runs(Inner::argv(cmd).remote(target, format!("runs inside the Kubernetes pod `{}`", place.join("/"))))
 }
 
-/// docker/podman global options that take a value.
-pub(super) const DOCKER_GLOBAL: OptTable = OptTable::new(&[
-    val(Some('H'), ""),
-    val(Some('c'), ""),
-    val(Some('l'), ""),
-    val(None, "host"),
-    val(None, "context"),
-    val(None, "config"),
-    val(None, "log-level"),
-    val(None, "tlscacert"),
-    val(None, "tlscert"),
-    val(None, "tlskey"),
-]);
-/// `docker exec [OPTIONS] CONTAINER COMMAND…`.
-pub(super) const DOCKER_EXEC: OptTable = OptTable::new(&[
-    val(Some('e'), ""),
-    val(Some('u'), ""),
-    val(Some('w'), ""),
-    val(None, "env"),
-    val(None, "env-file"),
-    val(None, "user"),
-    val(None, "workdir"),
-    val(None, "detach-keys"),
-]);
-/// `docker run [OPTIONS] IMAGE [COMMAND…]`: the options that take a value.
-pub(super) const DOCKER_RUN: OptTable = OptTable::new(&[
-    val(Some('e'), ""),
-    val(Some('h'), ""),
-    val(Some('l'), ""),
-    val(Some('m'), ""),
-    val(Some('p'), ""),
-    val(Some('u'), ""),
-    val(Some('v'), ""),
-    val(Some('w'), ""),
-    val(Some('c'), ""),
-    val(None, "env"),
-    val(None, "env-file"),
-    val(None, "hostname"),
-    val(None, "label"),
-    val(None, "memory"),
-    val(None, "publish"),
-    val(None, "user"),
-    val(None, "volume"),
-    val(None, "workdir"),
-    val(None, "cpu-shares"),
-    val(None, "name"),
-    val(None, "network"),
-    val(None, "entrypoint"),
-    val(None, "mount"),
-    val(None, "platform"),
-    val(None, "pull"),
-    val(None, "restart"),
-    val(None, "add-host"),
-    val(None, "cap-add"),
-    val(None, "cap-drop"),
-    val(None, "cpus"),
-    val(None, "device"),
-    val(None, "dns"),
-    val(None, "gpus"),
-    val(None, "ipc"),
-    val(None, "link"),
-    val(None, "log-driver"),
-    val(None, "log-opt"),
-    val(None, "pid"),
-    val(None, "runtime"),
-    val(None, "security-opt"),
-    val(None, "shm-size"),
-    val(None, "stop-signal"),
-    val(None, "tmpfs"),
-    val(None, "ulimit"),
-    val(None, "volumes-from"),
-    val(None, "health-cmd"),
-]);
-/// `docker compose` options before the subcommand.
-pub(super) const COMPOSE_GLOBAL: OptTable = OptTable::new(&[
-    val(Some('f'), ""),
-    val(Some('p'), ""),
-    val(None, "file"),
-    val(None, "project-name"),
-    val(None, "profile"),
-    val(None, "env-file"),
-    val(None, "project-directory"),
-    val(None, "ansi"),
-    val(None, "parallel"),
-]);
-/// `docker compose exec|run [OPTIONS] SERVICE COMMAND…`.
-pub(super) const COMPOSE_EXEC: OptTable = OptTable::new(&[
-    val(Some('e'), ""),
-    val(Some('u'), ""),
-    val(Some('w'), ""),
-    val(Some('l'), ""),
-    val(Some('p'), ""),
-    val(Some('v'), ""),
-    val(None, "env"),
-    val(None, "user"),
-    val(None, "workdir"),
-    val(None, "index"),
-    val(None, "label"),
-    val(None, "publish"),
-    val(None, "volume"),
-    val(None, "name"),
-    val(None, "entrypoint"),
-    val(None, "env-from-file"),
-    val(None, "cap-add"),
-    val(None, "cap-drop"),
-    val(None, "pull"),
-]);
-
-pub(super) fn docker(args: &[String]) -> Step {
-    let g = DOCKER_GLOBAL.parse(args);
+pub(super) fn docker(args: &[String], spec: &ProgramSpec) -> Step {
+    let g = spec.at(&[]).parse(args);
     let context = g.value(&["-c", "--context", "-H", "--host"]).map(str::to_string);
     let rest = &args[g.rest..];
     let mut step = match rest.first().map(String::as_str) {
-        Some("exec") => container_command(&rest[1..], DOCKER_EXEC, "container"),
-        Some("run") => container_command(&rest[1..], DOCKER_RUN, "new container from the image"),
+        Some("exec") => container_command(&rest[1..], &spec.at(&["exec"]), "container"),
+        Some("run") => container_command(&rest[1..], &spec.at(&["run"]), "new container from the image"),
+        // `docker container exec` takes `docker exec`'s options.
         Some("container") if matches!(rest.get(1).map(String::as_str), Some("exec")) => {
-            container_command(&rest[2..], DOCKER_EXEC, "container")
+            container_command(&rest[2..], &spec.at(&["exec"]), "container")
         }
-        Some("compose") => compose(&rest[1..]),
+        Some("compose") => compose_at(&rest[1..], spec, "compose"),
         _ => Step::Not,
     };
     if let (Some(ctx), Step::Runs(inner)) = (context, &mut step) {
@@ -278,16 +142,26 @@ pub(super) fn docker(args: &[String]) -> Step {
     step
 }
 
-pub(super) fn compose(args: &[String]) -> Step {
-    let g = COMPOSE_GLOBAL.parse(args);
+/// `docker-compose exec|run [OPTIONS] SERVICE COMMAND…`.
+pub(super) fn compose(args: &[String], spec: &ProgramSpec) -> Step {
+    compose_at(args, spec, "")
+}
+
+/// Compose's `exec|run` at `prefix` (`"compose"` inside `docker`, `""` for `docker-compose`).
+fn compose_at(args: &[String], spec: &ProgramSpec, prefix: &str) -> Step {
+    let path: Vec<&str> = prefix.split_whitespace().collect();
+    let g = spec.at(&path).parse(args);
     let rest = &args[g.rest..];
     match rest.first().map(String::as_str) {
-        Some("exec" | "run") => container_command(&rest[1..], COMPOSE_EXEC, "compose service"),
+        Some(sub @ ("exec" | "run")) => {
+            let at: Vec<&str> = path.iter().copied().chain([sub]).collect();
+            container_command(&rest[1..], &spec.at(&at), "compose service")
+        }
         _ => Step::Not,
     }
 }
 
-pub(super) fn container_command(args: &[String], opts: OptTable, what: &str) -> Step {
+pub(super) fn container_command(args: &[String], opts: &impl Grammar, what: &str) -> Step {
     let p = opts.parse(args);
     let rest = &args[p.rest..];
     match rest {
@@ -298,30 +172,8 @@ pub(super) fn container_command(args: &[String], opts: OptTable, what: &str) -> 
     }
 }
 
-/// `fly ssh console -C COMMAND` and `fly console -C COMMAND` (`-a APP`).
-pub(super) const FLY: OptTable = OptTable::new(&[
-    val(Some('C'), ""),
-    val(Some('a'), ""),
-    val(Some('A'), ""),
-    val(Some('c'), ""),
-    val(Some('o'), ""),
-    val(Some('g'), ""),
-    val(Some('r'), ""),
-    val(Some('u'), ""),
-    val(Some('t'), ""),
-    val(None, "command"),
-    val(None, "app"),
-    val(None, "address"),
-    val(None, "config"),
-    val(None, "org"),
-    val(None, "process-group"),
-    val(None, "region"),
-    val(None, "user"),
-    val(None, "machine"),
-]);
-
-pub(super) fn fly(args: &[String]) -> Step {
-    let (p, operands) = FLY.parse_permuted(args);
+pub(super) fn fly(args: &[String], spec: &ProgramSpec) -> Step {
+    let (p, operands) = spec.at(&[]).parse_permuted(args);
     let console = matches!(
         operands.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
         ["ssh", "console", ..] | ["console", ..]
@@ -338,26 +190,12 @@ pub(super) fn fly(args: &[String]) -> Step {
     }
 }
 
-/// `heroku run [-a APP] COMMAND…` (oclif: the flags may follow the command; `--` ends them).
-pub(super) const HEROKU: OptTable = OptTable::new(&[
-    val(Some('a'), ""),
-    val(Some('r'), ""),
-    val(Some('s'), ""),
-    val(Some('e'), ""),
-    val(Some('t'), ""),
-    val(None, "app"),
-    val(None, "remote"),
-    val(None, "size"),
-    val(None, "env"),
-    val(None, "type"),
-]);
-
-pub(super) fn heroku(args: &[String]) -> Step {
+pub(super) fn heroku(args: &[String], spec: &ProgramSpec) -> Step {
     match args.first().map(String::as_str) {
         Some("run" | "run:detached") => {}
         _ => return Step::Not,
     }
-    let (p, operands) = HEROKU.parse_permuted(&args[1..]);
+    let (p, operands) = spec.at(&["run"]).parse_permuted(&args[1..]);
     if operands.is_empty() {
         return Step::Not;
     }
@@ -365,27 +203,12 @@ pub(super) fn heroku(args: &[String]) -> Step {
     remote_shell(&operands, app, format!("runs on a Heroku dyno of `{}`", app.unwrap_or("the app")))
 }
 
-/// `railway run CMD…` runs CMD here with the project's variables; `railway ssh [CMD…]` runs
-/// it inside the service's container.
-pub(super) const RAILWAY: OptTable = OptTable::new(&[
-    val(Some('s'), ""),
-    val(Some('p'), ""),
-    val(Some('e'), ""),
-    val(Some('d'), ""),
-    val(Some('i'), ""),
-    val(None, "service"),
-    val(None, "project"),
-    val(None, "environment"),
-    val(None, "deployment-instance"),
-    val(None, "identity-file"),
-]);
-
-pub(super) fn railway(args: &[String]) -> Step {
-    let g = RAILWAY.parse(args);
+pub(super) fn railway(args: &[String], spec: &ProgramSpec) -> Step {
+    let g = spec.at(&[]).parse(args);
     let rest = &args[g.rest..];
     match rest.first().map(String::as_str) {
         Some("run") => {
-            let p = RAILWAY.parse(&rest[1..]);
+            let p = spec.at(&["run"]).parse(&rest[1..]);
             let cmd = &rest[1 + p.rest..];
             if cmd.is_empty() {
                 return Step::Not;
@@ -400,7 +223,7 @@ pub(super) fn railway(args: &[String]) -> Step {
             runs(inner)
         }
         Some("ssh") => {
-            let (p, operands) = RAILWAY.parse_permuted(&rest[1..]);
+            let (p, operands) = spec.at(&["ssh"]).parse_permuted(&rest[1..]);
             if operands.is_empty() {
                 return Step::Not;
             }
@@ -413,16 +236,9 @@ pub(super) fn railway(args: &[String]) -> Step {
 }
 
 /// `gcloud compute ssh [USER@]INSTANCE --command=CMD [-- SSH_ARGS…]`.
-pub(super) fn gcloud(args: &[String]) -> Step {
+pub(super) fn gcloud(args: &[String], spec: &ProgramSpec) -> Step {
     let cut = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let opts = opt_table![
-        val(None, "command"),
-        val(None, "zone"),
-        val(None, "project"),
-        val(None, "ssh-key-file"),
-        val(None, "container")
-    ];
-    let (p, operands) = opts.parse_permuted(&args[..cut]);
+    let (p, operands) = spec.at(&["compute", "ssh"]).parse_permuted(&args[..cut]);
     let words: Vec<&str> = operands.iter().map(String::as_str).collect();
     let instance = match words.as_slice() {
         ["compute", "ssh", instance, ..] | ["beta" | "alpha", "compute", "ssh", instance, ..] => *instance,
@@ -444,23 +260,8 @@ pub(super) fn gcloud(args: &[String]) -> Step {
 
 /// `aws ssm send-command --parameters commands=[…]` (shorthand or JSON, or `file://`) and
 /// `aws ecs execute-command --command CMD`.
-pub(super) fn aws(args: &[String]) -> Step {
-    let opts = opt_table![
-        val(None, "parameters"),
-        val(None, "command"),
-        val(None, "document-name"),
-        val(None, "instance-ids"),
-        val(None, "targets"),
-        val(None, "cluster"),
-        val(None, "task"),
-        val(None, "container"),
-        val(None, "region"),
-        val(None, "profile"),
-        val(None, "output"),
-        val(None, "comment"),
-        val(None, "endpoint-url")
-    ];
-    let (p, operands) = opts.parse_permuted(args);
+pub(super) fn aws(args: &[String], spec: &ProgramSpec) -> Step {
+    let (p, operands) = spec.at(&[]).parse_permuted(args);
     let words: Vec<&str> = operands.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["ssm", "send-command", ..] => {
