@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use interlock_rulefile::{Chunk, Located, expand_programs};
+
 fn main() {
     println!("cargo:rerun-if-changed=rules");
     let mut files: Vec<_> = std::fs::read_dir("rules")
@@ -38,7 +40,7 @@ fn main() {
     let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     // Per program: its [[program]] tables and rules, pre-parsed, as JSON (parsed at run time
     // in microseconds, where TOML takes hundreds).
-    let mut chunks: BTreeMap<String, (Vec<serde_json::Value>, Vec<serde_json::Value>)> = BTreeMap::new();
+    let mut chunks: BTreeMap<String, Chunk<serde_json::Value, serde_json::Value>> = BTreeMap::new();
     let mut out =
         String::from("/// Built-in rule files: (name, text).\npub(crate) static FILES: &[(&str, &str)] = &[\n");
     for (i, path) in files.iter().enumerate() {
@@ -57,14 +59,14 @@ fn main() {
         }
         let file_name = format!("rules/{}", path.file_name().expect("file name").to_string_lossy());
         // Where each `[[rule]]` starts, from the parser's spans (as the loader does it).
-        let located: Located = toml::from_str(&text).expect("rule file with spans");
+        let located: Spans = toml::from_str(&text).expect("rule file with spans");
         let rule_lines: Vec<usize> =
             located.rule.iter().map(|r| text[..r.span().start].matches('\n').count() + 1).collect();
         if let Some(toml::Value::Array(specs)) = value.get("program") {
             for spec in specs {
                 if let Some(name) = spec.get("name").and_then(|n| n.as_str()) {
                     let json = serde_json::to_value(spec).expect("program table as JSON");
-                    chunks.entry(name.to_string()).or_default().0.push(json);
+                    chunk(&mut chunks, name).program.push(json);
                 }
             }
         }
@@ -81,13 +83,9 @@ fn main() {
                     obj.remove("match");
                     obj.remove("not_match");
                 }
-                let json = serde_json::json!({
-                    "file": file_name,
-                    "line": rule_lines.get(n).copied().unwrap_or(0),
-                    "spec": spec,
-                });
+                let located = Located { file: file_name.clone(), line: rule_lines.get(n).copied().unwrap_or(0), spec };
                 for name in names {
-                    chunks.entry(name).or_default().1.push(json.clone());
+                    chunk(&mut chunks, &name).rule.push(located.clone());
                 }
             }
         }
@@ -103,8 +101,8 @@ fn main() {
         writeln!(out, "    ({name:?}, &{idx:?}),").expect("write to string");
     }
     out.push_str("];\n\n/// Program name → its built-in program tables and rules as JSON, sorted by name.\npub(crate) static CHUNKS: &[(&str, &str)] = &[\n");
-    for (name, (programs, rules)) in &chunks {
-        let json = serde_json::json!({ "program": programs, "rule": rules }).to_string();
+    for (name, chunk) in &chunks {
+        let json = serde_json::to_string(chunk).expect("chunk as JSON");
         writeln!(out, "    ({name:?}, {json:?}),").expect("write to string");
     }
     out.push_str("];\n\n/// Group name (without its `@`) → its programs, sorted by name.\npub(crate) static GROUPS: &[(&str, &[&str])] = &[\n");
@@ -122,40 +120,10 @@ fn main() {
     std::fs::write(dest, out).expect("write builtin_rules.rs");
 }
 
-/// A rule's `@group` names become the group's programs (as the loader does it), in order,
-/// without duplicates.
-fn expand_groups(file: &mut toml::Table, groups: &BTreeMap<String, Vec<String>>) {
-    let Some(toml::Value::Array(rules)) = file.get_mut("rule") else { return };
-    for rule in rules.iter_mut().filter_map(|r| r.as_table_mut()) {
-        let names: Vec<String> = match rule.get("program") {
-            Some(toml::Value::String(s)) => vec![s.clone()],
-            Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(String::from).collect(),
-            _ => continue,
-        };
-        let mut expanded: Vec<String> = Vec::new();
-        for name in &names {
-            let members = match name.strip_prefix('@') {
-                Some(g) => {
-                    groups.get(g).cloned().unwrap_or_else(|| panic!("a built-in rule names an unknown group {name}"))
-                }
-                None => vec![name.clone()],
-            };
-            for m in members {
-                if !expanded.contains(&m) {
-                    expanded.push(m);
-                }
-            }
-        }
-        if expanded != names {
-            rule.insert("program".into(), toml::Value::Array(expanded.into_iter().map(toml::Value::String).collect()));
-        }
-    }
-}
-
-/// `[[program]] aliases`, as the loader expands them (src/rules/load.rs `expand_aliases`):
-/// a copy of the table per alias, and the aliases added to every rule naming the program.
+/// `[[program]] aliases` and `@group` names, as the loader expands them (src/rules/load.rs
+/// `expand_aliases`, through the same `interlock_rulefile::expand_programs`): a copy of the
+/// table per alias, and every rule's program names expanded.
 fn expand_aliases(file: &mut toml::Table, groups: &BTreeMap<String, Vec<String>>) {
-    expand_groups(file, groups);
     let mut aliases: Vec<(String, Vec<String>)> = Vec::new();
     let mut copies = Vec::new();
     if let Some(toml::Value::Array(specs)) = file.get("program") {
@@ -176,39 +144,35 @@ fn expand_aliases(file: &mut toml::Table, groups: &BTreeMap<String, Vec<String>>
             aliases.push((name.to_string(), alts));
         }
     }
-    if aliases.is_empty() {
-        return;
-    }
     if let Some(toml::Value::Array(specs)) = file.get_mut("program") {
         specs.extend(copies);
     }
-    if let Some(toml::Value::Array(rules)) = file.get_mut("rule") {
-        for rule in rules.iter_mut().filter_map(|r| r.as_table_mut()) {
-            let mut names: Vec<String> = match rule.get("program") {
-                Some(toml::Value::String(s)) => vec![s.clone()],
-                Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(String::from).collect(),
-                _ => continue,
-            };
-            let before = names.len();
-            for (name, alts) in &aliases {
-                if names.contains(name) {
-                    for alt in alts {
-                        if !names.contains(alt) {
-                            names.push(alt.clone());
-                        }
-                    }
-                }
-            }
-            if names.len() != before {
-                rule.insert("program".into(), toml::Value::Array(names.into_iter().map(toml::Value::String).collect()));
-            }
+    let Some(toml::Value::Array(rules)) = file.get_mut("rule") else { return };
+    for rule in rules.iter_mut().filter_map(|r| r.as_table_mut()) {
+        let names: Vec<String> = match rule.get("program") {
+            Some(toml::Value::String(s)) => vec![s.clone()],
+            Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(String::from).collect(),
+            _ => continue,
+        };
+        let expanded = expand_programs(&names, |g| groups.get(g).cloned(), &aliases)
+            .unwrap_or_else(|g| panic!("a built-in rule names an unknown group {g}"));
+        if expanded != names {
+            rule.insert("program".into(), toml::Value::Array(expanded.into_iter().map(toml::Value::String).collect()));
         }
     }
 }
 
+/// The chunk of program `name`, created empty when it is new.
+fn chunk<'a>(
+    chunks: &'a mut BTreeMap<String, Chunk<serde_json::Value, serde_json::Value>>,
+    name: &str,
+) -> &'a mut Chunk<serde_json::Value, serde_json::Value> {
+    chunks.entry(name.to_string()).or_insert_with(|| Chunk { program: Vec::new(), rule: Vec::new() })
+}
+
 /// The `[[rule]]` tables of a file, each with its span in the text.
 #[derive(serde::Deserialize)]
-struct Located {
+struct Spans {
     #[serde(default)]
     rule: Vec<toml::Spanned<toml::Table>>,
 }

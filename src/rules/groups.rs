@@ -1,8 +1,7 @@
 //! Named groups of programs: a rule names a group as `program = "@http-clients"` (or inside a
 //! list) and applies to every member. The groups are `[[group]]` tables in the rule files
-//! (`rules/groups.toml`); build.rs collects the built-in ones into `builtin::GROUPS` and
-//! expands the built-in rules with them, and the loader expands a user file's rules the same
-//! way.
+//! (`rules/groups.toml`); build.rs collects the built-in ones into `builtin::GROUPS`. Both
+//! build.rs and the loader expand a rule's names with `interlock_rulefile::expand_programs`.
 
 use super::builtin::GROUPS;
 
@@ -15,23 +14,4 @@ pub(crate) fn members(name: &str) -> Option<&'static [&'static str]> {
 /// The names of every group, as rules write them (`@http-clients`).
 pub(crate) fn names() -> impl Iterator<Item = String> {
     GROUPS.iter().map(|(g, _)| format!("@{g}"))
-}
-
-/// `names` with each group replaced by its members, in order, without duplicates; Err names
-/// an unknown group.
-pub(crate) fn expand(names: &[String]) -> Result<Vec<String>, String> {
-    let mut out: Vec<String> = Vec::new();
-    for name in names {
-        let expanded: Vec<String> = match (name.starts_with('@'), members(name)) {
-            (true, Some(list)) => list.iter().map(|m| m.to_string()).collect(),
-            (true, None) => return Err(name.clone()),
-            (false, _) => vec![name.clone()],
-        };
-        for n in expanded {
-            if !out.contains(&n) {
-                out.push(n);
-            }
-        }
-    }
-    Ok(out)
 }

@@ -105,18 +105,7 @@ impl RuleSet {
     /// A program's built-in rules, pre-parsed at build time (see build.rs). They are the
     /// same files `builtin()` parses, validated by the test suite.
     fn add_chunk(&mut self, json: &str, program: &str) {
-        #[derive(serde::Deserialize)]
-        struct Chunk {
-            program: Vec<ProgramSpec>,
-            rule: Vec<ChunkRule>,
-        }
-        #[derive(serde::Deserialize)]
-        struct ChunkRule {
-            file: String,
-            line: usize,
-            spec: RuleSpec,
-        }
-        match serde_json::from_str::<Chunk>(json) {
+        match serde_json::from_str::<interlock_rulefile::Chunk<ProgramSpec, RuleSpec>>(json) {
             Ok(chunk) => {
                 self.programs.extend(chunk.program);
                 for r in chunk.rule {
@@ -377,38 +366,19 @@ fn expand_aliases(file: &mut RuleFile) {
         }
     }
     let own_groups = std::mem::take(&mut file.group);
+    // A group the file defines itself (`[[group]]`) first, then the built-in ones.
+    let group =
+        |name: &str| {
+            own_groups.iter().find(|g| g.name == name).map(|g| g.programs.clone()).or_else(|| {
+                super::groups::members(&format!("@{name}")).map(|m| m.iter().map(|p| p.to_string()).collect())
+            })
+        };
     for rule in &mut file.rule {
         let rule = rule.get_mut();
-        // A group the file defines itself (`[[group]]`) first, then the built-in ones.
-        if own_groups.iter().any(|g| rule.program.as_slice().iter().any(|p| p.strip_prefix('@') == Some(&g.name))) {
-            let mut names: Vec<String> = Vec::new();
-            for p in rule.program.as_slice() {
-                let own = own_groups.iter().find(|g| p.strip_prefix('@') == Some(&g.name));
-                for n in own.map_or_else(|| vec![p.clone()], |g| g.programs.clone()) {
-                    if !names.contains(&n) {
-                        names.push(n);
-                    }
-                }
-            }
-            rule.program = OneOrMany::Many(names);
-        }
-        // `@http-clients`: a group of programs (an unknown group is left for `semantic_error`).
-        if let Ok(names) = super::groups::expand(rule.program.as_slice())
-            && names.len() != rule.program.as_slice().len()
+        // An unknown group is left as written, for `semantic_error` to report.
+        if let Ok(names) = interlock_rulefile::expand_programs(rule.program.as_slice(), group, &aliases)
+            && names != rule.program.as_slice()
         {
-            rule.program = OneOrMany::Many(names);
-        }
-        let mut names = rule.program.as_slice().to_vec();
-        for (name, alts) in &aliases {
-            if names.contains(name) {
-                for alt in alts {
-                    if !names.contains(alt) {
-                        names.push(alt.clone());
-                    }
-                }
-            }
-        }
-        if names.len() != rule.program.as_slice().len() {
             rule.program = OneOrMany::Many(names);
         }
     }
@@ -450,7 +420,8 @@ fn semantic_error(spec: &RuleSpec) -> Option<String> {
     if spec.program.as_slice().is_empty() {
         return Some(format!("rule {}: names no program", spec.id));
     }
-    if let Err(group) = super::groups::expand(spec.program.as_slice()) {
+    // A group name is left as written only when no file defines it.
+    if let Some(group) = spec.program.as_slice().iter().find(|p| p.starts_with('@')) {
         let known: Vec<String> = super::groups::names().collect();
         return Some(format!("rule {}: names an unknown group {group} (known: {})", spec.id, known.join(", ")));
     }
