@@ -20,6 +20,11 @@ impl Agent {
     /// Every agent, in the order interlock lists them.
     pub(crate) const ALL: [Agent; 4] = [Agent::Claude, Agent::Cursor, Agent::Codex, Agent::Gemini];
 
+    /// The agent named `name` on interlock's command line.
+    pub(crate) fn from_name(name: &str) -> Option<Agent> {
+        Agent::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     /// The name on interlock's command line (`interlock hook claude`, `setup gemini`).
     pub(crate) fn name(self) -> &'static str {
         match self {

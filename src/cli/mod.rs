@@ -74,13 +74,13 @@ enum Command {
     },
     /// Answer an agent's pre-execution hook: the event on stdin, the answer on stdout.
     Hook {
-        #[arg(value_enum)]
-        agent: AgentArg,
+        #[arg(value_parser = agent_value())]
+        agent: crate::agent::Agent,
     },
     /// Register interlock's hook with an agent and put the shims first on its PATH.
     Setup {
-        #[arg(value_enum)]
-        agent: SetupArg,
+        #[arg(value_parser = target_value())]
+        agent: setup::Target,
         /// The project's settings (in the current directory) instead of the user's.
         #[arg(long)]
         project: bool,
@@ -103,36 +103,24 @@ enum Command {
     },
 }
 
-/// The agents whose hooks interlock answers.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum AgentArg {
-    Claude,
-    Cursor,
-    Codex,
-    Gemini,
+/// The agents whose hooks interlock answers, by their names (`Agent::ALL`).
+fn agent_value() -> impl clap::builder::TypedValueParser<Value = crate::agent::Agent> {
+    use crate::agent::Agent;
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Agent::ALL.map(Agent::name))
+        .try_map(|name| Agent::from_name(&name).ok_or_else(|| format!("no agent is called {name}")))
 }
 
-impl From<AgentArg> for crate::hook::protocol::Agent {
-    fn from(a: AgentArg) -> Self {
-        use crate::hook::protocol::Agent;
-        match a {
-            AgentArg::Claude => Agent::Claude,
-            AgentArg::Cursor => Agent::Cursor,
-            AgentArg::Codex => Agent::Codex,
-            AgentArg::Gemini => Agent::Gemini,
-        }
-    }
-}
-
-/// What `setup` can wire: the four agents, and the integrated terminal of VS Code/Cursor.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum SetupArg {
-    Claude,
-    Cursor,
-    Codex,
-    Gemini,
-    /// VS Code's (and Cursor's) integrated terminal: the shims first on its PATH.
-    Vscode,
+/// What `setup` can wire, by name (`setup::Target::all`): the agents, and the integrated
+/// terminal of VS Code/Cursor.
+fn target_value() -> impl clap::builder::TypedValueParser<Value = setup::Target> {
+    use clap::builder::TypedValueParser as _;
+    let values = setup::Target::all().map(|t| match t.help() {
+        Some(help) => clap::builder::PossibleValue::new(t.name()).help(help),
+        None => clap::builder::PossibleValue::new(t.name()),
+    });
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name| setup::Target::from_name(&name).ok_or_else(|| format!("setup knows no {name}")))
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,16 +179,9 @@ pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
         Command::Rules { action: RulesAction::Test { file } } => rules_cmd::test(file),
         Command::Rules { action: RulesAction::Accept } => approve::accept(),
         Command::Approve { code } => approve::approve(&code),
-        Command::Hook { agent } => Ok(hook(agent.into())),
+        Command::Hook { agent } => Ok(hook(agent)),
         Command::Setup { agent, project, dry_run, remove } => {
-            let target = match agent {
-                SetupArg::Claude => setup::Target::Agent(crate::agent::Agent::Claude),
-                SetupArg::Cursor => setup::Target::Agent(crate::agent::Agent::Cursor),
-                SetupArg::Codex => setup::Target::Agent(crate::agent::Agent::Codex),
-                SetupArg::Gemini => setup::Target::Agent(crate::agent::Agent::Gemini),
-                SetupArg::Vscode => setup::Target::VsCode,
-            };
-            setup::setup(target, setup::Options { project, dry_run, remove })
+            setup::setup(agent, setup::Options { project, dry_run, remove })
         }
         Command::Log { since, decision, program, agent, json, follow } => {
             match since.as_deref().map(log::parse_since).transpose() {

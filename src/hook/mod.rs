@@ -5,6 +5,7 @@
 //! (`crate::judge`) the shims and `check` use too. `protocol` turns the judgement into each
 //! agent's answer. Nothing in here may fail open: any error becomes a refusal.
 
+mod agents;
 pub(crate) mod protocol;
 
 use std::path::Path;

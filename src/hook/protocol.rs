@@ -1,18 +1,12 @@
-//! The four agents' hook protocols: reading their event, writing their answer.
+//! The hook conversation: read one event, judge its command, answer in the agent's format
+//! (`agents`: each agent's protocol behind one trait).
 //!
-//! No objection is silence wherever the protocol allows it: Claude Code and Codex get an empty
-//! answer (an explicit `allow` would switch Claude Code's own permission checks off, and Codex
-//! reports it as a failed hook), Gemini CLI gets `{}`; Cursor, which refuses a
-//! `failClosed` hook that prints nothing, gets `{"permission":"allow"}`.
-//! Claude Code: `ask` hands a confirm to Claude Code's own prompt (which the model cannot
-//! answer); `deny` refuses. Codex uses Claude Code's format but enforces only `deny`, and
-//! Cursor's `ask` is ignored in some run modes; Gemini CLI has no `ask`: for those three a
-//! confirm becomes `deny`, with one message telling the human how to run it and one telling
-//! the agent to stop. Every failure — unreadable input, bad JSON, an unknown event, a
-//! missing command, a panic — answers with a refusal and exit status 2, which each of these
-//! agents treats as blocking. `serve` adds a wall-clock budget: whatever the input, an answer
-//! is on stdout before `BUDGET` has passed, because an agent treats a hook that hangs past its
-//! timeout — or crashes — as no objection.
+//! Every failure — unreadable input, bad JSON, an unknown event, a missing command, a panic —
+//! answers with a refusal and exit status 2, which each agent treats as blocking. `serve` adds
+//! a wall-clock budget: whatever the input, an answer is on stdout before `BUDGET` has passed,
+//! because an agent treats a hook that hangs past its timeout — or crashes — as no objection.
+//! A refusal is logged here (no shim will see a command that never runs); Claude Code's `ask`
+//! is its human's to answer, and what then runs meets the shims.
 
 use std::path::PathBuf;
 
@@ -20,6 +14,7 @@ use std::io::Read as _;
 
 use serde_json::{Value, json};
 
+use super::agents::protocol;
 use super::judge;
 use crate::judge::Judgement;
 use crate::redact;
@@ -105,21 +100,17 @@ fn read_event(agent: Agent, input: &[u8]) -> Result<Event, String> {
     let v: Value = serde_json::from_slice(input).map_err(|e| format!("the hook input is not valid JSON ({e})"))?;
     let obj = v.as_object().ok_or("the hook input is not a JSON object")?;
     let event = obj.get("hook_event_name").and_then(Value::as_str);
-    let expected: &[&str] = match agent {
-        Agent::Claude | Agent::Codex => &["PreToolUse"],
-        Agent::Cursor => &["beforeShellExecution"],
-        Agent::Gemini => &["BeforeTool"],
-    };
+    let expected = protocol(agent).events();
     if let Some(e) = event
         && !expected.contains(&e)
     {
         return Err(format!("unexpected hook event `{e}` (interlock answers {})", expected.join(", ")));
     }
-    let command = match agent {
-        Agent::Cursor => obj.get("command"),
-        _ => obj.get("tool_input").and_then(|t| t.get("command")),
-    };
-    let command = command.and_then(Value::as_str).ok_or("the hook input carries no shell command")?.to_string();
+    let command = protocol(agent)
+        .command(obj)
+        .and_then(Value::as_str)
+        .ok_or("the hook input carries no shell command")?
+        .to_string();
     let cwd = obj
         .get("cwd")
         .and_then(Value::as_str)
@@ -167,10 +158,12 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
     // A refusal is a decision no shim will see (the command never runs): it goes to the
     // audit log here. Claude Code's `ask` is the human's to answer in its dialog; what then
     // runs meets the shims, which log it.
-    let refused = match (agent, j.verdict.decision) {
-        (_, Decision::Allow) | (Agent::Claude, Decision::Confirm) => None,
-        (_, Decision::Deny) => Some("denied"),
-        (_, Decision::Confirm) => Some("blocked"),
+    let asks = protocol(agent).asks_its_human();
+    let refused = match j.verdict.decision {
+        Decision::Allow => None,
+        Decision::Confirm if asks => None,
+        Decision::Deny => Some("denied"),
+        Decision::Confirm => Some("blocked"),
     };
     if let Some(decision) = refused {
         crate::audit::record(&crate::audit::Record::hook(
@@ -182,7 +175,7 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
         ));
     }
     let mut reply = render(agent, &j);
-    if agent == Agent::Claude && j.verdict.decision == Decision::Confirm {
+    if asks && j.verdict.decision == Decision::Confirm {
         hand_over_grant(&mut reply, &event, &j);
     }
     Ok(reply)
@@ -239,61 +232,19 @@ fn reasons(j: &Judgement) -> String {
     redact::escape(&text)
 }
 
-const AGENT_STOP: &str = crate::agent::STOP;
-/// Silence: "no objection" where the protocol has it.
-fn no_objection() -> Reply {
-    Reply { stdout: String::new(), stderr: String::new(), exit: 0 }
-}
-
-const USER_HOW: &str =
-    "If it is intended, run it yourself in your own terminal, where interlock will ask you to confirm it.";
-
+/// The agent's answer to a judgement: silence where its protocol has "no objection".
 fn render(agent: Agent, j: &Judgement) -> Reply {
-    let why = reasons(j);
-    let decision = j.verdict.decision;
-    let out = match (agent, decision) {
-        (Agent::Claude | Agent::Codex, Decision::Allow) => return no_objection(),
-        (Agent::Claude, Decision::Confirm) => claude(
-            "ask",
-            &format!("interlock: this command can destroy data. {why}. If the user declines: {AGENT_STOP}"),
-        ),
-        (Agent::Claude | Agent::Codex, _) => {
-            claude("deny", &format!("interlock blocked this command: {why}. {AGENT_STOP}"))
-        }
-        (Agent::Cursor, Decision::Allow) => json!({ "permission": "allow" }),
-        (Agent::Cursor, _) => json!({
-            "permission": "deny",
-            "user_message": format!("interlock blocked a command the agent wanted to run: {why}. {USER_HOW}"),
-            "agent_message": format!("interlock blocked this command: {why}. {AGENT_STOP}"),
-        }),
-        // Gemini CLI parses stdout as JSON on exit 0; an empty object says nothing.
-        (Agent::Gemini, Decision::Allow) => json!({}),
-        (Agent::Gemini, _) => json!({
-            "decision": "deny",
-            "reason": format!("interlock blocked this command: {why}. {AGENT_STOP} For the user: {USER_HOW}"),
-        }),
-    };
-    Reply { stdout: format!("{out}\n"), stderr: String::new(), exit: 0 }
-}
-
-fn claude(decision: &str, reason: &str) -> Value {
-    json!({
-        "hookSpecificOutput": {
-            "hookEventName": "PreToolUse",
-            "permissionDecision": decision,
-            "permissionDecisionReason": reason,
-        }
-    })
+    match protocol(agent).answer(j.verdict.decision, &reasons(j)) {
+        Some(out) => Reply { stdout: format!("{out}\n"), stderr: String::new(), exit: 0 },
+        None => Reply { stdout: String::new(), stderr: String::new(), exit: 0 },
+    }
 }
 
 /// The answer when something went wrong: refuse, in the agent's format, and exit 2.
 pub(crate) fn refusal(agent: Agent, problem: &str) -> Reply {
-    let reason = format!("interlock could not check this command ({problem}), so it is blocked. {AGENT_STOP}");
-    let out = match agent {
-        Agent::Claude | Agent::Codex => claude("deny", &reason),
-        Agent::Cursor => json!({ "permission": "deny", "user_message": reason, "agent_message": reason }),
-        Agent::Gemini => json!({ "decision": "deny", "reason": reason }),
-    };
+    let reason =
+        format!("interlock could not check this command ({problem}), so it is blocked. {}", crate::agent::STOP);
+    let out = protocol(agent).deny(&reason);
     Reply { stdout: format!("{out}\n"), stderr: format!("interlock: {reason}\n"), exit: 2 }
 }
 
@@ -314,7 +265,7 @@ mod tests {
 
     #[test]
     fn garbage_never_allows() {
-        for agent in [Agent::Claude, Agent::Cursor, Agent::Codex, Agent::Gemini] {
+        for agent in Agent::ALL {
             for input in [
                 "",
                 "not json",

@@ -35,6 +35,19 @@ impl Target {
         Agent::ALL.into_iter().map(Target::Agent).chain([Target::VsCode])
     }
 
+    /// The target named `name` on interlock's command line.
+    pub(super) fn from_name(name: &str) -> Option<Target> {
+        Target::all().find(|t| t.name() == name)
+    }
+
+    /// What `setup NAME` wires, for `--help`, where the name does not say it.
+    pub(super) fn help(self) -> Option<&'static str> {
+        match self {
+            Target::Agent(_) => None,
+            Target::VsCode => Some("VS Code's (and Cursor's) integrated terminal: the shims first on its PATH"),
+        }
+    }
+
     pub(super) fn name(self) -> &'static str {
         match self {
             Target::Agent(a) => a.name(),
