@@ -229,7 +229,8 @@ fn reasons(j: &Judgement) -> String {
     for n in &j.notes {
         text.push_str(&format!(" Note: {}.", redact::text(n)));
     }
-    redact::escape(&text)
+    // The answer adds its own full stop after the reasons.
+    redact::escape(text.trim_end_matches('.'))
 }
 
 /// The agent's answer to a judgement: silence where its protocol has "no objection".

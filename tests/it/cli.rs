@@ -220,6 +220,50 @@ not_match = ["railway up"]
     assert!(out.status.success(), "{}", stdout(&out));
 }
 
+/// A user's `[[program]]` table for an in-house wrapper is a built-in's equal: `rules test`
+/// checks its `reads`, `check`, the hook and the shim follow what it runs, and `shims install`
+/// puts a shim in front of it (the README's example, verbatim).
+#[test]
+fn a_user_wrapper_table_is_followed_every_way_in() {
+    let s = Sandbox::new();
+    let rules_dir = s.home().join(".config/interlock/rules");
+    std::fs::create_dir_all(&rules_dir).expect("mkdir");
+    std::fs::write(
+        rules_dir.join("vault.toml"),
+        r#"
+[[program]]
+name = "with-vault"                      # with-vault --role prod -- psql -c '…'
+options = [{ long = "role", value = true, meaning = "the Vault role whose secrets it exports" }]
+runs = [{ after = "--", note = "runs with the Vault role's secrets in its environment" }]
+shim = true
+reads = [{ args = "--role prod -- dropdb shop", runs = "dropdb shop" }]
+"#,
+    )
+    .expect("write");
+    let out = s.interlock(&["rules", "test"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let out = s.interlock(&["check", "--", "with-vault", "--role", "prod", "--", "dropdb", "shop"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("confirm: postgres.dropdb"), "{}", stdout(&out));
+    let out = s.interlock(&["check", "--", "with-vault", "--role", "prod", "--", "ls"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = hook(&s, "claude", &claude_event_in("with-vault --role prod -- dropdb shop", &s.path("work")));
+    assert_eq!(claude_decision(&out), "ask");
+    // The shim: installed for the table, and blocking what the wrapper runs.
+    let out = s.interlock(&["shims", "install", "--dir", &s.path("shims").display().to_string()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(s.path("shims/with-vault").exists(), "no shim for the user's wrapper");
+    s.recorder("real", "with-vault");
+    let out =
+        s.cmd(s.path("shims/with-vault"), &["shims", "real"]).args(["--role", "prod", "--", "dropdb", "shop"]).output();
+    let out = out.expect("run the shim");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert_eq!(s.runs(), 0, "the wrapper ran");
+    let out = s.cmd(s.path("shims/with-vault"), &["shims", "real"]).args(["--role", "prod", "--", "ls"]).output();
+    assert_eq!(out.expect("run the shim").status.code(), Some(0));
+    assert_eq!(s.runs(), 1);
+}
+
 #[test]
 fn install_sh_twice_then_uninstall() {
     let s = Sandbox::new();

@@ -218,7 +218,7 @@ fn runs_row(spec: &ProgramSpec, row: &RunsRow, args: &[String]) -> Option<Inner>
         return None;
     }
     let rest = match row.after.as_deref() {
-        Some("--") => &args[args[i..].iter().position(|a| a == "--").map(|p| i + p + 1)?..],
+        Some("--") => &args[args.iter().position(|a| a == "--")? + 1..],
         _ => args.get(i + row.skip..)?,
     };
     let body = match &row.command {
