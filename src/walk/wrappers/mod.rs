@@ -96,7 +96,7 @@ fn remote_shell(words: &[String], target: Option<&str>, note: String) -> Step {
 }
 
 /// The command after a wrapper's options, or `Not` when there is none (`sudo -v`).
-fn argv_after(args: &[String], opts: OptTable) -> Step {
+fn argv_after(args: &[String], opts: impl Grammar) -> Step {
     let p = opts.parse(args);
     match args.get(p.rest..) {
         Some(rest) if !rest.is_empty() => runs(Inner::argv(rest.to_vec())),
@@ -137,13 +137,13 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
     use Reader::*;
     let first = args.first().map(String::as_str);
     match reader {
-        Sudo => sudo(args),
-        Su => su(args, SU),
+        Sudo => sudo(args, spec),
+        Su => su(args, &spec.at(&[])),
         Runuser => {
-            let p = RUNUSER.parse(args);
-            if p.has(&["-u", "--user"]) { argv_after(args, RUNUSER) } else { su(args, RUNUSER) }
+            let grammar = spec.at(&[]);
+            if grammar.parse(args).has(&["-u", "--user"]) { argv_after(args, grammar) } else { su(args, &grammar) }
         }
-        Env => env(args),
+        Env => env(args, spec),
         Flock => flock(args),
         Script => {
             let p = SCRIPT.parse_permuted(args).0;
@@ -173,7 +173,7 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
         Tmux => tmux(args),
         At => at(args),
         Ssh => ssh(args),
-        Ansible => ansible(args),
+        Ansible => ansible(args, spec),
         Kubectl => kubectl(args, spec),
         Docker => docker(args, spec),
         Compose => compose(args, spec),

@@ -46,32 +46,8 @@ pub(super) fn ssh(args: &[String]) -> Step {
     remote_shell(cmd, Some(host), format!("runs on the remote host `{host}` over ssh"))
 }
 
-/// ansible(1) ad hoc: `ansible HOSTS -m shell|command|raw -a 'CMD'` runs CMD on every host
-/// of the pattern (the default module is `command`).
-pub(super) const ANSIBLE: OptTable = OptTable::new(&[
-    val(Some('m'), "module-name"),
-    val(Some('a'), "args"),
-    val(Some('i'), "inventory"),
-    val(Some('u'), "user"),
-    val(Some('e'), "extra-vars"),
-    val(Some('f'), "forks"),
-    val(Some('l'), "limit"),
-    val(Some('t'), "tree"),
-    val(Some('T'), "timeout"),
-    val(Some('B'), "background"),
-    val(Some('P'), "poll"),
-    val(None, "become-user"),
-    val(None, "become-method"),
-    val(None, "private-key"),
-    val(None, "key-file"),
-    val(None, "connection"),
-    val(Some('c'), ""),
-    val(None, "vault-password-file"),
-    val(None, "vault-id"),
-]);
-
-pub(super) fn ansible(args: &[String]) -> Step {
-    let (p, operands) = ANSIBLE.parse_permuted(args);
+pub(super) fn ansible(args: &[String], spec: &ProgramSpec) -> Step {
+    let (p, operands) = spec.at(&[]).parse_permuted(args);
     let module = p.value(&["-m", "--module-name"]).unwrap_or("command");
     let module = module.rsplit('.').next().unwrap_or(module); // ansible.builtin.shell
     let (Some(hosts), Some(cmd)) = (operands.first(), p.value(&["-a", "--args"])) else { return Step::Not };

@@ -3,24 +3,8 @@
 
 use super::*;
 
-/// sudo(8): `-u user`, `-g group`, `-h host`, `-p prompt`, `-C num`, `-D dir`, `-r role`,
-/// `-t type`, `-T timeout`, `-U user` take values; `-e` edits files, `-l`/`-v`/`-k`/`-K`
-/// alone run nothing; leading `VAR=value` operands go into the environment.
-pub(super) const SUDO: OptTable = OptTable::new(&[
-    val(Some('u'), "user"),
-    val(Some('g'), "group"),
-    val(Some('h'), "host"),
-    val(Some('p'), "prompt"),
-    val(Some('C'), "close-from"),
-    val(Some('D'), "chdir"),
-    val(Some('r'), "role"),
-    val(Some('t'), "type"),
-    val(Some('T'), "command-timeout"),
-    val(Some('U'), "other-user"),
-]);
-
-pub(super) fn sudo(args: &[String]) -> Step {
-    let p = SUDO.parse(args);
+pub(super) fn sudo(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     if p.has(&["-e", "--edit", "-l", "--list"]) {
         return Step::Not;
     }
@@ -70,28 +54,7 @@ fn sudo_option_forms() {
     assert_eq!(psql("sudo -v"), Step::Not);
 }
 
-/// su(1) and runuser(1) without `-u`: `su [options] [-] [USER [ARG…]]`, options anywhere
-/// (util-linux permutes them); `-c COMMAND` is a shell string; without it, the shell reads
-/// standard input.
-pub(super) const SU: OptTable = OptTable::new(&[
-    val(Some('c'), "command"),
-    val(Some('g'), "group"),
-    val(Some('G'), "supp-group"),
-    val(Some('s'), "shell"),
-    val(Some('w'), "whitelist-environment"),
-    val(Some('C'), "session-command"),
-]);
-pub(super) const RUNUSER: OptTable = OptTable::new(&[
-    val(Some('c'), "command"),
-    val(Some('g'), "group"),
-    val(Some('G'), "supp-group"),
-    val(Some('s'), "shell"),
-    val(Some('w'), "whitelist-environment"),
-    val(Some('u'), "user"),
-    val(Some('C'), "session-command"),
-]);
-
-pub(super) fn su(args: &[String], opts: OptTable) -> Step {
+pub(super) fn su(args: &[String], opts: &impl Grammar) -> Step {
     let (p, operands) = opts.parse_permuted(args);
     let user = operands.iter().find(|o| *o != "-").map_or("root", String::as_str).to_string();
     let note = Some(format!("runs as the user `{user}` through su"));
@@ -119,17 +82,8 @@ fn su_forms() {
     assert_eq!(shell("su - postgres"), Body::Stdin);
 }
 
-/// env(1): `-u NAME`, `-C DIR`, `-S STRING` (split into words: `-S"a b"` or `-S 'a b'`),
-/// `-P PATH` (BSD); `NAME=value` operands set the environment.
-pub(super) const ENV: OptTable = OptTable::new(&[
-    val(Some('u'), "unset"),
-    val(Some('C'), "chdir"),
-    val(Some('S'), "split-string"),
-    val(Some('P'), ""),
-]);
-
-pub(super) fn env(args: &[String]) -> Step {
-    let p = ENV.parse(args);
+pub(super) fn env(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     let (env, mut rest) = split_assignments(&args[p.rest..]);
     if let Some(split) = p.value(&["-S", "--split-string"]) {
         match shell_words::split(split) {
