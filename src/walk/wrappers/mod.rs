@@ -144,14 +144,14 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
             if grammar.parse(args).has(&["-u", "--user"]) { argv_after(args, grammar) } else { su(args, &grammar) }
         }
         Env => env(args, spec),
-        Flock => flock(args),
+        Flock => flock(args, spec),
         Script => {
-            let p = SCRIPT.parse_permuted(args).0;
+            let p = spec.at(&[]).parse_permuted(args).0;
             p.value(&["-c", "--command"]).map_or(Step::Not, |c| runs(Inner::shell(c.to_string())))
         }
-        Watch => watch(args),
+        Watch => watch(args, spec),
         Entr => entr(args),
-        Parallel => parallel(args),
+        Parallel => parallel(args, spec),
         Find => find(args),
         Npx => npx(args),
         Npm => npm(args),
@@ -163,8 +163,8 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
             Some("tool") if args.get(1).is_some_and(|a| a == "run") => tool_runner(&args[2..], UVX),
             _ => Step::Not,
         },
-        Pipx if first == Some("run") => tool_runner(&args[1..], PIPX),
-        Dotenv => dotenv(args),
+        Pipx if first == Some("run") => tool_runner(&args[1..], spec.at(&["run"])),
+        Dotenv => dotenv(args, spec),
         SecretsRun if first == Some("run") => secrets_run(&args[1..]),
         Cargo if first == Some("run") => cargo_run(&args[1..]),
         Go if first == Some("run") => go_run(&args[1..]),

@@ -186,10 +186,8 @@ pub(super) const UVX: OptTable = OptTable::new(&[
     val(None, "index"),
     val(None, "index-url"),
 ]);
-pub(super) const PIPX: OptTable =
-    OptTable::new(&[val(None, "spec"), val(None, "python"), val(None, "pip-args"), val(None, "index-url")]);
 
-pub(super) fn tool_runner(args: &[String], opts: OptTable) -> Step {
+pub(super) fn tool_runner(args: &[String], opts: impl Grammar) -> Step {
     let p = opts.parse(args);
     match args.get(p.rest..) {
         Some(rest) if !rest.is_empty() => {
@@ -201,19 +199,8 @@ pub(super) fn tool_runner(args: &[String], opts: OptTable) -> Step {
     }
 }
 
-/// dotenv-cli (`dotenv [-e FILE] [-v VAR=V] [-c ENV] -- COMMAND`) and python-dotenv
-/// (`dotenv [-f FILE] run [--override] COMMAND`).
-pub(super) const DOTENV: OptTable = OptTable::new(&[
-    val(Some('e'), ""),
-    val(Some('v'), ""),
-    val(Some('c'), ""),
-    val(Some('p'), ""),
-    val(Some('f'), ""),
-    val(None, "file"),
-]);
-
-pub(super) fn dotenv(args: &[String]) -> Step {
-    let p = DOTENV.parse(args);
+pub(super) fn dotenv(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     let rest = &args[p.rest..];
     match rest.first().map(String::as_str) {
         Some("run") => argv_after(&rest[1..], OptTable::NONE),

@@ -3,28 +3,8 @@
 
 use super::*;
 
-/// script(1): `-c COMMAND` runs a shell string instead of an interactive shell.
-pub(super) const SCRIPT: OptTable = OptTable::new(&[
-    val(Some('c'), "command"),
-    val(Some('E'), "echo"),
-    val(Some('I'), "log-in"),
-    val(Some('O'), "log-out"),
-    val(Some('B'), "log-io"),
-    val(Some('T'), "log-timing"),
-    val(Some('m'), "logging-format"),
-    val(Some('o'), "output-limit"),
-]);
-/// flock(1): `-w SECS`, `-E CODE`; then `FILE COMMAND…` or `FILE -c STRING`.
-pub(super) const FLOCK: OptTable = OptTable::new(&[
-    val(Some('w'), ""),
-    val(Some('E'), ""),
-    val(None, "timeout"),
-    val(None, "wait"),
-    val(None, "conflict-exit-code"),
-]);
-
-pub(super) fn flock(args: &[String]) -> Step {
-    let p = FLOCK.parse(args);
+pub(super) fn flock(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     let rest = &args[p.rest..];
     match rest {
         [_file, c, script, ..] if c == "-c" || c == "--command" => runs(Inner::shell(script.clone())),
@@ -61,12 +41,8 @@ fn scheduling_wrappers() {
     assert_eq!(step(&words("command -v psql")), Step::Not);
 }
 
-/// watch(1): runs its operands joined by spaces through `sh -c`, or as an argv with `-x`.
-pub(super) const WATCH: OptTable =
-    OptTable::new(&[val(Some('n'), ""), val(Some('q'), ""), val(None, "interval"), val(None, "equexit")]);
-
-pub(super) fn watch(args: &[String]) -> Step {
-    let p = WATCH.parse(args);
+pub(super) fn watch(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     let rest = &args[p.rest..];
     if rest.is_empty() {
         Step::Not
@@ -92,42 +68,8 @@ pub(super) fn entr(args: &[String]) -> Step {
     }
 }
 
-/// GNU parallel: `parallel [OPTIONS] COMMAND ::: ARG…` runs COMMAND through the shell once
-/// per argument (`{}` replaced, else appended). Arguments from stdin or `::::` files are not
-/// known in advance.
-pub(super) const PARALLEL: OptTable = OptTable::new(&[
-    val(Some('j'), ""),
-    val(Some('S'), ""),
-    val(Some('a'), ""),
-    val(Some('d'), ""),
-    val(Some('I'), ""),
-    val(Some('A'), ""),
-    val(Some('N'), ""),
-    val(Some('n'), ""),
-    val(Some('L'), ""),
-    val(Some('l'), ""),
-    val(Some('E'), ""),
-    val(None, "jobs"),
-    val(None, "sshlogin"),
-    val(None, "arg-file"),
-    val(None, "delimiter"),
-    val(None, "colsep"),
-    val(None, "replace"),
-    val(None, "max-args"),
-    val(None, "max-lines"),
-    val(None, "joblog"),
-    val(None, "results"),
-    val(None, "tmpdir"),
-    val(None, "workdir"),
-    val(None, "timeout"),
-    val(None, "delay"),
-    val(None, "retries"),
-    val(None, "halt"),
-    val(None, "eof"),
-]);
-
-pub(super) fn parallel(args: &[String]) -> Step {
-    let p = PARALLEL.parse(args);
+pub(super) fn parallel(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     let rest = &args[p.rest..];
     let split = rest.iter().position(|a| a == ":::" || a == "::::" || a == ":::+" || a == "::::+");
     let template = &rest[..split.unwrap_or(rest.len())];
