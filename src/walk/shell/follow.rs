@@ -185,7 +185,7 @@ impl Walker<'_> {
     /// so its own rules apply (`kubectl exec` is harmless; `kubectl delete` under `sudo` is
     /// not).
     fn wrapper(&mut self, name: &str, cmd: SimpleCommand) {
-        let step = self.registry.with_spec(name, |spec| wrappers::step_with(&cmd.argv, spec));
+        let step = self.registry.with_spec(name, |spec| wrappers::step_with(&cmd.argv, spec, self.registry));
         if step == Step::Not {
             self.record(cmd);
             return;

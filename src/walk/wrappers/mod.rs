@@ -21,6 +21,7 @@ use crate::analyze::options::{Grammar, OptTable, opt_table, val};
 use crate::analyze::spec::{ProgramSpec, Reader, RunsRow};
 #[cfg(test)]
 use crate::invocation::program_name;
+use crate::registry::Registry;
 use launchers::*;
 use packages::*;
 use remote::*;
@@ -124,16 +125,16 @@ pub(crate) fn is_name(s: &str) -> bool {
 
 /// What `argv` runs besides itself, read by `spec`, the program's registry entry: its Rust
 /// reader, or its `runs` rows. `argv[0]` may be a path.
-pub(crate) fn step_with(argv: &[String], spec: Option<&ProgramSpec>) -> Step {
+pub(crate) fn step_with(argv: &[String], spec: Option<&ProgramSpec>, registry: &Registry) -> Step {
     let (Some(spec), Some(args)) = (spec, argv.get(1..)) else { return Step::Not };
     match spec.reader {
-        Some(reader) => read(reader, args, spec),
+        Some(reader) => read(reader, args, spec, registry),
         None => runs_rows(spec, args),
     }
 }
 
 /// A wrapper with real logic, read by its Rust reader.
-fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
+fn read(reader: Reader, args: &[String], spec: &ProgramSpec, registry: &Registry) -> Step {
     use Reader::*;
     let first = args.first().map(String::as_str);
     match reader {
@@ -153,14 +154,16 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
         Entr => entr(args),
         Parallel => parallel(args, spec),
         Find => find(args),
-        Npx => npx(args),
-        Npm => npm(args),
-        PackageManager => package_manager(args),
-        Bun if first == Some("x") => npx(&args[1..]),
-        Uvx => tool_runner(args, UVX),
+        Npx => npx(args, spec),
+        Npm => npm(args, spec, registry),
+        PackageManager => package_manager(args, registry),
+        Bun if first == Some("x") => as_npx(&args[1..], registry),
+        Uvx => tool_runner(args, spec.at(&[])),
         Uv => match first {
-            Some("run") => uv_run(&args[1..]),
-            Some("tool") if args.get(1).is_some_and(|a| a == "run") => tool_runner(&args[2..], UVX),
+            Some("run") => uv_run(&args[1..], spec),
+            Some("tool") if args.get(1).is_some_and(|a| a == "run") => {
+                read_as(registry, "uvx", |uvx| tool_runner(&args[2..], uvx.at(&[])))
+            }
             _ => Step::Not,
         },
         Pipx if first == Some("run") => tool_runner(&args[1..], spec.at(&["run"])),
@@ -172,7 +175,7 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
         Screen => screen(args),
         Tmux => tmux(args),
         At => at(args),
-        Ssh => ssh(args),
+        Ssh => ssh(args, spec),
         Ansible => ansible(args, spec),
         Kubectl => kubectl(args, spec),
         Docker => docker(args, spec),
@@ -180,11 +183,20 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec) -> Step {
         Fly => fly(args, spec),
         Heroku => heroku(args, spec),
         Railway => railway(args, spec),
-        Gcloud => gcloud(args, spec),
+        Gcloud => gcloud(args, spec, registry),
         Aws => aws(args, spec),
         // Read by the walker itself (`walk::shell`), or not running anything here.
         Shell | Xargs | Crontab | Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
     }
+}
+
+/// `f` with another program's table, for a reader that reads part of its command line with
+/// that program's options (`npm exec` reads npx's, `gcloud compute ssh -- …` ssh's). Without
+/// that table, what it runs cannot be read.
+fn read_as(registry: &Registry, program: &str, f: impl FnOnce(&ProgramSpec) -> Step) -> Step {
+    registry.with_spec(program, |spec| spec.map(f)).unwrap_or_else(|| {
+        Step::Unknown(format!("the options of `{program}`, which this command passes its arguments to, are not known"))
+    })
 }
 
 /// A wrapper described by its `runs` rows: each row that applies gives one command.
@@ -232,9 +244,9 @@ fn runs_row(spec: &ProgramSpec, row: &RunsRow, args: &[String]) -> Option<Inner>
 /// pnpm and yarn: `dlx`/`exec` run a package's binary; so does a word that is not one of the
 /// package manager's own commands (`yarn prisma migrate reset`: a script of that name is read
 /// from package.json as well, by the project tasks).
-fn package_manager(args: &[String]) -> Step {
+fn package_manager(args: &[String], registry: &Registry) -> Step {
     match args.first().map(String::as_str) {
-        Some("dlx" | "exec") => npx(&args[1..]),
+        Some("dlx" | "exec") => as_npx(&args[1..], registry),
         Some(word) if !word.starts_with('-') && !PACKAGE_MANAGER_COMMANDS.contains(&word) => {
             argv_after(args, OptTable::NONE)
         }
@@ -254,8 +266,8 @@ fn at(args: &[String]) -> Step {
 #[cfg(test)]
 fn step(argv: &[String]) -> Step {
     let name = program_name(std::ffi::OsStr::new(argv.first().map_or("", String::as_str)));
-    let rules = crate::rules::RuleSet::builtin();
-    step_with(argv, rules.program(&name))
+    let registry = Registry::default();
+    registry.with_spec(&name, |spec| step_with(argv, spec, &registry))
 }
 
 #[cfg(test)]

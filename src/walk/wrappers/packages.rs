@@ -4,19 +4,9 @@
 use super::*;
 
 /// npx / `npm exec` / `bunx` / `pnpm dlx`: `-p/--package PKG`, `-c/--call STRING` (a shell
-/// string), then the command.
-pub(super) const NPX: OptTable = OptTable::new(&[
-    val(Some('p'), ""),
-    val(Some('c'), ""),
-    val(None, "package"),
-    val(None, "call"),
-    val(None, "registry"),
-    val(None, "cache"),
-    val(None, "prefix"),
-]);
-
-pub(super) fn npx(args: &[String]) -> Step {
-    let p = NPX.parse(args);
+/// string), then the command; `spec` is npx's table.
+pub(super) fn npx(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     if let Some(call) = p.value(&["-c", "--call"]) {
         return runs(Inner::shell(call.to_string()));
     }
@@ -127,65 +117,26 @@ pub(super) const PACKAGE_MANAGER_COMMANDS: &[&str] = &[
     "workspaces",
 ];
 
-/// npm: `exec`/`x` run a package's command; global options may come first.
-pub(super) const NPM: OptTable = OptTable::new(&[
-    val(Some('w'), ""),
-    val(Some('C'), ""),
-    val(None, "prefix"),
-    val(None, "workspace"),
-    val(None, "registry"),
-    val(None, "cache"),
-    val(None, "userconfig"),
-]);
-
-pub(super) fn npm(args: &[String]) -> Step {
-    let p = NPM.parse(args);
+/// npm: `exec`/`x` run a package's command (read with npx's options); global options may
+/// come first.
+pub(super) fn npm(args: &[String], spec: &ProgramSpec, registry: &Registry) -> Step {
+    let p = spec.at(&[]).parse(args);
     match args.get(p.rest..) {
-        Some([sub, rest @ ..]) if sub == "exec" || sub == "x" => npx(rest),
+        Some([sub, rest @ ..]) if sub == "exec" || sub == "x" => as_npx(rest, registry),
         _ => Step::Not,
     }
 }
 
-/// `uv run [OPTIONS] COMMAND…`; `-m MODULE` runs `python -m MODULE`.
-pub(super) const UV_RUN: OptTable = OptTable::new(&[
-    val(Some('p'), ""),
-    val(Some('C'), ""),
-    val(None, "with"),
-    val(None, "with-editable"),
-    val(None, "with-requirements"),
-    val(None, "python"),
-    val(None, "project"),
-    val(None, "directory"),
-    val(None, "env-file"),
-    val(None, "extra"),
-    val(None, "group"),
-    val(None, "only-group"),
-    val(None, "no-group"),
-    val(None, "package"),
-    val(None, "index"),
-    val(None, "default-index"),
-    val(None, "index-url"),
-    val(None, "extra-index-url"),
-    val(None, "config-setting"),
-    val(None, "config-file"),
-]);
-
-pub(super) fn uv_run(args: &[String]) -> Step {
-    let p = UV_RUN.parse(args);
-    argv_after(&args[p.rest..], OptTable::NONE)
+/// What a package manager's `exec`/`dlx`/`x` runs, read as npx reads it.
+pub(super) fn as_npx(args: &[String], registry: &Registry) -> Step {
+    read_as(registry, "npx", |npx_spec| npx(args, npx_spec))
 }
 
-/// `uvx`/`uv tool run` and `pipx run`: `[OPTIONS] PACKAGE[@VERSION] ARG…`, `--from SPEC`.
-pub(super) const UVX: OptTable = OptTable::new(&[
-    val(Some('p'), ""),
-    val(None, "from"),
-    val(None, "with"),
-    val(None, "with-editable"),
-    val(None, "with-requirements"),
-    val(None, "python"),
-    val(None, "index"),
-    val(None, "index-url"),
-]);
+/// `uv run [OPTIONS] COMMAND…` (uv's rows under `run`).
+pub(super) fn uv_run(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&["run"]).parse(args);
+    argv_after(&args[p.rest..], OptTable::NONE)
+}
 
 pub(super) fn tool_runner(args: &[String], opts: impl Grammar) -> Step {
     let p = opts.parse(args);

@@ -6,32 +6,8 @@ use super::*;
 
 /// ssh(1): `ssh [OPTIONS] DESTINATION [COMMAND [ARG…]]`. The remote shell runs the command
 /// words joined by spaces.
-pub(super) const SSH: OptTable = OptTable::new(&[
-    val(Some('B'), ""),
-    val(Some('b'), ""),
-    val(Some('c'), ""),
-    val(Some('D'), ""),
-    val(Some('E'), ""),
-    val(Some('e'), ""),
-    val(Some('F'), ""),
-    val(Some('I'), ""),
-    val(Some('i'), ""),
-    val(Some('J'), ""),
-    val(Some('L'), ""),
-    val(Some('l'), ""),
-    val(Some('m'), ""),
-    val(Some('O'), ""),
-    val(Some('o'), ""),
-    val(Some('P'), ""),
-    val(Some('p'), ""),
-    val(Some('R'), ""),
-    val(Some('S'), ""),
-    val(Some('W'), ""),
-    val(Some('w'), ""),
-]);
-
-pub(super) fn ssh(args: &[String]) -> Step {
-    let p = SSH.parse(args);
+pub(super) fn ssh(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     let rest = &args[p.rest..];
     let Some(dest) = rest.first() else { return Step::Not };
     let mut cmd = &rest[1..];
@@ -212,7 +188,7 @@ pub(super) fn railway(args: &[String], spec: &ProgramSpec) -> Step {
 }
 
 /// `gcloud compute ssh [USER@]INSTANCE --command=CMD [-- SSH_ARGS…]`.
-pub(super) fn gcloud(args: &[String], spec: &ProgramSpec) -> Step {
+pub(super) fn gcloud(args: &[String], spec: &ProgramSpec, registry: &Registry) -> Step {
     let cut = args.iter().position(|a| a == "--").unwrap_or(args.len());
     let (p, operands) = spec.at(&["compute", "ssh"]).parse_permuted(&args[..cut]);
     let words: Vec<&str> = operands.iter().map(String::as_str).collect();
@@ -227,11 +203,13 @@ pub(super) fn gcloud(args: &[String], spec: &ProgramSpec) -> Step {
     }
     // After `--`, ssh's own arguments: options, then a remote command.
     let after = args.get(cut + 1..).unwrap_or_default();
-    let q = SSH.parse(after);
-    match after.get(q.rest..) {
-        Some(cmd) if !cmd.is_empty() => remote_shell(cmd, Some(host), note),
-        _ => Step::Not,
-    }
+    read_as(registry, "ssh", |ssh| {
+        let q = ssh.at(&[]).parse(after);
+        match after.get(q.rest..) {
+            Some(cmd) if !cmd.is_empty() => remote_shell(cmd, Some(host), note),
+            _ => Step::Not,
+        }
+    })
 }
 
 /// `aws ssm send-command --parameters commands=[…]` (shorthand or JSON, or `file://`) and
