@@ -106,6 +106,7 @@ impl OptTable {
     }
 
     /// A table whose long options take one dash (`-tags value`).
+    #[cfg(test)]
     pub(crate) const fn single_dash(rows: &'static [OptSpec]) -> OptTable {
         OptTable { rows, single_dash: true }
     }

@@ -4,9 +4,8 @@
 use super::*;
 
 /// chroot(8): `chroot [--userspec=U:G] [--groups=G] NEWROOT [COMMAND [ARG…]]`.
-pub(super) fn chroot(args: &[String]) -> Step {
-    let opts = opt_table![val(None, "userspec"), val(None, "groups")];
-    let p = opts.parse(args);
+pub(super) fn chroot(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&[]).parse(args);
     match args.get(p.rest + 1..) {
         Some(rest) if !rest.is_empty() => runs(Inner::argv(rest.to_vec())),
         // Without a command, chroot runs the shell, which reads stdin.
@@ -15,20 +14,8 @@ pub(super) fn chroot(args: &[String]) -> Step {
 }
 
 /// screen(1): `screen [-dmS NAME …] [COMMAND [ARG…]]` starts COMMAND in a new window.
-pub(super) fn screen(args: &[String]) -> Step {
-    let opts = opt_table![
-        val(Some('S'), ""),
-        val(Some('c'), ""),
-        val(Some('e'), ""),
-        val(Some('h'), ""),
-        val(Some('p'), ""),
-        val(Some('t'), ""),
-        val(Some('T'), ""),
-        val(Some('X'), ""),
-        val(Some('Q'), ""),
-        val(Some('L'), ""),
-        val(Some('s'), "")
-    ];
+pub(super) fn screen(args: &[String], spec: &ProgramSpec) -> Step {
+    let opts = spec.at(&[]);
     let p = opts.parse(args);
     // `screen -r`, `-ls`, `-X stuff …` address sessions that run already.
     if p.has(&["-r", "-R", "-x", "-ls", "-list", "-X", "-Q"]) {
@@ -120,7 +107,7 @@ fn launchers_run_their_command() {
 
 /// `doppler run`, `infisical run`, `op run`: a command with the secrets of a project (often
 /// production's) in its environment — after `--`, or as `--command 'STRING'`.
-pub(super) fn secrets_run(args: &[String]) -> Step {
+pub(super) fn secrets_run(args: &[String], spec: &ProgramSpec) -> Step {
     let note = Some("runs with secrets from a secrets manager in its environment (often production's)".to_string());
     if let Some(cut) = args.iter().position(|a| a == "--") {
         let rest = &args[cut + 1..];
@@ -129,8 +116,7 @@ pub(super) fn secrets_run(args: &[String]) -> Step {
         }
         return runs(Inner { note, ..Inner::argv(rest.to_vec()) });
     }
-    let opts = opt_table![val(None, "command")];
-    match opts.parse_permuted(args).0.value(&["--command"]) {
+    match spec.at(&["run"]).parse_permuted(args).0.value(&["--command"]) {
         Some(c) => runs(Inner { body: Body::Shell(c.to_string()), env: Vec::new(), note, target: None }),
         None => Step::Not,
     }
@@ -148,22 +134,9 @@ fn secrets_managers_run_commands() {
 
 /// `cargo run [--bin NAME | -p PKG] … [-- ARGS]`: the binary named by `--bin` (or the
 /// package) with the arguments after `--`. Without a name it is the project's own binary.
-pub(super) fn cargo_run(args: &[String]) -> Step {
+pub(super) fn cargo_run(args: &[String], spec: &ProgramSpec) -> Step {
     let cut = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let opts = opt_table![
-        val(Some('p'), ""),
-        val(Some('F'), ""),
-        val(Some('j'), ""),
-        val(None, "bin"),
-        val(None, "example"),
-        val(None, "package"),
-        val(None, "features"),
-        val(None, "jobs"),
-        val(None, "profile"),
-        val(None, "target"),
-        val(None, "manifest-path")
-    ];
-    let (p, _) = opts.parse_permuted(&args[..cut]);
+    let (p, _) = spec.at(&["run"]).parse_permuted(&args[..cut]);
     let Some(bin) = p.value(&["--bin", "--package", "-p"]) else { return Step::Not };
     let mut argv = vec![bin.to_string()];
     argv.extend(args.get(cut + 1..).unwrap_or_default().iter().cloned());
@@ -172,23 +145,8 @@ pub(super) fn cargo_run(args: &[String]) -> Step {
 
 /// `go run [build flags] PACKAGE[@VERSION] ARGS…`: a remote package is its last path
 /// element (`…/cmd/migrate@latest` → `migrate`); local files or `.` are the project's own.
-pub(super) fn go_run(args: &[String]) -> Step {
-    // Go's flags are single-dash words (`-tags`, `-ldflags`).
-    const GO_BUILD: OptTable = OptTable::single_dash(&[
-        val(None, "C"),
-        val(None, "o"),
-        val(None, "p"),
-        val(None, "tags"),
-        val(None, "ldflags"),
-        val(None, "gcflags"),
-        val(None, "asmflags"),
-        val(None, "mod"),
-        val(None, "modfile"),
-        val(None, "overlay"),
-        val(None, "pgo"),
-    ]);
-    let opts = GO_BUILD;
-    let p = opts.parse(args);
+pub(super) fn go_run(args: &[String], spec: &ProgramSpec) -> Step {
+    let p = spec.at(&["run"]).parse(args);
     let rest = &args[p.rest..];
     let Some(pkg) = rest.first() else { return Step::Not };
     if pkg.starts_with('.') || pkg.ends_with(".go") || !pkg.contains('/') {
