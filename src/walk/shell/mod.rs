@@ -893,8 +893,23 @@ mod tests {
         assert_eq!(s.commands.len(), 2);
         let s = parse_in("for f in $(ls); do psql -f \"$f\"; done", Some(dir.path()), &Registry::default());
         assert_eq!(s.commands[0].argv[2], "$f");
-        assert!(wildcard(b"0[0-9]?_*.sql", b"001_a.sql"));
-        assert!(!wildcard(b"[!0]*", b"0x"));
+        let matches = |pattern: &str, name: &str| wildcard(pattern).is_some_and(|m| m.is_match(name));
+        assert!(matches("0[0-9]?_*.sql", "001_a.sql"));
+        assert!(!matches("[!0]*", "0x"));
+        assert!(!matches("*.sql", "sub/a.sql"), "a star does not cross a slash");
+    }
+
+    /// Regression (issue 25): a pattern with many stars against a long file name took
+    /// exponential time and ran the hook into its budget.
+    #[test]
+    fn many_stars_against_a_long_name_are_linear() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a".repeat(200)), "").unwrap();
+        let started = std::time::Instant::now();
+        let s = parse_in("for f in *a*a*a*a*a*a*a*b; do rm \"$f\"; done", Some(dir.path()), &Registry::default());
+        // A hang guard, not a measurement: the backtracking matcher needed ~10^12 steps here.
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+        assert_eq!(s.commands[0].argv[1], "*a*a*a*a*a*a*a*b", "no match: the pattern itself, as bash does");
     }
 
     #[test]

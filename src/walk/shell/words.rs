@@ -65,10 +65,11 @@ pub(super) fn glob(cwd: &Path, pattern: &str) -> Option<Vec<String>> {
     } else {
         cwd.join(dir)
     };
+    let matcher = wildcard(file)?;
     let Ok(entries) = std::fs::read_dir(&base) else { return Some(vec![pattern.to_string()]) };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| (!n.starts_with('.') || file.starts_with('.')) && wildcard(file.as_bytes(), n.as_bytes()))
+        .filter(|n| (!n.starts_with('.') || file.starts_with('.')) && matcher.is_match(n))
         .map(|n| if dir.is_empty() && !pattern.starts_with('/') { n } else { format!("{dir}/{n}") })
         .collect();
     if names.len() > MAX {
@@ -81,37 +82,18 @@ pub(super) fn glob(cwd: &Path, pattern: &str) -> Option<Vec<String>> {
     Some(names)
 }
 
-/// Shell wildcard match: `*`, `?`, `[abc]`/`[a-z]`/`[!x]`.
-pub(super) fn wildcard(pat: &[u8], name: &[u8]) -> bool {
-    match (pat.first(), name.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => wildcard(&pat[1..], name) || (!name.is_empty() && wildcard(pat, &name[1..])),
-        (Some(b'?'), Some(_)) => wildcard(&pat[1..], &name[1..]),
-        (Some(b'['), Some(&c)) => {
-            let Some(end) = pat.iter().skip(2).position(|&b| b == b']').map(|e| e + 2) else {
-                return c == b'[' && wildcard(&pat[1..], &name[1..]);
-            };
-            let set = &pat[1..end];
-            let (negate, set) = match set.first() {
-                Some(b'!' | b'^') => (true, &set[1..]),
-                _ => (false, set),
-            };
-            let mut hit = false;
-            let mut i = 0;
-            while i < set.len() {
-                if i + 2 < set.len() && set[i + 1] == b'-' {
-                    hit |= set[i] <= c && c <= set[i + 2];
-                    i += 3;
-                } else {
-                    hit |= set[i] == c;
-                    i += 1;
-                }
-            }
-            hit != negate && wildcard(&pat[end + 1..], &name[1..])
-        }
-        (Some(&p), Some(&c)) => p == c && wildcard(&pat[1..], &name[1..]),
-        _ => false,
-    }
+/// Shell wildcard match of a whole name: `*`, `?`, `[abc]`/`[a-z]`/`[!x]`. A compiled
+/// `globset` matcher, linear in the name whatever the pattern (a backtracking matcher is
+/// exponential in the stars: `*a*a*a*a*a*a*b` against a long name). None when the pattern
+/// does not compile.
+pub(super) fn wildcard(pattern: &str) -> Option<globset::GlobMatcher> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .empty_alternates(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
 }
 
 pub(super) fn unescape_bare(s: &str) -> String {
