@@ -25,24 +25,26 @@ impl Filter {
     }
 }
 
-/// `--since` as an RFC 3339 time or a duration back from now (`90s`, `30m`, `2h`, `7d`).
+/// `--since` as an RFC 3339 time, with any offset (`2026-11-21T10:00:00Z`,
+/// `2026-12-07T22:58:00+02:00`), or a span back from now (`90s`, `30m`, `2h30m`, `7d`, `1w`,
+/// `1 day`), in seconds since the epoch. Calendar units count back in the local time zone.
 pub(super) fn parse_since(text: &str) -> anyhow::Result<u64> {
-    if let Some(t) = audit::parse_rfc3339(text) {
-        return Ok(t);
-    }
-    let (num, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
-    let n: u64 = num.parse().with_context(|| {
-        format!("--since {text:?}: expected a time like 2026-11-21T10:00:00Z or a duration like 30m")
-    })?;
-    let secs = match unit {
-        "s" | "" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => bail!("--since {text:?}: unknown unit {unit:?} (use s, m, h or d)"),
+    parse_since_at(text, jiff::Zoned::now())
+}
+
+fn parse_since_at(text: &str, now: jiff::Zoned) -> anyhow::Result<u64> {
+    let at = match (text.parse::<jiff::Timestamp>(), text.parse::<jiff::Span>()) {
+        (Ok(t), _) => t,
+        (_, Ok(span)) => now
+            .checked_sub(span)
+            .with_context(|| format!("--since {text:?} reaches before any time interlock can log"))?
+            .timestamp(),
+        (Err(_), Err(_)) => bail!(
+            "--since {text:?}: expected a time like 2026-11-21T10:00:00Z or 2026-11-21T12:00:00+02:00, or a span \
+             back from now like 30m, 2h30m, 7d or 1w"
+        ),
     };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    Ok(now.saturating_sub(secs))
+    u64::try_from(at.as_second()).with_context(|| format!("--since {text:?} is before 1970"))
 }
 
 fn print(r: &Record, json: bool) {
@@ -95,5 +97,33 @@ pub(super) fn log(filter: Filter, json: bool, follow: bool) -> anyhow::Result<u8
             }
             line.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> u64 {
+        let now: jiff::Zoned = "2026-12-07T21:00:00+00:00[UTC]".parse().unwrap();
+        parse_since_at(text, now).unwrap()
+    }
+
+    /// Regression (issue 25): an offset was ignored, so `--since …+02:00` showed nothing.
+    #[test]
+    fn times_with_offsets_and_spans_back_from_now() {
+        let utc = at("2026-12-07T20:58:00Z");
+        assert_eq!(at("2026-12-07T22:58:00+02:00"), utc);
+        assert_eq!(at("2026-12-07T20:58:00+00:00"), utc);
+        let now = utc + 120; // 21:00
+        assert_eq!(at("2m"), utc);
+        assert_eq!(at("2h"), now - 7200);
+        assert_eq!(at("2h30m"), now - 9000);
+        assert_eq!(at("1w"), now - 7 * 86_400);
+        assert_eq!(at("7d"), now - 7 * 86_400);
+        assert_eq!(at("90s"), now - 90);
+        let now: jiff::Zoned = "2026-12-07T21:00:00+00:00[UTC]".parse().unwrap();
+        assert!(parse_since_at("yesterday-ish", now.clone()).is_err());
+        assert!(parse_since_at("5 parsecs", now).is_err());
     }
 }

@@ -53,11 +53,12 @@ enum Command {
     },
     /// Show the audit log: every shim decision and every hook refusal, newest last.
     Log {
-        /// Only records since a time (RFC 3339) or a duration ago (30m, 2h, 7d).
+        /// Only records since a time (RFC 3339, any offset: 2026-12-07T22:58:00+02:00) or a span
+        /// back from now (90s, 30m, 2h30m, 7d, 1w).
         #[arg(long)]
         since: Option<String>,
-        /// Only this decision: allow, confirmed, declined, blocked, denied, approved.
-        #[arg(long)]
+        /// Only this decision.
+        #[arg(long, value_parser = ["allow", "confirmed", "declined", "blocked", "denied", "approved"])]
         decision: Option<String>,
         /// Only this program.
         #[arg(long)]
