@@ -3,7 +3,8 @@
 # shims and prints how to activate them. Edits no shell rc file. Idempotent.
 #
 #   ./install.sh              build and install (binary to ${INTERLOCK_INSTALL_DIR:-${XDG_BIN_HOME:-$HOME/.local/bin}})
-#   ./install.sh --uninstall  remove exactly what an earlier run installed
+#   ./install.sh --uninstall  remove exactly what an earlier run installed, and take interlock
+#                             out of every agent's settings that `interlock setup` wired
 #
 # INTERLOCK_PREBUILT=DIR installs DIR/interlock (and DIR/libinterlock_guard.so) instead of
 # building: the test suite installs the binaries it has just built that way.
@@ -30,6 +31,12 @@ or open a terminal that did not source activate.sh (under an agent the guard put
     fi
     installed_bin=$(sed -n 's/^binary=//p' "$manifest")
     if [ -n "$installed_bin" ] && [ -x "$installed_bin" ]; then
+        # What `interlock setup` wrote into the agents' settings goes first: a hook or a
+        # preload naming a binary or library that is about to be gone would break every
+        # command the agent runs. A file setup did not touch is left alone.
+        for target in claude cursor codex gemini vscode; do
+            "$installed_bin" setup "$target" --remove || die "could not take interlock out of $target's settings"
+        done
         "$installed_bin" shims remove || die "could not remove the shims"
     fi
     while IFS= read -r line; do

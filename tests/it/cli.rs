@@ -310,8 +310,33 @@ fn install_sh_twice_then_uninstall() {
         format!("{}:/usr/bin:/bin\n{}\n", data.join("shims").display(), data.join("libinterlock_guard.so").display());
     assert_eq!(stdout(&out), expected);
 
+    // An agent wired by the installed binary: its settings file, as the user had it before.
+    let claude = s.home().join(".claude/settings.json");
+    std::fs::create_dir_all(claude.parent().expect("dir")).expect("mkdir");
+    let mine = "{\n  \"model\": \"opus\",\n    \"env\": { \"FOO\": \"1\" }\n}\n";
+    std::fs::write(&claude, mine).expect("write");
+    let installed = |args: &[&str]| {
+        Command::new(bin_dir.join("interlock"))
+            .args(args)
+            .env("HOME", s.home())
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .output()
+            .expect("interlock")
+    };
+    assert!(installed(&["setup", "claude"]).status.success());
+    assert!(installed(&["setup", "codex"]).status.success());
+    assert!(std::fs::read_to_string(&claude).expect("read").contains("interlock"));
+
     let out = run(Some("--uninstall"));
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    // Regression (issue 25): uninstall left the agent running a deleted hook binary.
+    assert_eq!(std::fs::read_to_string(&claude).expect("read"), mine, "claude's settings not restored");
+    assert!(!claude.with_file_name("settings.json.interlock-backup").exists());
+    for created in [".codex/hooks.json", ".codex/config.toml", ".gemini/settings.json", ".cursor/hooks.json"] {
+        assert!(!s.home().join(created).exists(), "left {created} behind");
+    }
     assert!(!bin_dir.join("interlock").exists());
     assert!(!data.exists(), "left behind: {:?}", std::fs::read_dir(&data).map(|d| d.count()));
     assert!(bin_dir.exists(), "removed a directory it did not create");

@@ -159,9 +159,15 @@ pub(super) fn setup(target: Target, opts: Options) -> anyhow::Result<u8> {
 }
 
 /// Write (or with `--dry-run`, show) the changed files, each with a backup of what it held.
+/// Taking setup out (`--remove`) puts back what was there before setup when nothing else
+/// changed since: the backup's very bytes, or no file at all when setup created it.
 fn apply(changes: Changes, opts: &Options) -> anyhow::Result<()> {
     for (file, content) in changes.writes {
         let old = std::fs::read_to_string(&file).ok();
+        if opts.remove {
+            remove_from(&file, old.as_deref(), &content, opts.dry_run)?;
+            continue;
+        }
         if old.as_deref() == Some(content.as_str()) {
             println!("{}: up to date", file.display());
             continue;
@@ -170,18 +176,8 @@ fn apply(changes: Changes, opts: &Options) -> anyhow::Result<()> {
             println!("would write {}:\n{content}", file.display());
             continue;
         }
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        if let Some(old) = &old {
-            let backup = file.with_file_name(format!(
-                "{}.interlock-backup",
-                file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
-            ));
-            std::fs::write(&backup, old).with_context(|| format!("writing {}", backup.display()))?;
-        }
-        std::fs::write(&file, &content).with_context(|| format!("writing {}", file.display()))?;
-        println!("{} {}", if opts.remove { "updated" } else { "wrote" }, file.display());
+        write_with_backup(&file, old.as_deref(), &content)?;
+        println!("wrote {}", file.display());
     }
     for file in changes.deletions.into_iter().filter(|f| f.exists()) {
         if opts.dry_run {
@@ -191,6 +187,93 @@ fn apply(changes: Changes, opts: &Options) -> anyhow::Result<()> {
             println!("removed {}", file.display());
         }
     }
+    Ok(())
+}
+
+/// Take setup's part out of `file` (now `old`; `content` without setup's part): put back what
+/// was there before setup when nothing else changed, leave a file alone that holds nothing
+/// of interlock's, else write `content`.
+fn remove_from(file: &Path, old: Option<&str>, content: &str, dry_run: bool) -> anyhow::Result<()> {
+    let Some(old) = old else { return Ok(()) }; // nothing to take out of a file that is not there
+    let before = before_setup(file, content);
+    if before.is_none() && same_settings(file, old, content) {
+        return Ok(()); // nothing of interlock's in it
+    }
+    if dry_run {
+        println!("would write {}:\n{content}", file.display());
+        return Ok(());
+    }
+    match before {
+        Some(before) => restore(file, before),
+        None => {
+            write_with_backup(file, Some(old), content)?;
+            println!("updated {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+/// Write `content` to `file`, keeping what it held (`old`) in its backup.
+fn write_with_backup(file: &Path, old: Option<&str>, content: &str) -> anyhow::Result<()> {
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    if let Some(old) = old {
+        std::fs::write(backup_of(file), old).with_context(|| format!("writing {}", backup_of(file).display()))?;
+    }
+    std::fs::write(file, content).with_context(|| format!("writing {}", file.display()))
+}
+
+/// Where setup keeps what a file held before it changed it.
+fn backup_of(file: &Path) -> PathBuf {
+    file.with_file_name(format!(
+        "{}.interlock-backup",
+        file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+    ))
+}
+
+/// What a file held before setup, when `content` (the file with setup taken out) is that
+/// again: the backup's bytes (`Some(Some(…))`), or no file (`Some(None)`: setup created it,
+/// and what is left is empty).
+fn before_setup(file: &Path, content: &str) -> Option<Option<String>> {
+    match std::fs::read_to_string(backup_of(file)) {
+        Ok(backup) => same_settings(file, &backup, content).then_some(Some(backup)),
+        Err(_) => empty_settings(content).then_some(None),
+    }
+}
+
+/// Whether two versions of a settings file say the same (JSON and TOML compared as values,
+/// other files as text).
+fn same_settings(file: &Path, a: &str, b: &str) -> bool {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("json") => {
+            serde_json::from_str::<Value>(a).ok().is_some_and(|x| serde_json::from_str::<Value>(b).ok() == Some(x))
+        }
+        Some("toml") => {
+            toml::from_str::<toml::Table>(a).ok().is_some_and(|x| toml::from_str::<toml::Table>(b).ok() == Some(x))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether what is left says nothing: empty, or an empty JSON object.
+fn empty_settings(content: &str) -> bool {
+    content.trim().is_empty() || serde_json::from_str::<Value>(content).ok() == Some(json!({}))
+}
+
+/// Put back what a file held before setup, and drop the backup.
+fn restore(file: &Path, before: Option<String>) -> anyhow::Result<()> {
+    match before {
+        Some(bytes) => {
+            std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
+            println!("restored {} as it was before setup", file.display());
+        }
+        None => {
+            std::fs::remove_file(file).with_context(|| format!("removing {}", file.display()))?;
+            println!("removed {} (setup had created it)", file.display());
+        }
+    }
+    let _ = std::fs::remove_file(backup_of(file));
     Ok(())
 }
 
