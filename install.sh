@@ -61,11 +61,13 @@ if [ -n "${INTERLOCK_PREBUILT:-}" ]; then
     [ -x "$built/interlock" ] || die "INTERLOCK_PREBUILT=$built holds no interlock binary"
 else
     command -v cargo >/dev/null 2>&1 || die "cargo is needed to build interlock (https://rustup.rs)"
-    say "interlock: building (cargo build --release) ..."
-    (cd "$here" && cargo build --release --locked --quiet) || die "the build failed"
+    say "interlock: building (cargo build --release; a few minutes the first time) ..."
+    # Cargo's own progress (crates compiled, the bar) shows on a terminal; errors always do.
+    (cd "$here" && cargo build --release --locked) || die "the build failed"
     # The exec guard is a workspace of its own (no_std, built with panic = "abort"); Linux only.
     if [ "$(uname -s)" = Linux ]; then
-        (cd "$here" && cargo build --release --locked --quiet --manifest-path guard/Cargo.toml --target-dir target) \
+        say "interlock: building the exec guard ..."
+        (cd "$here" && cargo build --release --locked --manifest-path guard/Cargo.toml --target-dir target) \
             || die "building the exec guard failed"
     fi
     built=$here/target/release
@@ -122,3 +124,16 @@ where agents run commands:
 Then check with:  $target doctor
 Remove with:      $here/install.sh --uninstall
 MSG
+
+# `interlock` itself is found only if its directory is on PATH.
+case ":$PATH:" in
+    *":$bin_dir:"*) ;;
+    *) cat <<MSG
+
+Note: $bin_dir is not on your PATH, so \`interlock\` alone is not found yet. Add it
+(to ~/.bashrc, ~/.zshrc or ~/.profile):
+      export PATH="$bin_dir:\$PATH"
+or call it as $target.
+MSG
+    ;;
+esac

@@ -287,6 +287,8 @@ fn install_sh_twice_then_uninstall() {
         let out = run(None);
         assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
         assert!(stdout(&out).contains("activate.sh"), "{}", stdout(&out));
+        // A fresh HOME's bin directory is not on PATH: the installer says so, and how to fix it.
+        assert!(stdout(&out).contains(&format!("{} is not on your PATH", bin_dir.display())), "{}", stdout(&out));
         assert!(bin_dir.join("interlock").is_file());
         assert!(data.join("shims/railway").exists());
         assert!(data.join("libinterlock_guard.so").is_file());
