@@ -10,6 +10,7 @@ use std::path::Path;
 use interlock_rulefile::{Chunk, Located, expand_programs};
 
 fn main() {
+    commit();
     println!("cargo:rerun-if-changed=rules");
     let mut files: Vec<_> = std::fs::read_dir("rules")
         .expect("rules/ directory")
@@ -118,6 +119,26 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(dest, out).expect("write builtin_rules.rs");
+}
+
+/// The commit the binary is built from, for `--version`, when this is a git checkout with git
+/// at hand (a source tarball builds without it).
+fn commit() {
+    println!("cargo:rerun-if-changed=.git/HEAD");
+    println!("cargo:rerun-if-changed=.git/refs/heads");
+    let out = std::process::Command::new("git").args(["rev-parse", "--short=12", "HEAD"]).output();
+    if let Ok(out) = out
+        && out.status.success()
+    {
+        let hash = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let dirty = std::process::Command::new("git")
+            .args(["status", "--porcelain", "--untracked-files=no"])
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty());
+        if !hash.is_empty() {
+            println!("cargo:rustc-env=INTERLOCK_COMMIT={hash}{}", if dirty { "-modified" } else { "" });
+        }
+    }
 }
 
 /// `[[program]] aliases` and `@group` names, as the loader expands them (src/rules/load.rs

@@ -55,6 +55,7 @@ pub(crate) const MARKERS: &[(&str, &str)] = &[
 ];
 
 /// Process names of agents themselves.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 const AGENT_PROGRAMS: &[(&str, &str)] = &[
     ("claude", "Claude Code"),
     ("cursor-agent", "Cursor"),
@@ -110,8 +111,39 @@ fn ancestry() -> Option<String> {
     None
 }
 
-#[cfg(not(target_os = "linux"))]
+/// macOS has no /proc: the ancestors' names come from `proc_pidinfo` (their environments are
+/// not read there, so a marker unset in a child is not seen — the agents' own process names
+/// still are).
+#[cfg(target_os = "macos")]
 fn ancestry() -> Option<String> {
-    // Without /proc, only this process' own environment is checked.
+    let mut pid = std::os::unix::process::parent_id();
+    for _ in 0..64 {
+        if pid <= 1 {
+            return None;
+        }
+        let mut info = std::mem::MaybeUninit::<libc::proc_bsdinfo>::zeroed();
+        let size = std::mem::size_of::<libc::proc_bsdinfo>() as libc::c_int;
+        // SAFETY: the buffer is a proc_bsdinfo of the size passed; the kernel fills at most that.
+        let got = unsafe {
+            libc::proc_pidinfo(pid as libc::c_int, libc::PROC_PIDTBSDINFO, 0, info.as_mut_ptr().cast(), size)
+        };
+        if got != size {
+            return None;
+        }
+        // SAFETY: the call filled the whole struct (checked above); a zeroed one is valid too.
+        let info = unsafe { info.assume_init() };
+        let comm: Vec<u8> = info.pbi_comm.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
+        let comm = String::from_utf8_lossy(&comm);
+        if let Some((_, name)) = AGENT_PROGRAMS.iter().find(|(p, _)| *p == comm) {
+            return Some(format!("{name} (process {pid}, `{comm}`, is an ancestor)"));
+        }
+        pid = info.pbi_ppid;
+    }
+    None
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn ancestry() -> Option<String> {
+    // Without /proc or proc_pidinfo, only this process' own environment is checked.
     None
 }

@@ -17,8 +17,18 @@ use clap::{Parser, Subcommand};
 
 use crate::exit;
 
+/// The version, with the commit it was built from when the build could tell (build.rs).
+const VERSION: &str = match option_env!("INTERLOCK_COMMIT") {
+    Some(_) => concat!(env!("CARGO_PKG_VERSION"), " (", env!("INTERLOCK_COMMIT"), ")"),
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 #[derive(Debug, Parser)]
-#[command(name = "interlock", version, about = "A seatbelt between AI agents and irreversible commands.")]
+#[command(
+    name = "interlock",
+    version = VERSION,
+    about = "A seatbelt between AI agents and irreversible commands."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,6 +36,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Print a completion script for a shell (`interlock completions bash > …`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout (`interlock man | man -l -`).
+    Man,
     /// Classify a call without running it: prints allow, confirm or deny (exit 0, 1, 1).
     Check {
         /// Print one JSON object instead of a line.
@@ -153,6 +170,16 @@ enum RulesAction {
     Accept,
 }
 
+/// `interlock man`: the manual page, from the same definitions as `--help`.
+fn man() -> anyhow::Result<u8> {
+    use anyhow::Context;
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+        .render(&mut out)
+        .context("writing the manual page")?;
+    Ok(exit::ALLOW)
+}
+
 /// `interlock hook AGENT`: never fails open, whatever arrives on stdin.
 fn hook(agent: crate::hook::protocol::Agent) -> u8 {
     crate::hook::protocol::serve(agent, std::io::stdin(), crate::hook::protocol::BUDGET)
@@ -170,6 +197,16 @@ pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "interlock",
+                &mut std::io::stdout(),
+            );
+            Ok(exit::ALLOW)
+        }
+        Command::Man => man(),
         Command::Check { json, argv } => check::check(argv, json),
         Command::Explain { argv } => check::explain(argv),
         Command::Shims { action: ShimsAction::Install { dir } } => shims::install(dir),

@@ -193,6 +193,28 @@ fn rules_test_passes_for_builtins_and_reports_bad_files() {
     assert!(stdout(&out).contains("unknown variant `dropp`"), "{}", stdout(&out));
 }
 
+/// What users of a CLI expect: completions, a manual page, and a version naming the commit.
+#[test]
+fn completions_man_page_and_version() {
+    let s = Sandbox::new();
+    for (shell, marker) in [("bash", "_interlock()"), ("zsh", "#compdef interlock"), ("fish", "complete -c interlock")]
+    {
+        let out = s.interlock(&["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert!(stdout(&out).contains(marker), "{shell}: {}", stdout(&out));
+        assert!(stdout(&out).contains("setup"), "{shell}: the subcommands are listed");
+    }
+    let man = s.interlock(&["man"]);
+    assert!(man.status.success());
+    assert!(stdout(&man).contains(".TH interlock 1"), "{}", stdout(&man));
+    assert!(stdout(&man).contains("check"), "the subcommands are in the page");
+    let version = stdout(&s.interlock(&["--version"]));
+    assert!(version.starts_with(&format!("interlock {}", env!("CARGO_PKG_VERSION"))), "{version}");
+    if std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.git")).exists() {
+        assert!(version.contains(" ("), "built in a git checkout, the version names the commit: {version}");
+    }
+}
+
 #[test]
 fn user_rules_add_protection() {
     let s = Sandbox::new();
