@@ -45,6 +45,11 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     if analyzer.is_some_and(Analyzer::takes_statements) && inv.args_lossy().iter().any(|a| inv.is_computed(a)) {
         facts.unknown.push(format!("what `{}` runs is computed when the command runs (`$(…)`)", inv.program));
     }
+    if asks_for_help(&inv.args_lossy(), spec) {
+        // `railway volume delete --help`, `terraform destroy -help`: usage is printed and
+        // nothing runs, so no rule about what the call would destroy applies.
+        facts.dry_run = true;
+    }
     facts.program.clone_from(&inv.program);
     facts.argv = inv.args_lossy();
     facts.notes.extend(inv.notes.iter().cloned());
@@ -52,6 +57,14 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
         facts.add_target(t.clone());
     }
     facts
+}
+
+/// Whether the call asks for the program's usage with the option its table names (`help =
+/// "--help"`, terraform's `-help`), anywhere before a `--`. Only programs whose table says so:
+/// BSD `rm` takes `--help` for a file name, and an interpreter passes it to the script.
+fn asks_for_help(args: &[String], spec: Option<&ProgramSpec>) -> bool {
+    let Some(help) = spec.and_then(|s| s.help.as_deref()) else { return false };
+    args.iter().take_while(|a| *a != "--").any(|a| a == help)
 }
 
 #[cfg(test)]
@@ -64,6 +77,23 @@ mod tests {
         let mut inv = Invocation::new(argv, "/".into(), Env::default(), Stdin::Empty);
         inv.computed = computed.iter().map(|c| c.to_string()).collect();
         inv
+    }
+
+    /// A help request runs nothing: no rule applies (issue 25).
+    #[test]
+    fn a_help_request_destroys_nothing() {
+        let rules = crate::rules::RuleSet::builtin();
+        let dry = |words: &[&str]| {
+            let inv = inv(words, &[]);
+            analyze(&inv, rules.program(&inv.program)).dry_run
+        };
+        assert!(dry(&["railway", "volume", "delete", "--help"]));
+        assert!(dry(&["terraform", "destroy", "-help"]));
+        assert!(dry(&["git", "push", "--force", "--help"]));
+        assert!(!dry(&["terraform", "destroy"]));
+        assert!(!dry(&["railway", "run", "--", "tool", "--help"]), "after --, the words are another program's");
+        assert!(!dry(&["git", "push", "-help"]), "one dash is not git's help");
+        assert!(!dry(&["rm", "-rf", "/srv", "--help"]), "BSD rm removes a file called --help");
     }
 
     /// Text a shell builds at run time (`$(…)`, seen by a hook) where a statement or a body

@@ -48,6 +48,12 @@ pub struct ProgramSpec {
     /// this table, when none is named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzer: Option<Analyzer>,
+    /// The option with which the program prints its usage and runs nothing, wherever it stands
+    /// (`"--help"`; terraform's `"-help"`): no rule applies to such a call. Only for CLIs
+    /// whose parser is known to stop there (cobra, clap, oclif, git), never for a program that
+    /// takes `--help` for an operand or hands it to a script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
     /// Whether the program gets a shim (and the exec guard's attention) without rules of its
     /// own: true for wrappers that reach another user, host or container, where no shim
     /// follows (`sudo`, `ssh`). By default a table that describes a CLI is shimmed and one
