@@ -162,8 +162,13 @@ enum ShimsAction {
 
 #[derive(Debug, Subcommand)]
 enum RulesAction {
-    /// List every rule in force, with where it comes from.
-    List,
+    /// List every rule with where it comes from and whether it is in force (accepted,
+    /// disabled by which file, ignored), and the files waiting for `rules accept`.
+    List {
+        /// One JSON object (`schema`, `rules`, `pending`, `errors`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Check every rule's examples (or only those of FILE).
     Test { file: Option<PathBuf> },
     /// Put rule files that loosen protection in force (a human, in their own terminal).
@@ -213,7 +218,7 @@ pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
         Command::Shims { action: ShimsAction::List { dir } } => shims::list(dir),
         Command::Shims { action: ShimsAction::Remove { dir } } => shims::remove(dir),
         Command::Doctor { dir } => doctor::doctor(dir),
-        Command::Rules { action: RulesAction::List } => rules_cmd::list(),
+        Command::Rules { action: RulesAction::List { json } } => rules_cmd::list(json),
         Command::Rules { action: RulesAction::Test { file } } => rules_cmd::test(file),
         Command::Rules { action: RulesAction::Accept } => approve::accept(),
         Command::Approve { code } => approve::approve(&code),

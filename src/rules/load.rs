@@ -78,6 +78,8 @@ pub struct RuleSet {
     pub allows: Vec<Rule>,
     /// Rule ids switched off by files a human accepted.
     pub disabled: Vec<String>,
+    /// Which accepted file switched each of `disabled` off: (rule id, file).
+    pub disabled_by: Vec<(String, String)>,
     /// Files with loosening content nobody accepted yet: (file, digest, disable list).
     pub pending: Vec<Pending>,
 }
@@ -279,6 +281,7 @@ impl RuleSet {
         };
         if accepted {
             self.disabled.extend(file.disable.iter().cloned());
+            self.disabled_by.extend(file.disable.iter().map(|id| (id.clone(), name.to_string())));
         }
         let wanted = |names: &[String]| program.is_none_or(|p| names.iter().any(|n| n == p));
         for spec in file.program {

@@ -215,6 +215,30 @@ fn completions_man_page_and_version() {
     }
 }
 
+/// `rules list` shows what is in force (regression, issue 25: a `disable`-only file appeared
+/// nowhere, an unaccepted allow rule looked like any other).
+#[test]
+fn rules_list_says_what_is_in_force() {
+    let s = Sandbox::new();
+    let dir = s.home().join(".config/interlock/rules");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("quiet.toml"), "disable = [\"git.push.force\"]\n").expect("write");
+    std::fs::write(
+        dir.join("allow.toml"),
+        "[[rule]]\nid = \"me.allow\"\nprogram = \"railway\"\ncommand = [\"down\"]\naction = \"allow\"\nseverity = \"low\"\nreason = \"r\"\nmatch = [\"railway down\"]\nnot_match = [\"railway up\"]\n",
+    )
+    .expect("write");
+    let out = s.interlock(&["rules", "list"]);
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.starts_with("git.push.force") && l.contains("in force")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("me.allow") && l.contains("ignored")), "{text}");
+    assert!(text.contains("pending:") && text.contains("disable git.push.force"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&s.interlock(&["rules", "list", "--json"]))).expect("json");
+    assert_eq!(json["schema"], 1);
+    assert!(json["pending"].as_array().expect("pending").iter().any(|p| p["disable"][0] == "git.push.force"));
+}
+
 #[test]
 fn user_rules_add_protection() {
     let s = Sandbox::new();
