@@ -12,7 +12,7 @@ use crate::paths;
 use crate::resolve::{self, SelfId};
 use crate::rules::RuleSet;
 
-pub(super) fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
+pub(super) fn doctor(dir: Option<PathBuf>, verbose: bool) -> anyhow::Result<u8> {
     let dir = shims_dir(dir)?;
     let mut problems: Vec<String> = Vec::new();
     let path_var = std::env::var_os("PATH");
@@ -33,21 +33,35 @@ pub(super) fn doctor(dir: Option<PathBuf>) -> anyhow::Result<u8> {
     }
 
     let me = SelfId::current();
-    println!("guarded programs:");
+    // One line for the programs; each one only with --verbose, or when it runs unguarded.
+    let mut installed = 0;
+    let mut lines: Vec<String> = Vec::new();
     for name in &names {
         let real = match resolve::find_real(name, path_var.as_deref(), &me) {
-            Ok(p) => p.display().to_string(),
+            Ok(p) => {
+                installed += 1;
+                p.display().to_string()
+            }
             Err(_) => "not installed".into(),
         };
         let shadow =
             position.and_then(|pos| dirs[..pos].iter().map(|d| d.join(name)).find(|p| p.is_file() && !is_shim(p, &me)));
         match shadow {
             Some(s) => {
-                println!("  {name:<12} -> {real}   UNGUARDED: {} comes first on PATH", s.display());
+                lines.push(format!("  {name:<12} -> {real}   UNGUARDED: {} comes first on PATH", s.display()));
                 problems.push(format!("{name}: {} comes before the shims on PATH", s.display()));
             }
-            None => println!("  {name:<12} -> {real}"),
+            None if verbose => lines.push(format!("  {name:<12} -> {real}")),
+            None => {}
         }
+    }
+    println!(
+        "guarded programs: {} shims, {installed} of their programs installed here{}",
+        names.len(),
+        if verbose { "" } else { " (--verbose lists each)" }
+    );
+    for line in lines {
+        println!("{line}");
     }
 
     let rules = RuleSet::all();

@@ -67,6 +67,9 @@ enum Command {
         /// The shims directory to check (default: the standard one).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// List every shim and the real program behind it.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Show the audit log: every shim decision and every hook refusal, newest last.
     Log {
@@ -217,7 +220,7 @@ pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
         Command::Shims { action: ShimsAction::Install { dir } } => shims::install(dir),
         Command::Shims { action: ShimsAction::List { dir } } => shims::list(dir),
         Command::Shims { action: ShimsAction::Remove { dir } } => shims::remove(dir),
-        Command::Doctor { dir } => doctor::doctor(dir),
+        Command::Doctor { dir, verbose } => doctor::doctor(dir, verbose),
         Command::Rules { action: RulesAction::List { json } } => rules_cmd::list(json),
         Command::Rules { action: RulesAction::Test { file } } => rules_cmd::test(file),
         Command::Rules { action: RulesAction::Accept } => approve::accept(),

@@ -151,6 +151,10 @@ fn default_shims_dir_and_doctor() {
     let path = format!("{}:{}:/usr/bin:/bin", shims.display(), s.path("real").display());
     let out = s.cmd(BIN, &[]).env("PATH", &path).arg("doctor").output().expect("doctor");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // One screen: a summary line for the programs; each one with --verbose.
+    assert!(stdout(&out).lines().count() <= 40, "{}", stdout(&out));
+    assert!(!stdout(&out).contains("railway      ->"), "{}", stdout(&out));
+    let out = s.cmd(BIN, &[]).env("PATH", &path).args(["doctor", "--verbose"]).output().expect("doctor");
     assert!(
         stdout(&out).contains(&format!("railway      -> {}", s.path("real/railway").display())),
         "{}",
