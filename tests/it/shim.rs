@@ -312,6 +312,26 @@ fn blocked_without_a_terminal() {
     assert!(out.stdout.is_empty());
 }
 
+/// Regression (issue 25): a 100 KB URL made a 200 KB block message with the instruction to the
+/// agent at its end, where agent tools cut long output. The instruction comes first; the
+/// command is shown capped.
+#[test]
+fn a_long_blocked_command_is_cut_and_the_instruction_comes_first() {
+    let s = Sandbox::new();
+    s.shim("curl");
+    s.recorder("real", "curl");
+    let url = format!("https://api.example.com/v1/items/{}", "x".repeat(100_000));
+    let out = s.cmd(s.path("shims/curl"), &["shims", "real"]).args(["-X", "DELETE", &url]).output().expect("curl");
+    assert_eq!(out.status.code(), Some(77));
+    let err = stderr(&out);
+    assert!(err.len() < 4096, "{} bytes", err.len());
+    let head: Vec<&str> = err.lines().take(3).collect();
+    assert!(head[0].starts_with("interlock: blocked"), "{err}");
+    assert!(head.iter().any(|l| l.contains(interlock_stop_text())), "{head:?}");
+    assert!(err.contains("more characters)"), "{err}");
+    assert_eq!(s.runs(), 0);
+}
+
 /// SQL on stdin is read for analysis and still reaches psql byte for byte, from a pipe
 /// (spooled, beyond the in-memory limit) and from a regular file (rewound).
 #[test]
