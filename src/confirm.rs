@@ -308,7 +308,8 @@ pub(crate) fn block_message(program: &str, args: &[String], eval: &Judgement, wh
     full.extend(args.iter().cloned());
     let what = eval.verdict.primary().and_then(|m| m.what.clone()).unwrap_or_else(|| program.to_string());
     // What the agent must do comes first: agent tools cut long output at the end.
-    let mut out = format!("interlock: blocked: {}\n", capped(&redact::escape(&redact::text(&what)), SHOWN_TEXT));
+    let mut out =
+        format!("interlock: blocked: {}\n", redact::capped(&redact::escape(&redact::text(&what)), SHOWN_TEXT));
     match why {
         Why::NoTerminal { why, .. } => out.push_str(&format!(
             "This command can destroy data and needs a human's confirmation; {why}, so it did not run.\n"
@@ -329,20 +330,20 @@ pub(crate) fn block_message(program: &str, args: &[String], eval: &Judgement, wh
             "To allow it, a human can run the command themselves in their own terminal, where interlock will ask them to confirm it.\n",
         ),
     }
-    out.push_str(&format!("  command: {}\n", capped(&redact::command_line(&full), SHOWN_TEXT)));
+    out.push_str(&format!("  command: {}\n", redact::capped(&redact::command_line(&full), SHOWN_TEXT)));
     for m in eval.verdict.matches.iter().take(SHOWN_REASONS) {
         out.push_str(&format!(
             "  rule: {} ({}): {}\n",
             m.rule,
             m.severity.as_str(),
-            capped(&redact::escape(&m.reason), SHOWN_TEXT)
+            redact::capped(&redact::escape(&m.reason), SHOWN_TEXT)
         ));
     }
     if eval.verdict.matches.len() > SHOWN_REASONS {
         out.push_str(&format!("  … and {} more rules\n", eval.verdict.matches.len() - SHOWN_REASONS));
     }
     for note in eval.notes.iter().take(SHOWN_REASONS) {
-        out.push_str(&format!("  note: {}\n", capped(&redact::escape(note), SHOWN_TEXT)));
+        out.push_str(&format!("  note: {}\n", redact::capped(&redact::escape(note), SHOWN_TEXT)));
     }
     out
 }
@@ -351,13 +352,3 @@ pub(crate) fn block_message(program: &str, args: &[String], eval: &Judgement, wh
 /// a 200 KB message), and the most reasons and notes.
 const SHOWN_TEXT: usize = 400;
 const SHOWN_REASONS: usize = 8;
-
-/// `text`, cut to `max` characters with a note of how much was left out.
-fn capped(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max {
-        return text.to_string();
-    }
-    let head: String = text.chars().take(max).collect();
-    format!("{head}… ({} more characters)", count - max)
-}

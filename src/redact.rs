@@ -248,6 +248,16 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
+/// `text`, cut to `max` characters with a note of how much was left out.
+pub(crate) fn capped(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({} more characters)", count - max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -222,7 +222,8 @@ fn reasons(j: &Judgement) -> String {
         parts.push(format!("{} reasons, the first {SHOWN} shown", j.verdict.matches.len()));
     }
     for m in j.verdict.matches.iter().take(SHOWN) {
-        let what = m.what.as_deref().map(|w| format!(" [{}]", redact::text(w))).unwrap_or_default();
+        let what =
+            m.what.as_deref().map(|w| format!(" [{}]", redact::capped(&redact::text(w), 400))).unwrap_or_default();
         parts.push(format!("{} ({}): {}{what}", m.rule, m.severity.as_str(), redact::text(&m.reason)));
     }
     let mut text = parts.join("; ");
