@@ -70,6 +70,12 @@ pub(super) fn doctor(dir: Option<PathBuf>, verbose: bool) -> anyhow::Result<u8> 
     if let Some(d) = paths::user_rules_dir() {
         println!("  user rules:   {}", d.display());
     }
+    for d in crate::rules::project_rule_dirs(&std::env::current_dir().unwrap_or_default()) {
+        println!("  project rules: {}", d.display());
+    }
+    for w in &rules.warnings {
+        println!("  warning: {w}");
+    }
     for e in &rules.errors {
         println!("  error: {e} (skipped)");
     }

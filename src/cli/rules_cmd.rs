@@ -41,6 +41,7 @@ pub(super) fn list(json: bool) -> anyhow::Result<u8> {
                 "file": p.file, "allow_rules": p.allow_rules, "disable": p.disable,
             })).collect::<Vec<_>>(),
             "errors": rules.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "warnings": rules.warnings,
         });
         println!("{out}");
     } else {
@@ -69,6 +70,9 @@ pub(super) fn list(json: bool) -> anyhow::Result<u8> {
                 what.collect::<Vec<_>>().join(", ")
             );
         }
+    }
+    for w in &rules.warnings {
+        eprintln!("interlock: warning: {w}");
     }
     for e in &rules.errors {
         eprintln!("interlock: {e} (file skipped)");

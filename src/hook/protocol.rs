@@ -154,6 +154,9 @@ fn try_answer(agent: Agent, input: &[u8]) -> Result<Reply, String> {
         ));
         return Ok(render(agent, &forged));
     }
+    // The command's project rules are those of the directory it runs in, which the event
+    // names (the hook process may have started elsewhere).
+    let _ = std::env::set_current_dir(&event.cwd);
     let j = judge(&event.command, &event.cwd);
     // A refusal is a decision no shim will see (the command never runs): it goes to the
     // audit log here. Claude Code's `ask` is the human's to answer in its dialog; what then

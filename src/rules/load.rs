@@ -19,6 +19,8 @@ pub enum Origin {
     Builtin,
     System,
     User,
+    /// `.interlock/rules/` of the project the command runs in: additive only.
+    Project,
 }
 
 impl Origin {
@@ -27,6 +29,7 @@ impl Origin {
             Origin::Builtin => "built-in",
             Origin::System => "system",
             Origin::User => "user",
+            Origin::Project => "project",
         }
     }
 }
@@ -80,6 +83,8 @@ pub struct RuleSet {
     pub disabled: Vec<String>,
     /// Which accepted file switched each of `disabled` off: (rule id, file).
     pub disabled_by: Vec<(String, String)>,
+    /// What was left out of a file without making it an error (a project's `disable`).
+    pub warnings: Vec<String>,
     /// Files with loosening content nobody accepted yet: (file, digest, disable list).
     pub pending: Vec<Pending>,
 }
@@ -153,8 +158,13 @@ impl RuleSet {
     }
 
     fn add_dirs(&mut self, program: Option<&str>) {
-        let dirs =
-            [(Origin::System, Some(PathBuf::from(paths::SYSTEM_RULES_DIR))), (Origin::User, paths::user_rules_dir())];
+        let mut dirs = vec![
+            (Origin::System, Some(PathBuf::from(paths::SYSTEM_RULES_DIR))),
+            (Origin::User, paths::user_rules_dir()),
+        ];
+        if let Ok(cwd) = std::env::current_dir() {
+            dirs.extend(project_rule_dirs(&cwd).into_iter().map(|d| (Origin::Project, Some(d))));
+        }
         for (origin, dir) in dirs {
             let Some(dir) = dir else { continue };
             match program {
@@ -202,7 +212,8 @@ impl RuleSet {
                 && one.pending.is_empty()
                 && one.ignored.is_empty()
                 && one.allows.is_empty()
-                && one.disabled.is_empty();
+                && one.disabled.is_empty()
+                && one.warnings.is_empty();
             if !cacheable {
                 uncached.push(f.name.clone());
                 self.add_file(origin, &path, Some(program));
@@ -258,9 +269,13 @@ impl RuleSet {
             }
         };
         expand_aliases(&mut file);
+        if origin == Origin::Project {
+            self.only_additive(name, &mut file);
+        }
         let loosens = origin != Origin::Builtin
             && (!file.disable.is_empty() || file.rule.iter().any(|r| r.get_ref().action == Action::Allow));
-        let accepted = loosens && {
+        // A project's allow rules are never in force and never wait for acceptance.
+        let accepted = loosens && origin != Origin::Project && {
             let digest = crate::state::digest(text);
             let ok = accepted_digests().contains(&digest);
             if !ok {
@@ -310,6 +325,28 @@ impl RuleSet {
                 (true, false) => self.ignored.push(rule),
             }
         }
+    }
+
+    /// A project's rule file may only add protection: its `disable` list and the tables it
+    /// writes for programs interlock already reads are dropped with a warning (its allow rules
+    /// are never accepted: `rules accept` takes user and system files only).
+    fn only_additive(&mut self, name: &str, file: &mut RuleFile) {
+        if !file.disable.is_empty() {
+            self.warnings.push(format!(
+                "{name}: `disable` ignored: a project's rules can only add protection ({})",
+                file.disable.join(", ")
+            ));
+            file.disable.clear();
+        }
+        let (built_in, own): (Vec<ProgramSpec>, Vec<ProgramSpec>) =
+            std::mem::take(&mut file.program).into_iter().partition(|p| builtin::chunk_for(&p.name).is_some());
+        for p in &built_in {
+            self.warnings.push(format!(
+                "{name}: [[program]] {} ignored: a project cannot change how interlock reads a program it knows",
+                p.name
+            ));
+        }
+        file.program = own;
     }
 
     /// The rules in force for `program` (switched-off ones excluded).
@@ -399,6 +436,24 @@ fn own_patterns(spec: &mut RuleSpec, own: &[super::model::PatternSpec]) -> Resul
         }
     }
     Ok(())
+}
+
+/// The project rule directories for a command run in `cwd`: `.interlock/rules` in `cwd` and
+/// each directory above it, up to the repository root (the first directory holding `.git`);
+/// outside a repository, only `cwd`'s own.
+pub(crate) fn project_rule_dirs(cwd: &Path) -> Vec<PathBuf> {
+    let in_repo = cwd.ancestors().any(|d| d.join(".git").exists());
+    let mut out = Vec::new();
+    for dir in cwd.ancestors() {
+        let rules = dir.join(".interlock/rules");
+        if rules.is_dir() {
+            out.push(rules);
+        }
+        if !in_repo || dir.join(".git").exists() {
+            break;
+        }
+    }
+    out
 }
 
 /// A rule that loosens protection: it allows something. Only a human may put such a rule in

@@ -13,4 +13,4 @@ pub(crate) mod model;
 pub(crate) mod patterns;
 
 pub use load::RuleSet;
-pub(crate) use load::{Origin, Rule};
+pub(crate) use load::{Origin, Rule, project_rule_dirs};

@@ -243,6 +243,78 @@ fn rules_list_says_what_is_in_force() {
     assert!(json["pending"].as_array().expect("pending").iter().any(|p| p["disable"][0] == "git.push.force"));
 }
 
+/// Project rules (`.interlock/rules/` up to the repository root) add protection in that
+/// project and nowhere else; a project cannot loosen: its `disable` and allow rules change
+/// nothing, and it cannot redefine how a program interlock knows is read.
+#[test]
+fn project_rules_only_add_protection() {
+    let s = Sandbox::new();
+    let repo = s.path("work/shop");
+    let sub = repo.join("deploy");
+    std::fs::create_dir_all(repo.join(".git")).expect("mkdir");
+    std::fs::create_dir_all(repo.join(".interlock/rules")).expect("mkdir");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    std::fs::write(
+        repo.join(".interlock/rules/team.toml"),
+        r#"
+disable = ["git.push.force"]
+
+[[program]]
+name = "git"
+options = [{ long = "force", value = true }]
+
+[[rule]]
+id = "shop.deploy-prod"
+program = "make"
+command = ["deploy-prod"]
+action = "confirm"
+severity = "high"
+reason = "deploys to production"
+match = ["make deploy-prod"]
+not_match = ["make test"]
+
+[[rule]]
+id = "shop.allow-reset"
+program = "git"
+command = ["reset"]
+action = "allow"
+severity = "low"
+reason = "we reset freely"
+match = ["git reset --hard"]
+not_match = ["git status"]
+"#,
+    )
+    .expect("write");
+    let check = |dir: &std::path::Path, words: &[&str]| {
+        let out = s.cmd(BIN, &["shims", "real"]).current_dir(dir).arg("check").arg("--").args(words).output();
+        stdout(&out.expect("check")).trim().to_string()
+    };
+    // In force in the project, from a subdirectory too; not elsewhere.
+    assert!(check(&repo, &["make", "deploy-prod"]).starts_with("confirm: shop.deploy-prod"));
+    assert!(check(&sub, &["make", "deploy-prod"]).starts_with("confirm: shop.deploy-prod"));
+    assert_eq!(check(&s.path("work"), &["make", "deploy-prod"]), "allow");
+    // Nothing loosened: the built-in rules still ask, and git is read as before.
+    assert!(check(&repo, &["git", "push", "--force", "origin", "main"]).starts_with("confirm: git.push.force"));
+    assert!(
+        check(&repo, &["git", "reset", "--hard"]).starts_with("confirm:"),
+        "{}",
+        check(&repo, &["git", "reset", "--hard"])
+    );
+    let list = s.cmd(BIN, &["shims", "real"]).current_dir(&repo).args(["rules", "list"]).output().expect("list");
+    assert!(
+        stdout(&list).lines().any(|l| l.starts_with("shop.allow-reset") && l.contains("ignored")),
+        "{}",
+        stdout(&list)
+    );
+    assert!(stdout(&list).lines().any(|l| l.starts_with("shop.deploy-prod") && l.contains("project")));
+    assert!(stderr(&list).contains("`disable` ignored"), "{}", stderr(&list));
+    // The hook judges with the rules of the directory the event names.
+    let out = hook(&s, "claude", &claude_event_in("make deploy-prod", &sub));
+    assert_eq!(claude_decision(&out), "ask", "{}", stdout(&out));
+    let out = hook(&s, "claude", &claude_event_in("make deploy-prod", &s.path("work")));
+    assert!(out.stdout.is_empty(), "no objection outside the project: {}", stdout(&out));
+}
+
 #[test]
 fn user_rules_add_protection() {
     let s = Sandbox::new();
