@@ -442,18 +442,20 @@ fn own_patterns(spec: &mut RuleSpec, own: &[super::model::PatternSpec]) -> Resul
 /// each directory above it, up to the repository root (the first directory holding `.git`);
 /// outside a repository, only `cwd`'s own.
 pub(crate) fn project_rule_dirs(cwd: &Path) -> Vec<PathBuf> {
-    let in_repo = cwd.ancestors().any(|d| d.join(".git").exists());
-    let mut out = Vec::new();
+    // One pass up the tree (a shim pays for it on every call): a few `stat`s.
+    let mut found = Vec::new();
     for dir in cwd.ancestors() {
         let rules = dir.join(".interlock/rules");
         if rules.is_dir() {
-            out.push(rules);
+            found.push(rules);
         }
-        if !in_repo || dir.join(".git").exists() {
-            break;
+        if dir.join(".git").exists() {
+            return found;
         }
     }
-    out
+    let own = cwd.join(".interlock/rules");
+    found.retain(|d| *d == own);
+    found
 }
 
 /// A rule that loosens protection: it allows something. Only a human may put such a rule in
