@@ -113,12 +113,13 @@ where agents run commands:
       . "$data_dir/activate.sh"
   fish (~/.config/fish/config.fish):
       source "$data_dir/activate.fish"
-  agent shells that read only ~/.zshenv (Cursor, Claude Code, Codex, Gemini CLI):
+  zsh shells that read only ~/.zshenv (Cursor's agent terminal):
       add to ~/.zshenv:  . "$data_dir/zshenv-agent.zsh"
   any other environment:
       export PATH="$shims:\$PATH"
       export LD_PRELOAD="$data_dir/libinterlock_guard.so\${LD_PRELOAD:+:\$LD_PRELOAD}"   (Linux)
-  an agent's own settings (hook, PATH and guard for its commands):
+  an agent's own settings (hook, PATH and guard for its commands; Claude Code and Codex
+  take PATH from their settings, Gemini CLI's bash -c from BASH_ENV — setup writes each):
       $target setup claude|codex|gemini|cursor
 
 Then check with:  $target doctor
