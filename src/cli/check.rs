@@ -78,26 +78,43 @@ pub(super) fn check(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
     })
 }
 
-pub(super) fn explain(argv: Vec<OsString>) -> anyhow::Result<u8> {
+pub(super) fn explain(argv: Vec<OsString>, json: bool) -> anyhow::Result<u8> {
     let (walk, eval) = evaluate(argv)?;
     let Some(inv) = walk.invocations.first() else { bail!("no program to explain") };
     // A program without rules is not judged; its facts are still worth showing.
     let facts = eval.facts.clone().unwrap_or_else(|| crate::analyze::analyze(inv, None));
     let mut shown = vec![inv.program.clone()];
     shown.extend(inv.args_lossy());
-    println!("command:  {}", redact::command_line(&shown));
-    let shown_facts = serde_json::to_string_pretty(&redact::facts(&facts)).context("encoding the facts")?;
-    println!("facts:    {}", redact::escape(&redact::text(&shown_facts)).replace("\\n", "\n          "));
     // What the options given mean, from the program's table.
     let rules = RuleSet::for_program(&inv.program);
+    let mut options: Vec<(String, String)> = Vec::new();
     if let Some(spec) = rules.program(&inv.program) {
         for row in &spec.options {
             let Some(meaning) = &row.meaning else { continue };
             let spellings: Vec<String> = row.spellings(spec.clusters).collect();
             if let Some(given) = facts.flags.iter().find(|f| spellings.contains(f)) {
-                println!("option:   {given}: {}", redact::escape(meaning));
+                options.push((given.clone(), redact::escape(meaning)));
             }
         }
+    }
+    if json {
+        let out = json!({
+            "schema": 1,
+            "command": redact::command_line(&shown),
+            "facts": redact::facts(&facts),
+            "options": options.iter().map(|(o, m)| json!({ "option": o, "meaning": m })).collect::<Vec<_>>(),
+            "matches": eval.verdict.matches.iter().map(public).collect::<Vec<_>>(),
+            "notes": eval.notes.iter().map(|n| redact::text(n)).collect::<Vec<_>>(),
+            "decision": eval.verdict.decision,
+        });
+        println!("{}", serde_json::to_string(&out).context("encoding the answer")?);
+        return Ok(exit::ALLOW);
+    }
+    println!("command:  {}", redact::command_line(&shown));
+    let shown_facts = serde_json::to_string_pretty(&redact::facts(&facts)).context("encoding the facts")?;
+    println!("facts:    {}", redact::escape(&redact::text(&shown_facts)).replace("\\n", "\n          "));
+    for (given, meaning) in &options {
+        println!("option:   {given}: {meaning}");
     }
     if eval.verdict.matches.is_empty() {
         println!("rules:    none matched");

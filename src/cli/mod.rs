@@ -54,6 +54,10 @@ enum Command {
     },
     /// Show the facts interlock sees in a call, the rules that matched, and why.
     Explain {
+        /// One JSON object (`schema`, `command`, `facts`, `options`, `matches`, `notes`,
+        /// `decision`) instead of text.
+        #[arg(long)]
+        json: bool,
         #[arg(required = true, trailing_var_arg = true, value_name = "PROGRAM [ARGS]...")]
         argv: Vec<OsString>,
     },
@@ -216,7 +220,7 @@ pub(crate) fn run(argv: Vec<OsString>) -> ExitCode {
         }
         Command::Man => man(),
         Command::Check { json, argv } => check::check(argv, json),
-        Command::Explain { argv } => check::explain(argv),
+        Command::Explain { json, argv } => check::explain(argv, json),
         Command::Shims { action: ShimsAction::Install { dir } } => shims::install(dir),
         Command::Shims { action: ShimsAction::List { dir } } => shims::list(dir),
         Command::Shims { action: ShimsAction::Remove { dir } } => shims::remove(dir),

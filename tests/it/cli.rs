@@ -316,6 +316,19 @@ not_match = ["git status"]
 }
 
 #[test]
+fn explain_json_has_a_schema_and_says_why() {
+    let s = Sandbox::new();
+    let out = s.interlock(&["explain", "--json", "--", "railway", "-e", "production", "volume", "rm", "-v", "pg"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON object");
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["decision"], "confirm");
+    assert_eq!(v["matches"][0]["rule"], "railway.volume.delete");
+    assert_eq!(v["facts"]["targets"][0], "production");
+    assert!(v["options"].as_array().expect("options").iter().any(|o| o["option"] == "-e"), "{v}");
+}
+
+#[test]
 fn user_rules_add_protection() {
     let s = Sandbox::new();
     let rules_dir = s.home().join(".config/interlock/rules");
