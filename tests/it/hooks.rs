@@ -265,6 +265,33 @@ fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
     assert!(!home.join(".gemini/settings.json").exists());
 }
 
+/// doctor notices settings older than the installed exec guard, and names an unparsable
+/// Codex config with its line instead of three wrong reasons (issue 25).
+#[test]
+fn doctor_notices_stale_settings_and_a_broken_codex_config() {
+    let s = Sandbox::new();
+    assert!(s.interlock(&["setup", "claude"]).status.success());
+    assert!(stdout(&s.interlock(&["doctor"])).contains("  claude  wired\n"));
+    // The guard is installed after setup: the agent's settings do not turn it on.
+    std::fs::create_dir_all(s.data()).expect("mkdir");
+    std::fs::write(s.data().join("libinterlock_guard.so"), "stand-in").expect("write");
+    let doctor = stdout(&s.interlock(&["doctor"]));
+    assert!(doctor.contains("claude  wired, NOT protecting"), "{doctor}");
+    assert!(doctor.contains("predate the installed exec guard"), "{doctor}");
+    assert!(s.interlock(&["setup", "claude"]).status.success());
+    assert!(stdout(&s.interlock(&["doctor"])).contains("  claude  wired\n"));
+
+    assert!(s.interlock(&["setup", "codex"]).status.success());
+    let config = s.home().join(".codex/config.toml");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("\n[broken\n");
+    std::fs::write(&config, text).expect("write");
+    let doctor = stdout(&s.interlock(&["doctor"]));
+    let codex: Vec<&str> = doctor.lines().skip_while(|l| !l.starts_with("  codex")).take(3).collect();
+    assert!(codex[1].contains("config.toml:") && codex[1].contains("not valid TOML"), "{doctor}");
+    assert!(!codex[2].trim_start().starts_with("- codex"), "one reason, not several: {doctor}");
+}
+
 /// Regression (issue 11): setup wrote files the agents ignored — Codex skips an untrusted
 /// hook silently, Gemini's `bash -c` never reads ~/.zshenv — and doctor still said "wired".
 #[test]

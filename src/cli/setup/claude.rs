@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::json::*;
-use super::{Changes, Ctx, PATH_MARKER, Wired, Wiring, first_path_entry, literal_path, registered_handlers};
+use super::{
+    Changes, Ctx, PATH_MARKER, Wired, Wiring, first_path_entry, literal_path, registered_handlers, stale_guard,
+};
 
 pub(super) struct Claude;
 
@@ -39,5 +41,7 @@ impl Wired for Claude {
             }
             _ => w.problems.push(format!("claude: env.PATH in settings.json does not start with {shims_s}")),
         }
+        let preload = v.pointer("/env/LD_PRELOAD").and_then(Value::as_str).unwrap_or_default();
+        stale_guard(w, "claude", ctx, preload);
     }
 }

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 use super::json::*;
 use super::{
-    Changes, Ctx, Wired, Wiring, first_path_entry, literal_path, registered_handlers, shims_first, with_guard,
-    without_guard,
+    Changes, Ctx, Wired, Wiring, first_path_entry, literal_path, registered_handlers, shims_first, stale_guard,
+    with_guard, without_guard,
 };
 
 pub(super) struct Codex;
@@ -30,8 +30,23 @@ impl Wired for Codex {
     fn wiring(&self, ctx: &Ctx, w: &mut Wiring) {
         let hooks_json = ctx.home.join(".codex/hooks.json");
         let Some((v, _)) = registered_handlers(w, &hooks_json, "/hooks/PreToolUse", "codex", 1000) else { return };
-        let config = std::fs::read_to_string(ctx.home.join(".codex/config.toml")).unwrap_or_default();
-        let doc: toml_edit::DocumentMut = config.parse().unwrap_or_default();
+        let config_file = ctx.home.join(".codex/config.toml");
+        let config = std::fs::read_to_string(&config_file).unwrap_or_default();
+        let doc: toml_edit::DocumentMut = match config.parse() {
+            Ok(doc) => doc,
+            Err(e) => {
+                // One reason, the real one: Codex itself refuses to start on this file, and
+                // setup cannot merge into it either.
+                let line = e.span().map_or(0, |s| config[..s.start.min(config.len())].matches('\n').count() + 1);
+                w.problems.push(format!(
+                    "codex: {}:{line} is not valid TOML ({}); Codex will not start until it is fixed, and setup cannot \
+                     change it before",
+                    config_file.display(),
+                    e.message()
+                ));
+                return;
+            }
+        };
         for (key, hash) in codex_trust_entries(&hooks_json, &v, true) {
             let entry = doc.get("hooks").and_then(|h| h.get("state")).and_then(|s| s.get(&key));
             let trusted = entry.and_then(|e| e.get("trusted_hash")).and_then(|h| h.as_str()) == Some(hash.as_str());
@@ -53,6 +68,13 @@ impl Wired for Codex {
         if first_path_entry(path) != shims_s {
             w.problems.push(format!("codex: shell_environment_policy.set.PATH does not start with {shims_s}"));
         }
+        let preload = doc
+            .get("shell_environment_policy")
+            .and_then(|p| p.get("set"))
+            .and_then(|s| s.get("LD_PRELOAD"))
+            .and_then(|p| p.as_str())
+            .unwrap_or_default();
+        stale_guard(w, "codex", ctx, preload);
     }
 
     fn after(&self) -> Option<&'static str> {

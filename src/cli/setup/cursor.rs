@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::json::*;
-use super::{Changes, Ctx, HOOK_TIMEOUT_SECS, Wired, Wiring, registered_handlers};
+use super::{Changes, Ctx, HOOK_TIMEOUT_SECS, Wired, Wiring, registered_handlers, stale_guard};
 
 pub(super) struct Cursor;
 
@@ -42,6 +42,7 @@ impl Wired for Cursor {
         if !zshenv.contains("# >>> interlock (cursor) >>>") {
             w.problems.push("cursor: ~/.zshenv has no interlock block: agent shells will not find the shims".into());
         }
+        stale_guard(w, "cursor", ctx, &zshenv);
         w.notes.push("cursor: checked from its files only (Cursor itself was not run)".into());
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::json::*;
-use super::{Changes, Ctx, HOOK_TIMEOUT_SECS, Wired, Wiring, registered_handlers};
+use super::{Changes, Ctx, HOOK_TIMEOUT_SECS, Wired, Wiring, registered_handlers, stale_guard};
 
 pub(super) struct Gemini;
 
@@ -42,6 +42,8 @@ impl Wired for Gemini {
                 snippet.display()
             ));
         }
+        let snippet_text = std::fs::read_to_string(&snippet).unwrap_or_default();
+        stale_guard(w, "gemini", ctx, &snippet_text);
         w.notes.push("gemini: ~/.gemini/.env is read only in trusted folders and when the project has no .env of its own; there the hook is the only layer".into());
     }
 

@@ -385,6 +385,18 @@ pub(super) fn registered_handlers(
     Some((v, hs))
 }
 
+/// Settings written before the exec guard was installed do not turn it on for the agent's
+/// commands: say so, and that running setup again does.
+pub(super) fn stale_guard(w: &mut Wiring, agent: &str, ctx: &Ctx, preload: &str) {
+    if let Some(lib) = &ctx.guard
+        && !preload.contains(&lib.display().to_string())
+    {
+        w.problems.push(format!(
+            "{agent}: its settings predate the installed exec guard and do not turn it on (run `interlock setup {agent}` again)"
+        ));
+    }
+}
+
 /// Check one target's real state, as far as its files tell.
 pub(super) fn wiring(target: Target) -> Wiring {
     let mut w = Wiring::default();
