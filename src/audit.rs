@@ -165,8 +165,20 @@ pub(crate) fn parse_rfc3339(s: &str) -> Option<u64> {
     u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
 }
 
+/// The log's own directory, `<state>/log`: nothing else lives there, so an agent's sandbox can
+/// be allowed to write it (`setup codex` adds it to Codex's writable roots) without giving the
+/// agent approvals, grants, the key or accepted rules.
+pub(crate) fn log_dir() -> Option<PathBuf> {
+    crate::paths::state_dir().map(|d| d.join("log"))
+}
+
 /// The log's location.
 pub(crate) fn log_path() -> Option<PathBuf> {
+    log_dir().map(|d| d.join("log.jsonl"))
+}
+
+/// Where the log was kept before it had a directory of its own (still read).
+fn legacy_log_path() -> Option<PathBuf> {
     crate::paths::state_dir().map(|d| d.join("log.jsonl"))
 }
 
@@ -222,10 +234,14 @@ fn warn_once(path: &Path, e: &std::io::Error) {
     }
 }
 
-/// Read every record (oldest first), skipping lines that are not records.
+/// Read every record (oldest first), skipping lines that are not records; the log's records
+/// from before it had a directory of its own come first.
 pub(crate) fn read_all(path: &Path) -> Vec<Record> {
-    log_files(path)
+    let is_the_log = log_path().is_some_and(|p| p == path);
+    let legacy = legacy_log_path().filter(|_| is_the_log).map(|l| log_files(&l)).unwrap_or_default();
+    legacy
         .iter()
+        .chain(&log_files(path))
         .filter_map(|p| fs::read_to_string(p).ok())
         .flat_map(|t| t.lines().filter_map(|l| serde_json::from_str::<Record>(l).ok()).collect::<Vec<_>>())
         .collect()

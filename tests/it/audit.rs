@@ -5,7 +5,7 @@ use std::process::Stdio;
 use crate::common::*;
 
 fn log_lines(s: &Sandbox) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(s.home().join(".local/state/interlock/log.jsonl")).unwrap_or_default();
+    let text = std::fs::read_to_string(s.home().join(".local/state/interlock/log/log.jsonl")).unwrap_or_default();
     text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("torn line {l:?}: {e}"))).collect()
 }
 
@@ -44,7 +44,8 @@ fn sixty_four_concurrent_calls_make_sixty_four_records() {
         assert_eq!(r["terminal"], false);
     }
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(s.home().join(".local/state/interlock/log.jsonl")).expect("log").permissions().mode();
+    let mode =
+        std::fs::metadata(s.home().join(".local/state/interlock/log/log.jsonl")).expect("log").permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 }
 

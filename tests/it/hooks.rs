@@ -250,6 +250,12 @@ fn setup_is_idempotent_keeps_other_keys_and_removes_cleanly() {
         "{config}"
     );
     assert!(config.contains(&format!("LD_PRELOAD = \"{lib}\"")), "{config}");
+    // The audit log's own directory, and nothing else of interlock's state, is writable from
+    // Codex's workspace-write sandbox.
+    let doc: toml::Table = config.parse().expect("toml");
+    let roots = doc["sandbox_workspace_write"]["writable_roots"].as_array().expect("writable_roots");
+    assert_eq!(roots.len(), 1, "{config}");
+    assert_eq!(roots[0].as_str(), Some(s.home().join(".local/state/interlock/log").display().to_string().as_str()));
     assert_eq!(read(&home.join(".codex/hooks.json"))["hooks"]["PreToolUse"].as_array().expect("list").len(), 1);
     setup(&["codex", "--remove"]);
     assert_eq!(std::fs::read_to_string(home.join(".codex/config.toml")).expect("toml"), toml);

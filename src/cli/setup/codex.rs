@@ -75,6 +75,15 @@ impl Wired for Codex {
             .and_then(|p| p.as_str())
             .unwrap_or_default();
         stale_guard(w, "codex", ctx, preload);
+        let log_writable = crate::audit::log_dir().is_some_and(|log| {
+            let roots = doc.get("sandbox_workspace_write").and_then(|t| t.get("writable_roots"));
+            roots
+                .and_then(|r| r.as_array())
+                .is_some_and(|a| a.iter().any(|r| r.as_str() == Some(&*log.display().to_string())))
+        });
+        if !log_writable {
+            w.notes.push("codex: the audit log's directory is not among sandbox_workspace_write.writable_roots: decisions made inside Codex's workspace-write sandbox are not logged (run `interlock setup codex` again)".into());
+        }
     }
 
     fn after(&self) -> Option<&'static str> {
@@ -161,7 +170,38 @@ fn codex_config_change(
     } else {
         add_policy(&mut doc, &ctx.shims, ctx.guard.as_deref());
     }
+    if let Some(log) = crate::audit::log_dir() {
+        log_writable(&mut doc, &log, ctx.remove);
+    }
     Ok((file.to_path_buf(), doc.to_string()))
+}
+
+/// Codex's workspace-write sandbox lets commands write the workspace and `/tmp` only, so the
+/// shims inside it could not append to the audit log under HOME: the log's own directory
+/// (and nothing else of interlock's state) joins `[sandbox_workspace_write] writable_roots`.
+fn log_writable(doc: &mut toml_edit::DocumentMut, log: &Path, remove: bool) {
+    let log_s = log.display().to_string();
+    if remove {
+        let Some(table) = doc.get_mut("sandbox_workspace_write").and_then(|t| t.as_table_like_mut()) else { return };
+        if let Some(roots) = table.get_mut("writable_roots").and_then(|r| r.as_array_mut()) {
+            roots.retain(|r| r.as_str() != Some(log_s.as_str()));
+            if roots.is_empty() {
+                table.remove("writable_roots");
+            }
+        }
+        if table.is_empty() {
+            doc.remove("sandbox_workspace_write");
+        }
+        return;
+    }
+    // The directory must exist for the sandbox to grant it.
+    let _ = crate::state::private_dir(log);
+    let roots = doc["sandbox_workspace_write"]["writable_roots"].or_insert(toml_edit::value(toml_edit::Array::new()));
+    if let Some(roots) = roots.as_array_mut()
+        && !roots.iter().any(|r| r.as_str() == Some(log_s.as_str()))
+    {
+        roots.push(log_s.as_str());
+    }
 }
 
 /// Trust entries. interlock's own: replaced by the entries for its handlers as they are now
