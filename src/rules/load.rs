@@ -162,9 +162,12 @@ impl RuleSet {
             (Origin::System, Some(PathBuf::from(paths::SYSTEM_RULES_DIR))),
             (Origin::User, paths::user_rules_dir()),
         ];
-        if let Ok(cwd) = std::env::current_dir() {
-            dirs.extend(project_rule_dirs(&cwd).into_iter().map(|d| (Origin::Project, Some(d))));
-        }
+        // Found once per process: the walk up the tree is the same for every program a hook
+        // string runs (the hook moves to the event's directory before it judges anything).
+        static PROJECT: OnceLock<Vec<PathBuf>> = OnceLock::new();
+        let project =
+            PROJECT.get_or_init(|| std::env::current_dir().map(|cwd| project_rule_dirs(&cwd)).unwrap_or_default());
+        dirs.extend(project.iter().map(|d| (Origin::Project, Some(d.clone()))));
         for (origin, dir) in dirs {
             let Some(dir) = dir else { continue };
             match program {
