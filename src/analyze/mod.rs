@@ -45,13 +45,13 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     if analyzer.is_some_and(Analyzer::takes_statements) && inv.args_lossy().iter().any(|a| inv.is_computed(a)) {
         facts.unknown.push(format!("what `{}` runs is computed when the command runs (`$(…)`)", inv.program));
     }
-    if asks_for_help(&inv.args_lossy(), spec) {
+    facts.program.clone_from(&inv.program);
+    facts.argv = inv.args_lossy();
+    if asks_for_help(&facts.argv, spec) {
         // `railway volume delete --help`, `terraform destroy -help`: usage is printed and
         // nothing runs, so no rule about what the call would destroy applies.
         facts.dry_run = true;
     }
-    facts.program.clone_from(&inv.program);
-    facts.argv = inv.args_lossy();
     facts.notes.extend(inv.notes.iter().cloned());
     for t in &inv.targets {
         facts.add_target(t.clone());

@@ -32,37 +32,7 @@ pub(super) fn doctor(dir: Option<PathBuf>, verbose: bool) -> anyhow::Result<u8> 
         None => problems.push(format!("{} is not on PATH: nothing is guarded in this shell", dir.display())),
     }
 
-    let me = SelfId::current();
-    // One line for the programs; each one only with --verbose, or when it runs unguarded.
-    let mut installed = 0;
-    let mut lines: Vec<String> = Vec::new();
-    for name in &names {
-        let real = match resolve::find_real(name, path_var.as_deref(), &me) {
-            Ok(p) => {
-                installed += 1;
-                p.display().to_string()
-            }
-            Err(_) => "not installed".into(),
-        };
-        let shadow =
-            position.and_then(|pos| dirs[..pos].iter().map(|d| d.join(name)).find(|p| p.is_file() && !is_shim(p, &me)));
-        match shadow {
-            Some(s) => {
-                lines.push(format!("  {name:<12} -> {real}   UNGUARDED: {} comes first on PATH", s.display()));
-                problems.push(format!("{name}: {} comes before the shims on PATH", s.display()));
-            }
-            None if verbose => lines.push(format!("  {name:<12} -> {real}")),
-            None => {}
-        }
-    }
-    println!(
-        "guarded programs: {} shims, {installed} of their programs installed here{}",
-        names.len(),
-        if verbose { "" } else { " (--verbose lists each)" }
-    );
-    for line in lines {
-        println!("{line}");
-    }
+    report_programs(&names, path_var.as_deref(), &dirs, position, verbose, &mut problems);
 
     let rules = RuleSet::all();
     println!("rules: {} in force", rules.rules.len());
@@ -120,6 +90,49 @@ pub(super) fn doctor(dir: Option<PathBuf>, verbose: bool) -> anyhow::Result<u8> 
             println!("  - {p}");
         }
         Ok(exit::NEEDS_HUMAN)
+    }
+}
+
+/// The guarded programs: one summary line, each shim and its real program with `verbose`, and
+/// always those a directory before the shims on PATH shadows (they run unguarded).
+fn report_programs(
+    names: &[String],
+    path_var: Option<&std::ffi::OsStr>,
+    dirs: &[PathBuf],
+    position: Option<usize>,
+    verbose: bool,
+    problems: &mut Vec<String>,
+) {
+    let me = SelfId::current();
+    // One line for the programs; each one only with --verbose, or when it runs unguarded.
+    let mut installed = 0;
+    let mut lines: Vec<String> = Vec::new();
+    for name in names {
+        let real = match resolve::find_real(name, path_var, &me) {
+            Ok(p) => {
+                installed += 1;
+                p.display().to_string()
+            }
+            Err(_) => "not installed".into(),
+        };
+        let shadow =
+            position.and_then(|pos| dirs[..pos].iter().map(|d| d.join(name)).find(|p| p.is_file() && !is_shim(p, &me)));
+        match shadow {
+            Some(s) => {
+                lines.push(format!("  {name:<12} -> {real}   UNGUARDED: {} comes first on PATH", s.display()));
+                problems.push(format!("{name}: {} comes before the shims on PATH", s.display()));
+            }
+            None if verbose => lines.push(format!("  {name:<12} -> {real}")),
+            None => {}
+        }
+    }
+    println!(
+        "guarded programs: {} shims, {installed} of their programs installed here{}",
+        names.len(),
+        if verbose { "" } else { " (--verbose lists each)" }
+    );
+    for line in lines {
+        println!("{line}");
     }
 }
 

@@ -10,13 +10,17 @@ pub(super) fn npx(args: &[String], spec: &ProgramSpec) -> Step {
     if let Some(call) = p.value(&["-c", "--call"]) {
         return runs(Inner::shell(call.to_string()));
     }
-    match args.get(p.rest..) {
-        Some(rest) if !rest.is_empty() => {
-            let mut argv = rest.to_vec();
-            argv[0] = package_bin(&argv[0]);
-            runs(Inner::argv(argv))
+    package_command(&args[p.rest..])
+}
+
+/// A package's command and its arguments (`prisma@5 migrate reset` runs `prisma migrate
+/// reset`); nothing when no package is named.
+fn package_command(rest: &[String]) -> Step {
+    match rest.split_first() {
+        Some((package, args)) => {
+            runs(Inner::argv(std::iter::once(package_bin(package)).chain(args.iter().cloned()).collect()))
         }
-        _ => Step::Not,
+        None => Step::Not,
     }
 }
 
@@ -138,16 +142,10 @@ pub(super) fn uv_run(args: &[String], spec: &ProgramSpec) -> Step {
     argv_after(&args[p.rest..], OptTable::NONE)
 }
 
+/// `uvx`/`uv tool run` and `pipx run`: `[OPTIONS] PACKAGE[@VERSION] ARG…`.
 pub(super) fn tool_runner(args: &[String], opts: impl Grammar) -> Step {
     let p = opts.parse(args);
-    match args.get(p.rest..) {
-        Some(rest) if !rest.is_empty() => {
-            let mut argv = rest.to_vec();
-            argv[0] = package_bin(&argv[0]);
-            runs(Inner::argv(argv))
-        }
-        _ => Step::Not,
-    }
+    package_command(&args[p.rest..])
 }
 
 pub(super) fn dotenv(args: &[String], spec: &ProgramSpec) -> Step {
