@@ -52,7 +52,7 @@ pub(crate) fn script(command: &str, cwd: &Path, env: &Env) -> Walk {
         return Walk { unknown: vec![what], ..Walk::default() };
     }
     let registry = Registry::default();
-    let script = follow_files(shell::parse_in(command, Some(cwd), &registry), cwd, &registry);
+    let script = follow_files(shell::parse_in(command, Some(cwd), Some(env), &registry), cwd, env, &registry);
     into_walk(script, cwd, env, registry)
 }
 
@@ -63,7 +63,7 @@ pub(crate) fn argv(inv: Invocation, registry: Registry) -> Walk {
     let mut argv = vec![inv.argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default()];
     argv.extend(inv.args_lossy());
     let inside = if follows(&inv.program, &registry) {
-        follow_files(shell::inside_argv(argv, &inv.cwd, &registry), &inv.cwd, &registry)
+        follow_files(shell::inside_argv(argv, &inv.cwd, &inv.env, &registry), &inv.cwd, &inv.env, &registry)
     } else {
         Script::default()
     };
@@ -172,7 +172,7 @@ fn script_file(
 /// `source` runs (read relative to `cwd`, or what the string itself wrote to it), and the
 /// recipe or script of a project task (`make reset`, `npm run db:reset`, `just wipe`). A file
 /// that cannot be read is "cannot see".
-fn follow_files(mut script: Script, cwd: &Path, registry: &Registry) -> Script {
+fn follow_files(mut script: Script, cwd: &Path, env: &Env, registry: &Registry) -> Script {
     let mut followed = 0;
     let mut i = 0;
     while i < script.commands.len() {
@@ -181,7 +181,7 @@ fn follow_files(mut script: Script, cwd: &Path, registry: &Registry) -> Script {
             if followed > MAX_SCRIPTS {
                 script.unknown.push("scripts run other scripts too deeply to follow".into());
             } else {
-                add_tasks(&mut script, i, found, registry);
+                add_tasks(&mut script, i, found, env, registry);
             }
         } else if let Some((path, content)) = script_file(&script, &script.commands[i], cwd, registry) {
             followed += 1;
@@ -196,7 +196,7 @@ fn follow_files(mut script: Script, cwd: &Path, registry: &Registry) -> Script {
             };
             match text {
                 Ok(text) if text.len() <= MAX_COMMAND => {
-                    let mut inner = shell::parse_in(&text, Some(cwd), registry);
+                    let mut inner = shell::parse_in(&text, Some(cwd), Some(env), registry);
                     let offset = script.written.len();
                     for c in &mut inner.commands {
                         c.writes_before += offset;
@@ -214,12 +214,18 @@ fn follow_files(mut script: Script, cwd: &Path, registry: &Registry) -> Script {
 }
 
 /// The commands of the tasks command `at` runs, with its notes and the task's.
-fn add_tasks(script: &mut Script, at: usize, found: Result<Vec<project::Task>, String>, registry: &Registry) {
+fn add_tasks(
+    script: &mut Script,
+    at: usize,
+    found: Result<Vec<project::Task>, String>,
+    env: &Env,
+    registry: &Registry,
+) {
     match found {
         Ok(tasks) => {
             let notes = script.commands[at].notes.clone();
             for task in tasks {
-                let mut inner = shell::parse_in(&task.text, Some(&task.dir), registry);
+                let mut inner = shell::parse_in(&task.text, Some(&task.dir), Some(env), registry);
                 for c in &mut inner.commands {
                     c.writes_before = 0;
                     c.notes.extend(notes.iter().cloned());

@@ -69,6 +69,43 @@ fn the_incident_is_stopped_without_a_terminal() {
     assert!(api.requests().is_empty(), "the server received {:?}", api.requests());
 }
 
+/// A Python script that posts `query` to the stand-in, as `backboard.railway.com` (the
+/// name resolves to loopback inside the script, as `--resolve` does for curl).
+fn python_poster(api: &ApiServer, query: &str) -> String {
+    format!(
+        r#"import json, socket, urllib.request
+_resolve = socket.getaddrinfo
+socket.getaddrinfo = lambda host, *a, **k: _resolve("127.0.0.1" if host == "backboard.railway.com" else host, *a, **k)
+body = json.dumps({{"query": '{query}'}}).encode()
+req = urllib.request.Request("{url}", data=body, headers={{"Content-Type": "application/json"}})
+print(urllib.request.urlopen(req).read().decode())
+"#,
+        url = api.url()
+    )
+}
+
+#[test]
+fn a_python_script_that_sends_the_incident_is_stopped_and_its_read_only_twin_runs() {
+    let s = Sandbox::new();
+    s.shim("python3");
+    let api = ApiServer::start();
+    let mutation = r#"mutation { volumeDelete(volumeId: "3d2c4a1e-8a0b-4d5e-9f00-112233445566") }"#;
+    std::fs::write(s.path("work/cleanup.py"), python_poster(&api, mutation)).expect("write script");
+    std::fs::write(s.path("work/whoami.py"), python_poster(&api, "query { me { id email } }")).expect("write twin");
+
+    let out = s.cmd("python3", &["shims"]).arg("cleanup.py").output().expect("run python3");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("volumeDelete") && stderr(&out).contains("cleanup.py"), "{}", stderr(&out));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(api.requests().is_empty(), "the server received {:?}", api.requests());
+
+    let out = s.cmd("python3", &["shims"]).arg("whoami.py").output().expect("run python3");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), RESPONSE);
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    assert_eq!(api.requests().len(), 1);
+}
+
 #[test]
 fn the_incident_runs_once_when_a_human_confirms() {
     let s = curl_sandbox();

@@ -6,6 +6,8 @@
 //! "cannot see", never dropped.
 
 use super::*;
+use std::path::PathBuf;
+
 use crate::analyze::spec::{Language, Reader};
 
 impl Walker<'_> {
@@ -132,7 +134,8 @@ impl Walker<'_> {
             }
             _ if let Some(code) = interp::code(lang, console, rest) => {
                 self.interpreter(code, &cmd.env, &cmd.stdin, &cmd.notes, &cmd.targets);
-                self.record(cmd);
+                // An interpreter that is also a wrapper or runner (`bun x …`) runs that too.
+                self.wrapper(name, cmd);
             }
             "alias" => self.alias(rest, &cmd.notes, &cmd.targets),
             _ if reader == Some(Reader::Xargs) => self.xargs(cmd),
@@ -213,8 +216,9 @@ impl Walker<'_> {
         }
     }
 
-    /// Inline code of an interpreter (`python -c`, `node -e`, a heredoc on stdin): the
-    /// commands its string literals stand for (see `interp`).
+    /// Code an interpreter runs (`python -c`, `node -e`, a heredoc or file on stdin, a
+    /// script file, a module): the commands its string literals and calls stand for (see
+    /// `interp`), and what it could not see.
     fn interpreter(
         &mut self,
         (lang, code): (Language, interp::Code),
@@ -223,15 +227,45 @@ impl Walker<'_> {
         notes: &[String],
         targets: &[String],
     ) {
-        let text = match (code, stdin) {
-            (interp::Code::Inline(t), _) => t,
-            (interp::Code::Stdin, Input::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
-            _ => return,
+        let file = match (code, stdin) {
+            (interp::Code::Inline(t), _) => Ok((t, None)),
+            (interp::Code::Stdin, Input::Bytes(b)) => Ok((String::from_utf8_lossy(b).into_owned(), None)),
+            (interp::Code::Stdin, Input::File(f)) => self.code_file(Path::new(f)),
+            (interp::Code::File(f), _) => self.code_file(Path::new(&f)),
+            (interp::Code::Module(m), _) => self.module_file(&m),
+            (interp::Code::Stdin, Input::Unseen) => {
+                Err(format!("the {} code it runs is piped into it and cannot be seen in advance", interp::name(lang)))
+            }
+            (interp::Code::Stdin, Input::Inherited) => return,
         };
-        let guarded = |p: &str| self.registry.guarded(p);
+        let (text, origin) = match file {
+            Ok((_, Some(origin)))
+                if interp::installed(&self.cwd.map_or_else(|| origin.clone(), |c| c.join(&origin))) =>
+            {
+                return;
+            }
+            Ok(found) => found,
+            Err(why) => {
+                self.unknown_once(why);
+                return;
+            }
+        };
+        let scan = {
+            let guarded = |p: &str| self.registry.guarded(p);
+            let file = |p: &Path| self.file_text(p);
+            let var = |name: &str| self.variable(name, env);
+            let sources = interp::Sources { guarded: &guarded, file: &file, var: &var };
+            interp::scan(lang, &text, origin.as_deref(), &sources)
+        };
         let mut notes = notes.to_vec();
-        notes.push(format!("found in a string literal of the {} code it runs", interp::name(lang)));
-        for found in interp::scan(lang, &text, &guarded) {
+        notes.push(match &origin {
+            Some(p) => format!("found in the {} script {}", interp::name(lang), p.display()),
+            None => format!("found in a string literal of the {} code it runs", interp::name(lang)),
+        });
+        for why in scan.unknown {
+            self.unknown_once(why);
+        }
+        for found in scan.found {
             match found {
                 interp::Found::Argv(a) => {
                     self.follow(a, env.to_vec(), Input::Inherited, notes.clone(), targets.to_vec())
@@ -239,6 +273,70 @@ impl Walker<'_> {
                 interp::Found::Shell(t) => self.nested(&t, &notes, targets, &Input::Inherited),
             }
         }
+    }
+
+    /// A script file's text, with its path (a missing file runs nothing: the interpreter
+    /// fails).
+    fn code_file(&self, path: &Path) -> Result<(String, Option<PathBuf>), String> {
+        match self.file_text(path)? {
+            Some(text) => Ok((text, Some(path.to_path_buf()))),
+            None => Ok((String::new(), None)),
+        }
+    }
+
+    /// The file of a module run with `python -m`: `tools/cleanup.py` or
+    /// `tools/cleanup/__main__.py` in the working directory; an installed module is not
+    /// the project's code (judged by its arguments, as any program is).
+    fn module_file(&self, module: &str) -> Result<(String, Option<PathBuf>), String> {
+        let rel = module.replace('.', "/");
+        for candidate in [format!("{rel}.py"), format!("{rel}/__main__.py")] {
+            if let Some(text) = self.file_text(Path::new(&candidate))? {
+                return Ok((text, Some(PathBuf::from(candidate))));
+            }
+        }
+        Ok((String::new(), None))
+    }
+
+    /// The text of a file a command reads: what the string wrote to it before, or the file
+    /// in the working directory. `Ok(None)` when it is not there.
+    fn file_text(&self, path: &Path) -> Result<Option<String>, String> {
+        let same = |p: &str| match self.cwd {
+            Some(c) => c.join(p) == c.join(path),
+            None => Path::new(p) == path,
+        };
+        if let Some((_, content)) = self.out.written.iter().rev().find(|(p, _)| same(p)) {
+            return match content {
+                Some(bytes) => Ok(Some(String::from_utf8_lossy(bytes).into_owned())),
+                None => Err(format!(
+                    "{} is written by the same command just before, with content known only at run time",
+                    path.display()
+                )),
+            };
+        }
+        let Some(cwd) = self.cwd else { return Ok(None) };
+        let full = cwd.join(path);
+        match std::fs::metadata(&full) {
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+                return Ok(None);
+            }
+            Ok(m) if m.is_dir() => return Ok(None),
+            Ok(m) if m.len() > interp::MAX_FILE => {
+                return Err(format!("{} is too long to read ({} KiB)", path.display(), m.len() >> 10));
+            }
+            _ => {}
+        }
+        crate::walk::read_script(&full).map(Some).map_err(|e| format!("{} cannot be read ({e})", path.display()))
+    }
+
+    /// A variable's value as the program sees it: set for the command, set earlier in the
+    /// string, or in the environment the call runs in.
+    fn variable(&self, name: &str, env: &[(String, String)]) -> Option<String> {
+        env.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| self.vars.get(name).cloned().flatten())
+            .or_else(|| self.env.and_then(|e| e.get(name)))
     }
 
     /// `crontab FILE` / `crontab -` installs a table whose commands run later: each line's
@@ -287,7 +385,7 @@ impl Walker<'_> {
     /// Parse a shell string a command runs (`sh -c`, `ssh HOST '…'`) in turn.
     pub(super) fn nested(&mut self, text: &str, notes: &[String], targets: &[String], stdin: &Input) {
         let start = self.out.commands.len();
-        let at = At { depth: self.depth + 1, cwd: self.cwd, registry: self.registry };
+        let at = At { depth: self.depth + 1, cwd: self.cwd, env: self.env, registry: self.registry };
         parse_into(text, at, self.out, notes, stdin);
         for c in &mut self.out.commands[start..] {
             c.targets.extend(targets.iter().cloned());

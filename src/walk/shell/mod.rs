@@ -17,7 +17,7 @@ use tree_sitter::{Node, Parser};
 use super::interp;
 use super::wrappers::{self, Body, Step};
 use crate::analyze::options::{OptTable, val};
-use crate::invocation::program_name;
+use crate::invocation::{Env, program_name};
 use crate::registry::Registry;
 
 mod follow;
@@ -122,10 +122,11 @@ fn turns_guard_off(name: &str, value: Option<&str>) -> Option<String> {
     }
 }
 
-/// Parse `source` as bash run in `cwd`: `for f in migrations/*.sql` then sees the files.
-pub(crate) fn parse_in(source: &str, cwd: Option<&Path>, registry: &Registry) -> Script {
+/// Parse `source` as bash run in `cwd` with `env`: `for f in migrations/*.sql` then sees
+/// the files, and interpreter code the variables it reads.
+pub(crate) fn parse_in(source: &str, cwd: Option<&Path>, env: Option<&Env>, registry: &Registry) -> Script {
     let mut out = Script::default();
-    let at = At { depth: 0, cwd, registry };
+    let at = At { depth: 0, cwd, env, registry };
     parse_into(source, at, &mut out, &[], &Input::Inherited);
     out
 }
@@ -148,14 +149,14 @@ pub(crate) fn replaces_files(program: &str) -> bool {
 /// What an argv runs besides itself: the commands inside its wrappers (`sudo -iu postgres
 /// psql …`, `kubectl exec POD -- …`, `ssh HOST '…'`), followed like those of a shell string.
 /// A wrapper's own command is not included: its caller judges it with its real stdin.
-pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path, registry: &Registry) -> Script {
+pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path, env: &Env, registry: &Registry) -> Script {
     let mut out = Script::default();
     let program = argv.first().map(|a| program_name(std::ffi::OsStr::new(a))).unwrap_or_default();
     // A shell, `source`, or a task runner is kept: its entry is what the caller follows into
     // the script or task it names. Any other argv is its caller's to judge.
     let follows_file =
         registry.is_shell(&program) || registry.tasks(&program).is_some() || matches!(program.as_str(), "source" | ".");
-    let mut walker = Walker::new(b"", At { depth: 0, cwd: Some(cwd), registry }, &mut out, Vec::new());
+    let mut walker = Walker::new(b"", At { depth: 0, cwd: Some(cwd), env: Some(env), registry }, &mut out, Vec::new());
     walker.follow(argv.clone(), Vec::new(), Input::Inherited, Vec::new(), Vec::new());
     if !follows_file && out.commands.first().is_some_and(|c| c.argv == argv) {
         out.commands.remove(0);
@@ -169,6 +170,7 @@ pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path, registry: &Registry) ->
 struct At<'a> {
     depth: usize,
     cwd: Option<&'a Path>,
+    env: Option<&'a Env>,
     registry: &'a Registry,
 }
 
@@ -210,6 +212,8 @@ struct Walker<'a> {
     vars: HashMap<String, Option<String>>,
     /// Where globs in `for` lists are expanded, when known.
     cwd: Option<&'a Path>,
+    /// The environment the string runs in, when known.
+    env: Option<&'a Env>,
     /// The arguments of the command being recorded that a command substitution computes.
     computed: Vec<String>,
     /// Wrappers entered for the command being followed.
@@ -222,7 +226,7 @@ struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     fn new(src: &'a [u8], at: At<'a>, out: &'a mut Script, notes: Vec<String>) -> Self {
-        let At { depth, cwd, registry } = at;
+        let At { depth, cwd, env, registry } = at;
         Walker {
             src,
             depth,
@@ -233,6 +237,7 @@ impl<'a> Walker<'a> {
             too_deep: false,
             vars: HashMap::new(),
             cwd,
+            env,
             computed: Vec::new(),
             wrapped: 0,
             aliases: std::collections::HashMap::new(),
@@ -739,7 +744,7 @@ mod tests {
 
     /// Parse `source` as bash.
     fn parse(source: &str) -> Script {
-        parse_in(source, None, &Registry::default())
+        parse_in(source, None, None, &Registry::default())
     }
 
     fn argvs(src: &str) -> Vec<Vec<String>> {
@@ -886,12 +891,12 @@ mod tests {
         for f in ["002_b.sql", "001_a.sql", "notes.txt", ".hidden.sql"] {
             std::fs::write(dir.path().join("m").join(f), "SELECT 1;").unwrap();
         }
-        let s = parse_in("for f in m/*.sql; do psql -f \"$f\"; done", Some(dir.path()), &Registry::default());
+        let s = parse_in("for f in m/*.sql; do psql -f \"$f\"; done", Some(dir.path()), None, &Registry::default());
         let files: Vec<&str> = s.commands.iter().map(|c| c.argv[2].as_str()).collect();
         assert_eq!(files, ["m/001_a.sql", "m/002_b.sql"]);
-        let s = parse_in("for t in users orders; do psql -c \"TRUNCATE $t\"; done", None, &Registry::default());
+        let s = parse_in("for t in users orders; do psql -c \"TRUNCATE $t\"; done", None, None, &Registry::default());
         assert_eq!(s.commands.len(), 2);
-        let s = parse_in("for f in $(ls); do psql -f \"$f\"; done", Some(dir.path()), &Registry::default());
+        let s = parse_in("for f in $(ls); do psql -f \"$f\"; done", Some(dir.path()), None, &Registry::default());
         assert_eq!(s.commands[0].argv[2], "$f");
         let matches = |pattern: &str, name: &str| wildcard(pattern).is_some_and(|m| m.is_match(name));
         assert!(matches("0[0-9]?_*.sql", "001_a.sql"));
@@ -906,7 +911,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a".repeat(200)), "").unwrap();
         let started = std::time::Instant::now();
-        let s = parse_in("for f in *a*a*a*a*a*a*a*b; do rm \"$f\"; done", Some(dir.path()), &Registry::default());
+        let s = parse_in("for f in *a*a*a*a*a*a*a*b; do rm \"$f\"; done", Some(dir.path()), None, &Registry::default());
         // A hang guard, not a measurement: the backtracking matcher needed ~10^12 steps here.
         assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
         assert_eq!(s.commands[0].argv[1], "*a*a*a*a*a*a*a*b", "no match: the pattern itself, as bash does");
