@@ -59,12 +59,31 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     facts
 }
 
-/// Whether the call asks for the program's usage with the option its table names (`help =
-/// "--help"`, terraform's `-help`), anywhere before a `--`. Only programs whose table says so:
-/// BSD `rm` takes `--help` for a file name, and an interpreter passes it to the script.
+/// Whether the call asks for the program's usage (before any `--`): with the words its table
+/// names (`help = ["--help", "-h", "help"]`, terraform's `-help`; `help` is the first operand,
+/// `WORD:last` the last argument, as aws takes `help`), or, for a described CLI
+/// that passes nothing on, `--help` anywhere or `-h` last. Never for a program without a
+/// table (BSD `rm` takes `--help` for a file name) nor for one that hands its arguments to a
+/// script or another program (an interpreter, a wrapper, a task runner).
 fn asks_for_help(args: &[String], spec: Option<&ProgramSpec>) -> bool {
-    let Some(help) = spec.and_then(|s| s.help.as_deref()) else { return false };
-    args.iter().take_while(|a| *a != "--").any(|a| a == help)
+    let Some(spec) = spec else { return false };
+    let args: Vec<&str> = args.iter().take_while(|a| *a != "--").map(String::as_str).collect();
+    let operands: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+    match &spec.help {
+        Some(words) => words.as_slice().iter().any(|w| match w.as_str() {
+            "help" => operands.first() == Some(&"help"),
+            w if w.ends_with(":last") => args.last() == w.strip_suffix(":last").as_ref(),
+            w => args.contains(&w),
+        }),
+        None => {
+            let passes_on = spec.language.is_some()
+                || spec.console.is_some()
+                || spec.reader.is_some()
+                || !spec.runs.is_empty()
+                || spec.tasks.is_some();
+            !passes_on && (args.contains(&"--help") || args.last() == Some(&"-h"))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -94,6 +113,13 @@ mod tests {
         assert!(!dry(&["railway", "run", "--", "tool", "--help"]), "after --, the words are another program's");
         assert!(!dry(&["git", "push", "-help"]), "one dash is not git's help");
         assert!(!dry(&["rm", "-rf", "/srv", "--help"]), "BSD rm removes a file called --help");
+        assert!(dry(&["aws", "s3", "rm", "s3://b", "--recursive", "help"]));
+        assert!(dry(&["kubectl", "help", "delete"]));
+        assert!(dry(&["gh", "repo", "delete", "-h"]));
+        assert!(dry(&["prisma", "migrate", "reset", "--help"]), "a described CLI without a help key");
+        assert!(dry(&["psql", "-c", "DROP TABLE t", "-h"]), "-h needs a value there: psql runs nothing");
+        assert!(!dry(&["kubectl", "delete", "ns", "help"]), "a namespace called help");
+        assert!(!dry(&["python3", "wipe.py", "--help"]), "the script takes --help");
     }
 
     /// Text a shell builds at run time (`$(…)`, seen by a hook) where a statement or a body

@@ -48,12 +48,14 @@ pub struct ProgramSpec {
     /// this table, when none is named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzer: Option<Analyzer>,
-    /// The option with which the program prints its usage and runs nothing, wherever it stands
-    /// (`"--help"`; terraform's `"-help"`): no rule applies to such a call. Only for CLIs
-    /// whose parser is known to stop there (cobra, clap, oclif, git), never for a program that
-    /// takes `--help` for an operand or hands it to a script.
+    /// The words with which the program prints its usage and runs nothing (`"--help"`,
+    /// terraform's `"-help"`, `"-h"`; `"help"` counts as the first operand, `kubectl help
+    /// delete`; `"help:last"` as the last argument, `aws s3 rm help`): no rule applies. Without
+    /// the key, a described CLI that passes nothing on (no interpreter, wrapper or task
+    /// runner) takes `--help` anywhere and a trailing `-h` as usage (`-h` needing a value
+    /// there is an error: nothing runs either).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<crate::rules::model::OneOrMany>,
     /// Whether the program gets a shim (and the exec guard's attention) without rules of its
     /// own: true for wrappers that reach another user, host or container, where no shim
     /// follows (`sudo`, `ssh`). By default a table that describes a CLI is shimmed and one

@@ -28,6 +28,7 @@ fn record(facts: &mut Facts, req: HttpRequest, docs: &[(String, bool)]) {
     if let Some(body) = &req.body {
         sql_in_body(body, &req, facts);
     }
+    sql_in_query(&req, facts);
     if let Some(h) = &req.host {
         facts.add_target(h.clone());
     }
@@ -39,17 +40,42 @@ fn record(facts: &mut Facts, req: HttpRequest, docs: &[(String, bool)]) {
 /// (`query`), Hasura `run_sql` (`args.sql`), Databricks and Snowflake (`statement`).
 const SQL_KEYS: &[&str] = &["sql", "query", "queries", "statement", "statements", "stmt", "command"];
 
-/// SQL statements carried in a JSON request body, classified like a client's: what a
-/// database-as-a-service query endpoint will run. Only strings that read as SQL count (a
-/// GraphQL `query` does not).
+/// SQL statements carried in a request body, classified like a client's: what a database
+/// over HTTP will run, whatever the method. A JSON body's SQL keys (Supabase, D1, Neon …),
+/// a form's `query=`/`sql=` field, or a body that is itself SQL (ClickHouse's and
+/// Elasticsearch SQL's HTTP interfaces: `--data-binary 'ALTER TABLE t DELETE WHERE 1'`).
+/// Only text that reads as SQL counts (a GraphQL `query` does not).
 pub(crate) fn sql_in_body(body: &str, req: &HttpRequest, facts: &mut Facts) {
     let trimmed = body.trim_start();
-    if !(trimmed.starts_with("{") || trimmed.starts_with('[')) {
-        return;
-    }
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) else { return };
     let mut found = Vec::new();
-    collect_sql(&json, false, &mut found);
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) {
+            collect_sql(&json, false, &mut found);
+        }
+    } else if reads_as_sql(trimmed) {
+        found.push(trimmed.to_string());
+    } else if trimmed.contains('=') {
+        found.extend(form_sql(trimmed));
+    }
+    add_sql(found, req, facts);
+}
+
+/// SQL in the URL's query string (`?query=DROP%20TABLE%20t`, ClickHouse's GET and POST).
+fn sql_in_query(req: &HttpRequest, facts: &mut Facts) {
+    if let Some(q) = &req.query {
+        add_sql(form_sql(q), req, facts);
+    }
+}
+
+/// The values of a form's SQL fields (`query`, `sql`, …) that read as SQL.
+fn form_sql(form: &str) -> Vec<String> {
+    url::form_urlencoded::parse(form.as_bytes())
+        .filter(|(k, v)| SQL_KEYS.contains(&k.to_ascii_lowercase().as_str()) && reads_as_sql(v))
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+fn add_sql(found: Vec<String>, req: &HttpRequest, facts: &mut Facts) {
     if found.is_empty() {
         return;
     }
@@ -86,10 +112,17 @@ fn collect_sql(v: &serde_json::Value, under_key: bool, out: &mut Vec<String>) {
     }
 }
 
-/// Whether a string starts like an SQL statement (after comments and blanks).
+/// Whether a string starts like an SQL statement (after blanks), followed by a word.
 fn reads_as_sql(s: &str) -> bool {
-    let first: String =
-        s.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
+    let s = s.trim_start();
+    if !s
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|w| w.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '*' || c == '"' || c == '`'))
+    {
+        return false;
+    }
+    let first: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
     matches!(
         first.as_str(),
         "DROP"

@@ -368,6 +368,7 @@ impl<'a> Walker<'a> {
     fn assign(&mut self, node: Node) {
         let Some(name) = node.child_by_field_name("name").map(|n| self.text(n)) else { return };
         let value = match node.child_by_field_name("value") {
+            Some(v) if let Some(path) = self.mktemp_path(v) => Some(path),
             Some(v) => {
                 let w = self.word(v);
                 (!w.dynamic).then_some(w.text)
@@ -378,6 +379,45 @@ impl<'a> Walker<'a> {
             self.guard_off(why);
         }
         self.vars.insert(name, value);
+    }
+
+    /// `d=$(mktemp -d)`: where the new temporary file or directory will be, as a path of the
+    /// same shape (`/tmp/tmp.XXXXXXXXXX`, or under the `-p`/`--tmpdir` directory or the
+    /// template's), so what the string later does to `$d` is judged as done to scratch space.
+    fn mktemp_path(&self, value: Node) -> Option<String> {
+        let sub = match value.kind() {
+            "command_substitution" => value,
+            "string" if value.named_child_count() == 1 => value.named_child(0)?,
+            _ => return None,
+        };
+        if sub.kind() != "command_substitution" || sub.named_child_count() != 1 {
+            return None;
+        }
+        let command = sub.named_child(0)?;
+        if command.kind() != "command" || command.child_by_field_name("name").map(|n| self.text(n))? != "mktemp" {
+            return None;
+        }
+        let mut cursor = command.walk();
+        let args: Vec<Word> = command.children_by_field_name("argument", &mut cursor).map(|a| self.word(a)).collect();
+        if args.iter().any(|a| a.dynamic) {
+            return None;
+        }
+        let (mut dir, mut template) = (None, None);
+        let mut words = args.iter().map(|a| a.text.as_str());
+        while let Some(a) = words.next() {
+            match a {
+                "-p" | "--tmpdir" => dir = words.next().map(str::to_string),
+                _ if a.starts_with("--tmpdir=") => dir = a.strip_prefix("--tmpdir=").map(str::to_string),
+                _ if a.starts_with('-') => {}
+                _ => template = Some(a.to_string()),
+            }
+        }
+        let template = template.unwrap_or_else(|| "tmp.XXXXXXXXXX".into());
+        Some(match dir {
+            _ if template.contains('/') => template,
+            Some(d) => format!("{}/{template}", d.trim_end_matches('/')),
+            None => format!("/tmp/{template}"),
+        })
     }
 
     /// `for NAME in WORDS; do BODY; done`: the body once per value, so `psql -f "$f"` sees
