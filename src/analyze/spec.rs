@@ -78,6 +78,11 @@ pub struct ProgramSpec {
     /// The project file whose tasks the program runs (`make reset`: the Makefile's recipe).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Tasks>,
+    /// Container images whose entrypoint is a client, by repository (`"curlimages/curl" =
+    /// ["curl"]`): `docker run IMAGE ARGS` (and `kubectl run --image`) runs the client with
+    /// ARGS. An image not listed runs the words after it as its command.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub entrypoints: BTreeMap<String, Vec<String>>,
     /// What the program runs inside it, read from this table's option rows: `runs = [{}]`,
     /// the command after its options (`nice -n 5 CMD`); `[{ under = "exec" }]`, after a
     /// subcommand (`bundle exec CMD`); `[{ after = "--" }]`, after a `--`.

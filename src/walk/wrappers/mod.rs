@@ -177,7 +177,7 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec, registry: &Registry
         At => at(args),
         Ssh => ssh(args, spec),
         Ansible => ansible(args, spec),
-        Kubectl => kubectl(args, spec),
+        Kubectl => kubectl(args, spec, registry),
         Docker => docker(args, spec),
         Compose => compose(args, spec),
         Fly => fly(args, spec),

@@ -49,18 +49,27 @@ fn ansible_ad_hoc() {
 
 /// `kubectl exec POD [-c C] -- COMMAND…` (and the deprecated form without `--`);
 /// `kubectl run NAME --image=I -- COMMAND…`; `kubectl debug … -- COMMAND…`.
-pub(super) fn kubectl(args: &[String], spec: &ProgramSpec) -> Step {
+pub(super) fn kubectl(args: &[String], spec: &ProgramSpec, registry: &Registry) -> Step {
     let cut = args.iter().position(|a| a == "--");
     let (p, operands) = spec.at(&[]).parse_permuted(&args[..cut.unwrap_or(args.len())]);
     let Some(sub) = operands.first().map(String::as_str) else { return Step::Not };
     if !matches!(sub, "exec" | "run" | "debug") {
         return Step::Not;
     }
-    let cmd: Vec<String> = match cut {
+    let mut cmd: Vec<String> = match cut {
         Some(c) => args[c + 1..].to_vec(),
         None if sub == "exec" => operands.get(2..).unwrap_or_default().to_vec(),
         None => Vec::new(),
     };
+    // `kubectl run --image=curlimages/curl -- -X DELETE …`: without `--command`, the words
+    // are the arguments of the image's entrypoint (the images docker's table knows).
+    if sub == "run"
+        && !p.has(&["--command"])
+        && let Some(image) = p.value(&["--image"])
+        && let Some(entry) = registry.with_spec("docker", |d| d.and_then(|d| image_entrypoint(image, d)))
+    {
+        cmd = entry.into_iter().chain(cmd).collect();
+    }
     if cmd.is_empty() {
         return Step::Not;
     }
@@ -78,7 +87,10 @@ pub(super) fn docker(args: &[String], spec: &ProgramSpec) -> Step {
     let rest = &args[g.rest..];
     let mut step = match rest.first().map(String::as_str) {
         Some("exec") => container_command(&rest[1..], &spec.at(&["exec"]), "container"),
-        Some("run") => container_command(&rest[1..], &spec.at(&["run"]), "new container from the image"),
+        Some("run") => docker_run(&rest[1..], spec, &["run"]),
+        Some("container") if matches!(rest.get(1).map(String::as_str), Some("run")) => {
+            docker_run(&rest[2..], spec, &["run"])
+        }
         // `docker container exec` takes `docker exec`'s options.
         Some("container") if matches!(rest.get(1).map(String::as_str), Some("exec")) => {
             container_command(&rest[2..], &spec.at(&["exec"]), "container")
@@ -111,6 +123,42 @@ fn compose_at(args: &[String], spec: &ProgramSpec, prefix: &str) -> Step {
         }
         _ => Step::Not,
     }
+}
+
+/// `docker run [OPTIONS] IMAGE [ARG…]`: the image's entrypoint with the arguments —
+/// `--entrypoint X`, or a client image's own (`curlimages/curl`, `amazon/aws-cli`, the
+/// docker table's `entrypoints`) — else the arguments as the command (`postgres psql …`).
+fn docker_run(args: &[String], spec: &ProgramSpec, at: &[&str]) -> Step {
+    let p = spec.at(at).parse(args);
+    let rest = &args[p.rest..];
+    let Some((image, cmd)) = rest.split_first() else { return Step::Not };
+    let entrypoint = match p.value(&["--entrypoint"]) {
+        Some(e) => shell_words::split(e).unwrap_or_else(|_| vec![e.to_string()]),
+        None => image_entrypoint(image, spec).unwrap_or_default(),
+    };
+    let argv: Vec<String> = entrypoint.into_iter().chain(cmd.iter().cloned()).collect();
+    if argv.is_empty() {
+        return Step::Not;
+    }
+    runs(Inner::argv(argv).remote(Some(image), format!("runs inside a new container from the image `{image}`")))
+}
+
+/// The entrypoint of a known client image: the repository without registry, `library/`,
+/// tag or digest (`docker.io/curlimages/curl:8.5.0` → `curlimages/curl`).
+pub(super) fn image_entrypoint(image: &str, spec: &ProgramSpec) -> Option<Vec<String>> {
+    let repo = image.split('@').next().unwrap_or(image);
+    let repo = match repo.rsplit_once(':') {
+        Some((r, tag)) if !tag.contains('/') => r,
+        _ => repo,
+    };
+    let mut parts: Vec<&str> = repo.split('/').collect();
+    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
+        parts.remove(0);
+    }
+    if parts.first() == Some(&"library") {
+        parts.remove(0);
+    }
+    spec.entrypoints.get(&parts.join("/")).cloned()
 }
 
 pub(super) fn container_command(args: &[String], opts: &impl Grammar, what: &str) -> Step {
@@ -280,10 +328,29 @@ fn remote_exec() {
     // The deprecated form without `--`: kubectl reads flags among the operands, as here.
     assert_eq!(one("kubectl exec postgres-0 dropdb shop").0, Body::Argv(words("dropdb shop")));
     assert_eq!(one("kubectl run tmp --rm -i --image=postgres -- psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(
+        one("kubectl run tmp --rm -i --restart=Never --image=curlimages/curl -- -X DELETE https://x").0,
+        Body::Argv(words("curl -X DELETE https://x"))
+    );
     assert_eq!(one("docker exec -it -u postgres db psql -c 'DROP DATABASE shop'"), (drop.clone(), Some("db".into())));
     assert_eq!(one("docker --context prod exec db psql -c 'DROP DATABASE shop'").1, Some("prod".into()));
     assert_eq!(one("docker container exec db psql -c 'DROP DATABASE shop'").0, drop);
     assert_eq!(one("docker run --rm -e PGPASSWORD=x postgres:16 psql -c 'DROP DATABASE shop'").0, drop);
+    let curl = |s: &str| Body::Argv(words(s));
+    assert_eq!(
+        one("docker run --rm curlimages/curl -X DELETE https://api.example.com/v1/x").0,
+        curl("curl -X DELETE https://api.example.com/v1/x")
+    );
+    assert_eq!(one("podman run docker.io/curlimages/curl:8.5.0 -sS https://x").0, curl("curl -sS https://x"));
+    assert_eq!(
+        one("docker run --rm --entrypoint curl alpine:3 -X DELETE https://x").0,
+        curl("curl -X DELETE https://x")
+    );
+    assert_eq!(
+        one("docker container run --rm amazon/aws-cli s3 rb s3://b --force").0,
+        curl("aws s3 rb s3://b --force")
+    );
+    assert_eq!(one("docker run --rm --entrypoint psql postgres:16 -c 'DROP DATABASE shop'").0, drop);
     assert_eq!(one("docker compose -f prod.yml exec -T db psql -c 'DROP DATABASE shop'").0, drop);
     assert_eq!(one("docker-compose run --rm db psql -c 'DROP DATABASE shop'").0, drop);
     assert_eq!(one("podman exec db psql -c 'DROP DATABASE shop'").0, drop);
