@@ -22,6 +22,10 @@ pub struct HttpRequest {
     /// The body, when interlock could read it (lossy UTF-8).
     #[serde(skip)]
     pub body: Option<String>,
+    /// Where a request to a local-looking host really goes (a tunnel, `--resolve`, a proxy):
+    /// such a request is remote for every rule (`http::reroute`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// GraphQL operation kinds.

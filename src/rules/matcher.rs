@@ -261,23 +261,24 @@ impl Compiled {
             && (spec.graphql_verb.is_empty()
                 || crate::facts::graphql_action(&f.name).is_some_and(|v| spec.graphql_verb.contains(&v)))
             && (!self.graphql_arg.given() || f.args.iter().any(|(k, v)| self.graphql_arg.allows(&format!("{k}={v}"))))
-            && self.host_matches(spec, f.host.as_deref())
+            && self.host_matches(spec, f.host.as_deref(), false)
     }
 
     fn request_matches(&self, spec: &RuleSpec, r: &HttpRequest) -> bool {
         (spec.method.is_empty() || spec.method.iter().any(|m| m.eq_ignore_ascii_case(&r.method)))
             && self.path.allows(&r.path)
             && (!self.body.given() || r.body.as_deref().is_some_and(|b| self.body.allows(b)))
-            && self.host_matches(spec, r.host.as_deref())
+            && self.host_matches(spec, r.host.as_deref(), r.via.is_some())
     }
 
     /// Hosts are matched in one normal form: lower case, no trailing dot, no IPv6
-    /// brackets (the URL parser already turned international names into punycode).
-    fn host_matches(&self, spec: &RuleSpec, host: Option<&str>) -> bool {
+    /// brackets (the URL parser already turned international names into punycode). A
+    /// `rerouted` local host (a tunnel, a proxy) is remote.
+    fn host_matches(&self, spec: &RuleSpec, host: Option<&str>, rerouted: bool) -> bool {
         let host = crate::facts::normal_host(host.unwrap_or(""));
         self.host.allows(&host)
             && self.not_host.excludes(&host)
-            && !(spec.remote_only && crate::facts::is_local_host(&host))
+            && !(spec.remote_only && !rerouted && crate::facts::is_local_host(&host))
     }
 }
 

@@ -584,3 +584,38 @@ not_match = ["acme db list", "acme -c db drop"]
     assert!(stdout(&out).contains("acme.toml:3:"), "{}", stdout(&out));
     assert!(stdout(&out).contains("without dashes"), "{}", stdout(&out));
 }
+
+/// A loopback port whose listener is a tunnel program (here a process named `kubectl`) is
+/// remote at run time: a DELETE to it asks. The same request to a port a dev server listens
+/// on passes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_loopback_port_held_by_a_tunnel_is_remote() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen = |name: &str| {
+        let bin = dir.path().join(name);
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/listener.c");
+        let status = Command::new("cc").arg("-O2").arg("-o").arg(&bin).arg(&src).status().expect("cc");
+        assert!(status.success());
+        let mut child = Command::new(&bin).stdout(std::process::Stdio::piped()).spawn().expect("listener");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("port");
+        (child, line.trim().to_string())
+    };
+    let check = |port: &str| {
+        let url = format!("http://127.0.0.1:{port}/v1/items/1");
+        let out = Command::new(BIN).args(["check", "--", "curl", "-X", "DELETE", &url]).output().expect("check");
+        stdout(&out)
+    };
+    let (mut tunnel, port) = listen("kubectl");
+    let verdict = check(&port);
+    tunnel.kill().ok();
+    tunnel.wait().ok();
+    assert!(verdict.starts_with("confirm: http.delete.remote"), "{verdict}");
+    let (mut dev, port) = listen("devserver");
+    let verdict = check(&port);
+    dev.kill().ok();
+    dev.wait().ok();
+    assert!(verdict.starts_with("allow"), "{verdict}");
+}

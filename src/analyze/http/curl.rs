@@ -341,6 +341,8 @@ struct Parser<'a> {
     variables: HashMap<String, String>,
     unknown: Vec<String>,
     config_depth: usize,
+    /// `--resolve`, `--connect-to`, `-x`, `--noproxy`: where requests really go.
+    routing: super::Routing,
 }
 
 /// Analyze a curl invocation.
@@ -353,6 +355,7 @@ pub(crate) fn curl(inv: &Invocation) -> Facts {
         variables: HashMap::new(),
         unknown: Vec::new(),
         config_depth: 0,
+        routing: super::Routing::default(),
     };
     let disabled = args.first().is_some_and(|a| {
         a == "-q" || a == "--disable" || (a.starts_with('-') && !a.starts_with("--") && a[1..].starts_with('q'))
@@ -482,6 +485,10 @@ impl Parser<'_> {
             "no-head" => self.op().head = false,
             "header" => self.op().headers.push(v),
             "unix-socket" | "abstract-unix-socket" => self.op().unix_socket = Some(v),
+            "resolve" => self.routing.resolve.push(v),
+            "connect-to" => self.routing.connect_to.push(v),
+            "proxy" | "preproxy" => self.routing.proxy = Some(v),
+            "noproxy" => self.routing.noproxy = Some(v),
             "url-query" => self.op().url_query.push(v),
             "globoff" => self.globoff = true,
             "next" => self.ops.push(Operation::default()),
@@ -727,7 +734,7 @@ impl Parser<'_> {
             if let Some(doc) = graphql_in_form(&body) {
                 docs.push((doc, path_says));
             }
-            record(facts, req, &docs);
+            record(facts, req, &docs, self.inv, &self.routing);
         }
     }
 }

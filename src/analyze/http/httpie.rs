@@ -86,7 +86,7 @@ pub(crate) fn httpie(inv: &Invocation) -> Facts {
         }
         req.body = Some(encoded);
     }
-    record(&mut facts, req, &docs);
+    record(&mut facts, req, &docs, inv, &super::Routing::default());
     facts
 }
 

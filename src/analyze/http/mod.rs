@@ -6,6 +6,7 @@
 
 mod curl;
 mod httpie;
+mod reroute;
 mod wget;
 
 pub(crate) use curl::curl;
@@ -14,14 +15,27 @@ pub(crate) use wget::wget;
 
 use super::graphql;
 use crate::facts::{Facts, HttpRequest};
+use crate::invocation::Invocation;
+pub(crate) use reroute::Routing;
 
 /// Add one request to `facts`, with what it carries: each GraphQL document in `docs` (with
 /// whether the request says it is GraphQL — the path or a content type — so a document that
 /// fails to parse but says `mutation` is "cannot see"), SQL in its JSON body, and its host as
-/// a target. The one way every client records a request.
-fn record(facts: &mut Facts, req: HttpRequest, docs: &[(String, bool)]) {
+/// a target. A local-looking host that something reroutes elsewhere (`reroute`) is remote.
+/// The one way every client records a request.
+fn record(facts: &mut Facts, mut req: HttpRequest, docs: &[(String, bool)], inv: &Invocation, routing: &Routing) {
+    req.via = reroute::via(&req, inv, routing);
+    if let Some(via) = &req.via {
+        facts.notes.push(format!(
+            "`{}` is not a local server here: the request goes to {via}",
+            req.host.as_deref().unwrap_or("localhost")
+        ));
+        facts.add_target(via.clone());
+    }
+    // A rerouted request's GraphQL is judged as sent to a remote host (no local exemption).
+    let graphql_host = if req.via.is_some() { None } else { req.host.as_deref() };
     for (doc, says_graphql) in docs {
-        let parsed = graphql::from_body(doc, *says_graphql, req.host.as_deref());
+        let parsed = graphql::from_body(doc, *says_graphql, graphql_host);
         facts.graphql.extend(parsed.fields);
         facts.unknown.extend(parsed.unknown);
     }
@@ -179,6 +193,7 @@ pub(crate) fn parse_url(raw: &str) -> HttpRequest {
             query: u.query().map(String::from),
             headers: Vec::new(),
             body: None,
+            via: None,
         },
         Err(_) => HttpRequest { url: raw.to_string(), path: String::new(), ..HttpRequest::default() },
     }

@@ -155,7 +155,7 @@ pub(crate) fn wget(inv: &Invocation) -> Facts {
         req.method = method.clone().unwrap_or_else(|| "GET".into());
         let docs: Vec<(String, bool)> = body.iter().map(|b| (b.clone(), req.path.contains("graphql"))).collect();
         req.body = body.clone();
-        record(&mut facts, req, &docs);
+        record(&mut facts, req, &docs, inv, &super::Routing::default());
     }
     facts
 }

@@ -53,6 +53,9 @@ pub(super) fn kubectl(args: &[String], spec: &ProgramSpec, registry: &Registry) 
     let cut = args.iter().position(|a| a == "--");
     let (p, operands) = spec.at(&[]).parse_permuted(&args[..cut.unwrap_or(args.len())]);
     let Some(sub) = operands.first().map(String::as_str) else { return Step::Not };
+    if let Some(path) = p.value(&["--raw"]) {
+        return raw_request(sub, path);
+    }
     if !matches!(sub, "exec" | "run" | "debug") {
         return Step::Not;
     }
@@ -79,6 +82,46 @@ pub(super) fn kubectl(args: &[String], spec: &ProgramSpec, registry: &Registry) 
     let target = context.or(namespace).or(Some(pod)).filter(|t| !t.is_empty());
     let place = [context, namespace, Some(pod)].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>();
     runs(Inner::argv(cmd).remote(target, format!("runs inside the Kubernetes pod `{}`", place.join("/"))))
+}
+
+/// `kubectl delete --raw /api/v1/namespaces/prod`: the REST call, judged as the kubectl
+/// command that sends it (`kubectl delete namespaces prod`; a collection path deletes every
+/// object in it, `--all`). Other verbs with `--raw` read, or create from a file.
+fn raw_request(verb: &str, path: &str) -> Step {
+    if verb != "delete" {
+        return Step::Not;
+    }
+    let path = path.split('?').next().unwrap_or(path);
+    let segs: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    // `/api/v1/…` (core) or `/apis/GROUP/VERSION/…`.
+    let rest = match segs.as_slice() {
+        ["api", _version, rest @ ..] => rest,
+        ["apis", _group, _version, rest @ ..] => rest,
+        _ => {
+            return Step::Unknown(format!(
+                "`kubectl delete --raw {path}` sends a DELETE to an API path interlock cannot read"
+            ));
+        }
+    };
+    let mut argv: Vec<String> = vec!["kubectl".into(), "delete".into()];
+    match rest {
+        ["namespaces", ns, kind, tail @ ..] => {
+            argv.push((*kind).into());
+            match tail.first() {
+                Some(name) => argv.push((*name).into()),
+                None => argv.push("--all".into()),
+            }
+            argv.extend(["-n".into(), (*ns).into()]);
+        }
+        [kind, tail @ ..] => {
+            argv.push((*kind).into());
+            argv.push(tail.first().map_or("--all".into(), |n| (*n).to_string()));
+        }
+        [] => return Step::Not,
+    }
+    let mut inner = Inner::argv(argv);
+    inner.note = Some(format!("`kubectl delete --raw {path}` sends this DELETE to the API server"));
+    runs(inner)
 }
 
 pub(super) fn docker(args: &[String], spec: &ProgramSpec) -> Step {
@@ -328,6 +371,18 @@ fn remote_exec() {
     // The deprecated form without `--`: kubectl reads flags among the operands, as here.
     assert_eq!(one("kubectl exec postgres-0 dropdb shop").0, Body::Argv(words("dropdb shop")));
     assert_eq!(one("kubectl run tmp --rm -i --image=postgres -- psql -c 'DROP DATABASE shop'").0, drop);
+    assert_eq!(
+        one("kubectl delete --raw /api/v1/namespaces/prod").0,
+        Body::Argv(words("kubectl delete namespaces prod"))
+    );
+    assert_eq!(
+        one("kubectl delete --raw=/apis/apps/v1/namespaces/shop/deployments/web").0,
+        Body::Argv(words("kubectl delete deployments web -n shop"))
+    );
+    assert_eq!(
+        one("kubectl delete --raw /api/v1/namespaces/shop/persistentvolumeclaims").0,
+        Body::Argv(words("kubectl delete persistentvolumeclaims --all -n shop"))
+    );
     assert_eq!(
         one("kubectl run tmp --rm -i --restart=Never --image=curlimages/curl -- -X DELETE https://x").0,
         Body::Argv(words("curl -X DELETE https://x"))
