@@ -84,7 +84,7 @@ pub(crate) fn analyze(args: &[String], spec: Option<&ProgramSpec>, env: &Env) ->
 
 /// SQL carried in the values of the program's `role = "sql"` options and in its
 /// `sql_operand`s, classified as a database client's.
-fn read_sql(spec: &ProgramSpec, mut sql: Vec<String>, facts: &mut Facts) {
+pub(super) fn read_sql(spec: &ProgramSpec, mut sql: Vec<String>, facts: &mut Facts) {
     use super::spec::SqlDialect;
     use super::sql::{Dialect, Scanner};
     for (path, index) in &spec.sql_operand {
@@ -143,6 +143,8 @@ fn record(
     match row.role {
         Some(Role::Target) => facts.add_target(value.unwrap_or_default()),
         Some(Role::Sql) => sql.push(value.unwrap_or_default().to_string()),
+        // Read by `analyze::named_files`, which can open files.
+        Some(Role::SqlFile) => {}
         Some(Role::DryRun) => {
             let off = value.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "none" | "false" | "0" | "no"));
             facts.dry_run |= !off;

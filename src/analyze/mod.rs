@@ -47,6 +47,9 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     }
     facts.program.clone_from(&inv.program);
     facts.argv = inv.args_lossy();
+    if let Some(spec) = spec {
+        named_files(inv, spec, &mut facts);
+    }
     if asks_for_help(&facts.argv, spec) {
         // `railway volume delete --help`, `terraform destroy -help`: usage is printed and
         // nothing runs, so no rule about what the call would destroy applies.
@@ -57,6 +60,46 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
         facts.add_target(t.clone());
     }
     facts
+}
+
+/// What the files a call names as its payload hold, read as part of the call: the value of
+/// a `role = "sql-file"` option is SQL (`wrangler d1 execute --file drop.sql`); an argument
+/// with one of the table's `payload_files` prefixes (aws's `--change-batch file://b.json`)
+/// is text the rules read with the arguments (`argv` patterns see it). A file that cannot
+/// be read is "cannot see".
+fn named_files(inv: &Invocation, spec: &ProgramSpec, facts: &mut Facts) {
+    let sql_flags: Vec<String> = spec
+        .options
+        .iter()
+        .filter(|r| r.role == Some(spec::Role::SqlFile))
+        .flat_map(|r| r.spellings(spec.clusters).collect::<Vec<_>>())
+        .collect();
+    let mut sql = Vec::new();
+    let mut read = |name: &str, facts: &mut Facts| match input::file(inv, name) {
+        Ok(t) => Some(t.text),
+        Err(e) => {
+            facts.unknown.push(format!("the file `{name}` it sends cannot be read ({e})"));
+            None
+        }
+    };
+    for (flag, value) in facts.flag_values.clone() {
+        if sql_flags.contains(&flag)
+            && let Some(text) = read(&value, facts)
+        {
+            sql.push(text);
+        }
+    }
+    if !sql.is_empty() {
+        argv::read_sql(spec, sql, facts);
+    }
+    for arg in inv.args_lossy() {
+        let value = arg.split_once('=').filter(|(k, _)| k.starts_with("--")).map_or(arg.as_str(), |(_, v)| v);
+        let Some(name) = spec.payload_files.iter().find_map(|p| value.strip_prefix(p.as_str())) else { continue };
+        if let Some(text) = read(name, facts) {
+            facts.notes.push(format!("reads `{name}` as what it sends"));
+            facts.argv.push(text);
+        }
+    }
 }
 
 /// Whether the call asks for the program's usage (before any `--`): with the words its table

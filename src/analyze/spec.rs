@@ -78,6 +78,11 @@ pub struct ProgramSpec {
     /// The project file whose tasks the program runs (`make reset`: the Makefile's recipe).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Tasks>,
+    /// Prefixes that make an argument a file the program reads as its payload (aws's
+    /// `file://batch.json`, `fileb://`): the file's text is read with the arguments, so the
+    /// rules' `argv` patterns see what it says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payload_files: Vec<String>,
     /// Container images whose entrypoint is a client, by repository (`"curlimages/curl" =
     /// ["curl"]`): `docker run IMAGE ARGS` (and `kubectl run --image`) runs the client with
     /// ARGS. An image not listed runs the words after it as its command.
@@ -281,6 +286,9 @@ pub enum Role {
     /// Its value is SQL the program sends to a database (`wrangler d1 execute --command`),
     /// read with the SQL scanner so that rules can name statement kinds.
     Sql,
+    /// Its value names a file of SQL the program sends (`wrangler d1 execute --file
+    /// drop.sql`): the file is read and scanned as `sql` values are.
+    SqlFile,
 }
 
 /// A row as written. `role = "target"` and `role = "sql"` imply a value.
@@ -316,7 +324,7 @@ impl TryFrom<RawRow> for OptionRow {
         if raw.short.is_some_and(|c| c == '-' || c.is_whitespace()) {
             return Err("`short` is one letter, without its dash".into());
         }
-        let implied = matches!(raw.role, Some(Role::Target | Role::Sql));
+        let implied = matches!(raw.role, Some(Role::Target | Role::Sql | Role::SqlFile));
         if implied && raw.value == Some(false) {
             return Err("an option with `role = \"target\"` or `\"sql\"` takes a value".into());
         }
