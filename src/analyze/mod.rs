@@ -75,7 +75,7 @@ fn named_files(inv: &Invocation, spec: &ProgramSpec, facts: &mut Facts) {
         .flat_map(|r| r.spellings(spec.clusters).collect::<Vec<_>>())
         .collect();
     let mut sql = Vec::new();
-    let mut read = |name: &str, facts: &mut Facts| match input::file(inv, name) {
+    let read = |name: &str, facts: &mut Facts| match input::file(inv, name) {
         Ok(t) => Some(t.text),
         Err(e) => {
             facts.unknown.push(format!("the file `{name}` it sends cannot be read ({e})"));
