@@ -139,6 +139,8 @@ pub enum Reader {
     Xargs,
     /// `crontab FILE`: the table's jobs run later.
     Crontab,
+    /// git: an alias (`git nuke`) runs more git or, with `!`, a shell command.
+    Git,
     Sudo,
     Su,
     Runuser,
@@ -216,6 +218,8 @@ pub enum Tasks {
     Make,
     /// A justfile's recipes.
     Just,
+    /// A Taskfile's tasks (go-task: `task db:reset`).
+    Taskfile,
     /// package.json scripts through `run` and the lifecycle commands (`npm test`).
     Npm,
     /// package.json scripts through `run` or a bare word (`yarn db:reset`, `pnpm`, `bun`).

@@ -10,6 +10,7 @@
 //! what it could not see in `Walk::unknown`, which the engine turns into "ask". It never
 //! drops a command it found.
 
+pub(crate) mod gitalias;
 pub(crate) mod interp;
 pub(crate) mod project;
 pub(crate) mod shell;

@@ -1,6 +1,6 @@
-//! Project task runners: `make TARGET`, `npm run X` (and `yarn`, `pnpm`, `bun`), `just X`.
-//! The command names a task; what runs is written in a file of the project — a Makefile
-//! recipe, a `package.json` script, a justfile recipe. `tasks` reads that file the way the
+//! Project task runners: `make TARGET`, `npm run X` (and `yarn`, `pnpm`, `bun`), `just X`,
+//! `task X`. The command names a task; what runs is written in a file of the project — a
+//! Makefile recipe, a `package.json` script, a justfile recipe, a Taskfile task. `tasks` reads that file the way the
 //! runner does and returns the shell text it will run, so the hook judges it like any
 //! other command.
 //!
@@ -37,6 +37,7 @@ pub(crate) fn tasks(argv: &[String], cwd: &Path, registry: &Registry) -> Option<
     match registry.tasks(&name)? {
         Tasks::Make => Some(make(args, cwd)),
         Tasks::Just => Some(just(args, cwd)),
+        Tasks::Taskfile => Some(taskfile(args, cwd)),
         runner => package_script(runner, args, cwd),
     }
 }
@@ -483,6 +484,143 @@ impl Justfile {
         }
         out
     }
+}
+
+// --- task (go-task) ----------------------------------------------------------------------
+
+/// task(1): `-d DIR`, `-t FILE` take values; `-n/--dry`, `-l/--list`, `--summary`, `-i`
+/// run nothing; `NAME=value` operands set variables; the other operands are tasks
+/// (`default` when none), each after its `deps`, its `cmds` in order (`- task: other` runs
+/// another task).
+const TASK: OptTable = OptTable::new(&[
+    val(Some('d'), "dir"),
+    val(Some('t'), "taskfile"),
+    val(Some('o'), "output"),
+    val(Some('C'), "concurrency"),
+    val(None, "interval"),
+    val(None, "sort"),
+]);
+
+fn taskfile(args: &[String], cwd: &Path) -> Result<Vec<Task>, String> {
+    let cut = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let (p, operands) = TASK.parse_permuted(&args[..cut]);
+    let quiet =
+        ["-n", "--dry", "-l", "--list", "--list-all", "-a", "--summary", "--init", "-i", "--version", "-h", "--help"];
+    if p.has(&quiet) {
+        return Ok(Vec::new());
+    }
+    let dir = p.value(&["-d", "--dir"]).map_or(cwd.to_path_buf(), |d| cwd.join(d));
+    let names =
+        ["Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml", "Taskfile.dist.yml", "taskfile.dist.yml"];
+    let path = match p.value(&["-t", "--taskfile"]) {
+        Some(f) => cwd.join(f),
+        None => match names.iter().map(|n| dir.join(n)).find(|p| p.exists()) {
+            Some(p) => p,
+            None => return Ok(Vec::new()),
+        },
+    };
+    let Some(text) = read(&path)? else { return Ok(Vec::new()) };
+    let doc: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&text).map_err(|e| format!("{} cannot be parsed: {e}", path.display()))?;
+    let tasks = doc.get("tasks").cloned().unwrap_or_default();
+    let includes = doc.get("includes").cloned().unwrap_or_default();
+    let mut goals: Vec<String> = operands.into_iter().filter(|o| !o.contains('=')).collect();
+    if goals.is_empty() {
+        goals.push("default".into());
+    }
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    for goal in goals {
+        task_commands(&tasks, &includes, &goal, &dir, 0, &mut seen, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The commands of task `name` (after its dependencies), appended to `out`. `includes` is
+/// the Taskfile's `includes` map (namespaces of other Taskfiles).
+fn task_commands(
+    tasks: &serde_yaml_ng::Value,
+    includes: &serde_yaml_ng::Value,
+    name: &str,
+    dir: &Path,
+    depth: usize,
+    seen: &mut Vec<String>,
+    out: &mut Vec<Task>,
+) -> Result<(), String> {
+    use serde_yaml_ng::Value;
+    if depth > MAX_DEPTH || seen.len() > MAX_RECIPES {
+        return Err("the Taskfile's tasks call each other too deeply to follow".into());
+    }
+    if seen.iter().any(|s| s == name) {
+        return Ok(());
+    }
+    seen.push(name.to_string());
+    let Some(task) = tasks.get(name) else {
+        // A task of an included Taskfile (`ns:name`) is not read: "cannot see". Any other
+        // unknown name makes task fail before it runs anything.
+        return match name.split_once(':') {
+            Some((ns, _)) if includes.get(ns).is_some() => {
+                Err(format!("the task `{name}` comes from an included Taskfile, which interlock does not read"))
+            }
+            _ => Ok(()),
+        };
+    };
+    let dir = task.get("dir").and_then(Value::as_str).map_or(dir.to_path_buf(), |d| dir.join(d));
+    let note = format!("runs the Taskfile task `{name}`");
+    let (deps, cmds): (Vec<Value>, Vec<Value>) = match task {
+        Value::String(cmd) => (Vec::new(), vec![Value::String(cmd.clone())]),
+        Value::Sequence(cmds) => (Vec::new(), cmds.clone()),
+        _ => (
+            task.get("deps").and_then(Value::as_sequence).cloned().unwrap_or_default(),
+            task.get("cmds").and_then(Value::as_sequence).cloned().unwrap_or_default(),
+        ),
+    };
+    let called = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        _ => v.get("task").and_then(Value::as_str).map(str::to_string),
+    };
+    for t in deps.iter().filter_map(called) {
+        task_commands(tasks, includes, &t, &dir, depth + 1, seen, out)?;
+    }
+    for c in &cmds {
+        match c {
+            Value::String(text) => out.push(Task { text: text.clone(), dir: dir.clone(), note: note.clone() }),
+            _ if c.get("task").is_some() => {
+                if let Some(t) = called(c) {
+                    task_commands(tasks, includes, &t, &dir, depth + 1, seen, out)?;
+                }
+            }
+            _ => {
+                if let Some(text) = c.get("cmd").and_then(Value::as_str) {
+                    out.push(Task { text: text.to_string(), dir: dir.clone(), note: note.clone() });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn taskfile_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Taskfile.yml"),
+        "version: '3'\ntasks:\n  default:\n    cmds: [echo hi]\n  db:reset:\n    deps: [build]\n    cmds:\n      - psql -c 'DROP TABLE users'\n      - task: seed\n      - cmd: echo done\n  build: go build ./...\n  seed:\n    - psql -f seed.sql\n",
+    )
+    .unwrap();
+    let texts = |s: &str| -> Vec<String> {
+        let argv = shell_words::split(s).unwrap();
+        tasks(&argv, dir.path(), &Registry::default()).unwrap().unwrap().into_iter().map(|t| t.text).collect()
+    };
+    assert_eq!(
+        texts("task db:reset"),
+        ["go build ./...", "psql -c 'DROP TABLE users'", "psql -f seed.sql", "echo done"]
+    );
+    assert_eq!(texts("task"), ["echo hi"]);
+    assert!(texts("task --list").is_empty());
+    assert!(texts("task -n db:reset").is_empty());
+    std::fs::write(dir.path().join("Taskfile.yml"), "tasks: [unclosed").unwrap();
+    assert!(matches!(tasks(&shell_words::split("task x").unwrap(), dir.path(), &Registry::default()), Some(Err(_))));
 }
 
 #[test]

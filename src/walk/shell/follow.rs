@@ -139,6 +139,7 @@ impl Walker<'_> {
             }
             "alias" => self.alias(rest, &cmd.notes, &cmd.targets),
             _ if reader == Some(Reader::Xargs) => self.xargs(cmd),
+            _ if reader == Some(Reader::Git) => self.git_alias(cmd),
             _ => return Some(cmd),
         }
         None
@@ -337,6 +338,32 @@ impl Walker<'_> {
             .map(|(_, v)| v.clone())
             .or_else(|| self.vars.get(name).cloned().flatten())
             .or_else(|| self.env.and_then(|e| e.get(name)))
+    }
+
+    /// `git ALIAS …`: the git command itself (its own rules), then what the alias runs.
+    fn git_alias(&mut self, cmd: SimpleCommand) {
+        let found = crate::walk::gitalias::expand(&cmd.argv, self.cwd, self.env);
+        let SimpleCommand { env, notes, targets, .. } = cmd.clone();
+        self.record(cmd);
+        let mut notes = notes;
+        let (alias, runs) = match found {
+            None => return,
+            Some(Err(why)) => return self.unknown_once(why),
+            Some(Ok(a)) => (a.name, a.runs),
+        };
+        match runs {
+            crate::walk::gitalias::Runs::Git(expanded) => {
+                notes.push(format!("`git {alias}` is a git alias for `{}`", shell_words::join(&expanded)));
+                // Only `git`'s own words: an alias of an alias is followed the same way.
+                if expanded.get(1) != Some(&alias) {
+                    self.follow(expanded, env, Input::Inherited, notes, targets);
+                }
+            }
+            crate::walk::gitalias::Runs::Shell(text) => {
+                notes.push(format!("`git {alias}` is a git alias that runs the shell command `{text}`"));
+                self.nested(&text, &notes, &targets, &Input::Inherited);
+            }
+        }
     }
 
     /// `crontab FILE` / `crontab -` installs a table whose commands run later: each line's

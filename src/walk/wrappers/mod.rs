@@ -186,7 +186,7 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec, registry: &Registry
         Gcloud => gcloud(args, spec, registry),
         Aws => aws(args, spec),
         // Read by the walker itself (`walk::shell`), or not running anything here.
-        Shell | Xargs | Crontab | Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
+        Shell | Xargs | Crontab | Git | Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
     }
 }
 
