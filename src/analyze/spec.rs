@@ -78,6 +78,10 @@ pub struct ProgramSpec {
     /// The project file whose tasks the program runs (`make reset`: the Makefile's recipe).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Tasks>,
+    /// The migrations the program applies (`prisma migrate deploy`): where they are and how
+    /// to read what a pending one does (`walk::migrations`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrations: Option<Migrations>,
     /// Prefixes that make an argument a file the program reads as its payload (aws's
     /// `file://batch.json`, `fileb://`): the file's text is read with the arguments, so the
     /// rules' `argv` patterns see what it says.
@@ -224,6 +228,48 @@ pub enum Tasks {
     Npm,
     /// package.json scripts through `run` or a bare word (`yarn db:reset`, `pnpm`, `bun`).
     PackageScripts,
+}
+
+/// How a migration tool's pending migrations are found and read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Migrations {
+    /// The command paths that apply pending migrations (`"migrate deploy"`, `"upgrade"`,
+    /// `"db:migrate"`); `"*"` for a tool whose only operands say where (`atlas migrate apply`).
+    pub applies: Vec<String>,
+    /// Where the migration files are, relative to the working directory, as globs (one `*`
+    /// per path component): `"prisma/migrations/*/migration.sql"`.
+    pub files: Vec<String>,
+    /// Options whose value is the migrations directory instead (`goose -dir DIR`): the
+    /// file name part of each `files` glob is looked for there.
+    #[serde(default)]
+    pub dir_options: Vec<String>,
+    /// The language of a migration written as code (`python`, `ruby`, `javascript`): its
+    /// string literals are read for SQL and deletes as any such code is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+    /// Whether a migration without a `language` is itself SQL (`false`: a changelog or a
+    /// DSL read only through `ops`).
+    #[serde(default = "yes")]
+    pub sql: bool,
+    /// Where the part that applies starts (`def upgrade`) and where it ends (`def
+    /// downgrade`, `-- +goose Down`), as regexes; absent, the file's start and end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub down: Option<String>,
+    /// The tool's schema operations and the SQL each stands for (`op.drop_table('users')`
+    /// is `DROP TABLE users`): `call` is a regex whose groups fill `$1`, `$2` in `sql`.
+    #[serde(default)]
+    pub ops: Vec<MigrationOp>,
+}
+
+/// One schema operation of a migration DSL and the SQL it runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationOp {
+    pub call: String,
+    pub sql: String,
 }
 
 /// One thing a wrapper runs, read with the program's option rows.

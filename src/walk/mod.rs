@@ -11,7 +11,9 @@
 //! drops a command it found.
 
 pub(crate) mod gitalias;
+mod gitindex;
 pub(crate) mod interp;
+pub(crate) mod migrations;
 pub(crate) mod project;
 pub(crate) mod shell;
 pub(crate) mod wrappers;
@@ -77,7 +79,12 @@ pub(crate) fn argv(inv: Invocation, registry: Registry) -> Walk {
 /// Whether the walker finds more in a call of `program` than the call itself: it can run
 /// other commands (a shell, a wrapper, a task runner, an interpreter) or replace a file.
 pub(crate) fn follows(program: &str, registry: &Registry) -> bool {
-    shell::may_run_others(program, registry) || shell::replaces_files(program)
+    shell::may_run_others(program, registry) || shell::replaces_files(program) || applies_migrations(program, registry)
+}
+
+/// Whether `program` is a migration tool (its table says where its migrations are).
+pub(crate) fn applies_migrations(program: &str, registry: &Registry) -> bool {
+    registry.with_spec(program, |spec| spec.is_some_and(|s| s.migrations.is_some()))
 }
 
 /// Turn the walked commands into invocations, each knowing what ran before it in the string.
@@ -177,7 +184,8 @@ fn follow_files(mut script: Script, cwd: &Path, env: &Env, registry: &Registry) 
     let mut followed = 0;
     let mut i = 0;
     while i < script.commands.len() {
-        if let Some(found) = project::tasks(&script.commands[i].argv, cwd, registry) {
+        let argv = &script.commands[i].argv;
+        if let Some(found) = project::tasks(argv, cwd, registry).or_else(|| migrations::applied(argv, cwd, registry)) {
             followed += 1;
             if followed > MAX_SCRIPTS {
                 script.unknown.push("scripts run other scripts too deeply to follow".into());

@@ -302,3 +302,143 @@ fn a_wrapper_is_judged_once() {
         assert_eq!(text.matches(&format!("{rule} (")).count(), 1, "{argv:?}: {text}");
     }
 }
+
+/// A project where the destructive part is in what the command points at: script files,
+/// migrations, batch and SQL files, a Taskfile, git aliases. Each destructive file has a
+/// benign twin.
+fn pointed_at(s: &Sandbox) -> std::path::PathBuf {
+    let dir = s.path("pointed");
+    let write = |path: &str, text: &str| {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let railway = "https://backboard.railway.com/graphql/v2";
+    write(
+        "cleanup.py",
+        &format!(
+            "import requests\nrequests.post('{railway}', json={{'query': 'mutation {{ volumeDelete(volumeId: \"v1\") }}'}})\n"
+        ),
+    );
+    write(
+        "whoami.py",
+        &format!(
+            "import requests\nprint(requests.post('{railway}', json={{'query': 'query {{ me {{ id }} }}'}}).json())\n"
+        ),
+    );
+    write("wipe.mjs", "import pg from 'pg'\nconst c = new pg.Client()\nawait c.query(`DROP TABLE users`)\n");
+    write(
+        "count.mjs",
+        "import pg from 'pg'\nconst c = new pg.Client()\nconsole.log(await c.query(`SELECT count(*) FROM users`))\n",
+    );
+    write("purge.rb", "require 'fileutils'\nFileUtils.rm_rf('/srv/uploads')\n");
+    write("list.rb", "puts Dir.glob('/srv/uploads/*')\n");
+    write("drop.pl", "use DBI;\n$dbh->do(q{DROP TABLE orders});\n");
+    write("s3.py", "import boto3\nboto3.resource('s3').Bucket('prod-assets').objects.all().delete()\n");
+    write("s3list.py", "import boto3\nprint(boto3.client('s3').list_buckets())\n");
+    write("q.graphql", "mutation { volumeDelete(volumeId: \"v1\") }\n");
+    write(
+        "batch.json",
+        r#"{"Changes":[{"Action":"DELETE","ResourceRecordSet":{"Name":"api.example.com","Type":"A"}}]}"#,
+    );
+    write(
+        "upsert.json",
+        r#"{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"api.example.com","Type":"A"}}]}"#,
+    );
+    write("drop.sql", "DROP TABLE users;\n");
+    write("select.sql", "SELECT count(*) FROM users;\n");
+    write("prisma/migrations/20240101_init/migration.sql", "CREATE TABLE users (id int);\n");
+    write("prisma/migrations/20240301_drop/migration.sql", "-- DropTable\nDROP TABLE \"users\";\n");
+    write(
+        "alembic/versions/0001_add.py",
+        "from alembic import op\ndef upgrade():\n    op.add_column('users', sa.Column('email', sa.Text))\ndef downgrade():\n    op.drop_column('users', 'email')\n",
+    );
+    write(
+        "Taskfile.yml",
+        "version: '3'\ntasks:\n  build: go build ./...\n  db:wipe:\n    cmds:\n      - psql -c 'DROP DATABASE shop'\n",
+    );
+    write(
+        ".git/config",
+        "[alias]\n  nuke = reset --hard origin/main\n  lg = log --oneline\n  wipe = !psql -c 'TRUNCATE orders'\n",
+    );
+    dir
+}
+
+/// What the command points at, on both layers (issue 22).
+const POINTED: &[(&str, &str)] = &[
+    // Interpreter script files, and code read from files.
+    ("ask", "python3 cleanup.py"),
+    ("allow", "python3 whoami.py"),
+    ("ask", "python3 < cleanup.py"),
+    ("ask", "cat cleanup.py | python3 -"),
+    ("ask", "python3 -c \"exec(open('cleanup.py').read())\""),
+    (
+        "ask",
+        "python3 -c \"import requests; requests.post('https://backboard.railway.com/graphql/v2', data=open('q.graphql').read())\"",
+    ),
+    ("ask", "cat > wipe2.py <<'EOF'\nimport shutil\nshutil.rmtree('/srv/data')\nEOF\npython3 wipe2.py"),
+    ("ask", "node wipe.mjs"),
+    ("allow", "node count.mjs"),
+    ("ask", "node -e \"import('./wipe.mjs')\""),
+    ("ask", "ruby purge.rb"),
+    ("allow", "ruby list.rb"),
+    ("ask", "perl drop.pl"),
+    ("ask", "python3 s3.py"),
+    ("allow", "python3 s3list.py"),
+    // Pending migrations: the untracked drop (no repository here: the newest one).
+    ("ask", "npx prisma migrate deploy"),
+    ("allow", "prisma migrate status"),
+    ("allow", "alembic upgrade head"),
+    // Batch and SQL files named by the call.
+    ("ask", "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://batch.json"),
+    ("allow", "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://upsert.json"),
+    ("ask", "wrangler d1 execute shop --file drop.sql --remote"),
+    ("allow", "wrangler d1 execute shop --file select.sql --remote"),
+    // Task files and git aliases.
+    ("ask", "task db:wipe"),
+    ("allow", "task build"),
+    ("ask", "git nuke"),
+    ("ask", "git wipe"),
+    ("allow", "git lg"),
+    // One-shot client containers.
+    ("ask", "docker run --rm curlimages/curl -X DELETE https://api.example.com/v1/projects/9"),
+    ("allow", "docker run --rm curlimages/curl -sS https://api.example.com/v1/projects/9"),
+    ("ask", "docker run --rm --entrypoint psql postgres:16 -h db.internal -c 'DROP TABLE users'"),
+    // Tunnels and rerouting.
+    ("ask", "kubectl port-forward svc/api 8080:80 & curl -X DELETE localhost:8080/v1/users/1"),
+    ("allow", "curl -X DELETE localhost:8080/v1/users/1"),
+    ("ask", "curl --resolve localhost:443:10.0.0.5 -X DELETE https://localhost/v1/users/1"),
+    ("ask", "kubectl delete --raw /api/v1/namespaces/prod"),
+    // HTTP semantics.
+    ("ask", "curl -X POST https://abc.supabase.co/storage/v1/bucket/avatars/empty"),
+    ("ask", "curl https://ch.example.com:8443/ --data-binary 'ALTER TABLE events DELETE WHERE 1'"),
+    // What must stay quiet.
+    ("allow", "gh repo delete shop -h"),
+    ("allow", "aws s3 rm s3://prod --recursive help"),
+    ("allow", "rm -rf ~/Library/Developer/Xcode/DerivedData"),
+    ("allow", "d=$(mktemp -d) && git clone https://example.com/x.git \"$d\" && rm -rf \"$d\""),
+    ("allow", "sqlite3 :memory: 'DROP TABLE t'"),
+    ("allow", "python3 manage.py sqlflush"),
+];
+
+#[test]
+fn what_the_command_points_at_is_judged_on_both_layers() {
+    let s = Sandbox::new();
+    let dir = pointed_at(&s);
+    let mut wrong = Vec::new();
+    for (want, command) in POINTED {
+        let got = hook_decision(&s, &dir, command);
+        if got != *want {
+            wrong.push(format!("hook: {command}: want {want}, got {got}"));
+        }
+        let plain = !command.contains(['|', ';', '&', '>', '<', '$', '\n', '(', '`', '*'])
+            && !command.split_whitespace().next().is_some_and(|w| w.contains('='));
+        if plain && let Ok(argv) = shell_words::split(command) {
+            let got = check_decision(&s, &dir, &argv);
+            if got != *want {
+                wrong.push(format!("check: {command}: want {want}, got {got}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}

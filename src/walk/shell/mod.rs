@@ -154,8 +154,10 @@ pub(crate) fn inside_argv(argv: Vec<String>, cwd: &Path, env: &Env, registry: &R
     let program = argv.first().map(|a| program_name(std::ffi::OsStr::new(a))).unwrap_or_default();
     // A shell, `source`, or a task runner is kept: its entry is what the caller follows into
     // the script or task it names. Any other argv is its caller's to judge.
-    let follows_file =
-        registry.is_shell(&program) || registry.tasks(&program).is_some() || matches!(program.as_str(), "source" | ".");
+    let follows_file = registry.is_shell(&program)
+        || registry.tasks(&program).is_some()
+        || crate::walk::migrations::tool(&argv, registry).is_some()
+        || matches!(program.as_str(), "source" | ".");
     let mut walker = Walker::new(b"", At { depth: 0, cwd: Some(cwd), env: Some(env), registry }, &mut out, Vec::new());
     walker.follow(argv.clone(), Vec::new(), Input::Inherited, Vec::new(), Vec::new());
     if !follows_file && out.commands.first().is_some_and(|c| c.argv == argv) {
