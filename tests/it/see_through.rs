@@ -250,23 +250,29 @@ const CASES: &[(&str, &str)] = &[
 fn hook_and_check_see_through_command_strings() {
     let s = Sandbox::new();
     let dir = project(&s);
+    let wrong = misjudged(&s, &dir, CASES);
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// The cases the hook decides otherwise than wanted, and — for one argv without shell
+/// syntax — those `check` decides otherwise.
+fn misjudged(s: &Sandbox, dir: &std::path::Path, cases: &[(&str, &str)]) -> Vec<String> {
     let mut wrong = Vec::new();
-    for (want, command) in CASES {
-        let got = hook_decision(&s, &dir, command);
+    for (want, command) in cases {
+        let got = hook_decision(s, dir, command);
         if got != *want {
             wrong.push(format!("hook: {command}: want {want}, got {got}"));
         }
-        // One argv, no shell syntax: check must say the same.
         let plain = !command.contains(['|', ';', '&', '>', '<', '$', '\n', '(', '`', '*'])
             && !command.split_whitespace().next().is_some_and(|w| w.contains('='));
         if plain && let Ok(argv) = shell_words::split(command) {
-            let got = check_decision(&s, &dir, &argv);
+            let got = check_decision(s, dir, &argv);
             if got != *want {
                 wrong.push(format!("check: {command}: want {want}, got {got}"));
             }
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    wrong
 }
 
 /// A shim in front of `ssh`: what it would run on the far side needs a human; with no
@@ -425,20 +431,6 @@ const POINTED: &[(&str, &str)] = &[
 fn what_the_command_points_at_is_judged_on_both_layers() {
     let s = Sandbox::new();
     let dir = pointed_at(&s);
-    let mut wrong = Vec::new();
-    for (want, command) in POINTED {
-        let got = hook_decision(&s, &dir, command);
-        if got != *want {
-            wrong.push(format!("hook: {command}: want {want}, got {got}"));
-        }
-        let plain = !command.contains(['|', ';', '&', '>', '<', '$', '\n', '(', '`', '*'])
-            && !command.split_whitespace().next().is_some_and(|w| w.contains('='));
-        if plain && let Ok(argv) = shell_words::split(command) {
-            let got = check_decision(&s, &dir, &argv);
-            if got != *want {
-                wrong.push(format!("check: {command}: want {want}, got {got}"));
-            }
-        }
-    }
+    let wrong = misjudged(&s, &dir, POINTED);
     assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
