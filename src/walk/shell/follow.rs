@@ -67,6 +67,27 @@ impl Walker<'_> {
             return;
         }
         let name = program_name(std::ffi::OsStr::new(first));
+        // `./cleanup.py` with `#!/usr/bin/env python3`: the interpreter runs the file.
+        if first.contains('/')
+            && self.registry.language(&name).0.is_none()
+            && let Some(interpreter) = self.shebang_interpreter(first)
+        {
+            let mut run = vec![interpreter.clone(), first.clone()];
+            run.extend(argv[1..].iter().cloned());
+            let mut inner_notes = notes.clone();
+            inner_notes.push(format!("`{first}` runs with `{interpreter}`, its `#!` line"));
+            self.record(SimpleCommand {
+                argv,
+                env: env.clone(),
+                stdin: stdin.clone(),
+                notes,
+                targets: targets.clone(),
+                writes_before: 0,
+                computed: Vec::new(),
+            });
+            self.follow(run, env, stdin, inner_notes, targets);
+            return;
+        }
         self.replaced_files(&name, &argv[1..]);
         let cmd = SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0, computed: Vec::new() };
         if let Some(cmd) = self.shell_builtin(&name, cmd) {
@@ -274,6 +295,30 @@ impl Walker<'_> {
                 interp::Found::Shell(t) => self.nested(&t, &notes, targets, &Input::Inherited),
             }
         }
+    }
+
+    /// The interpreter a script's `#!` line names, when interlock reads that language
+    /// (`#!/usr/bin/env python3`, `#!/usr/bin/node`, `#!/usr/bin/env -S deno run -A`).
+    fn shebang_interpreter(&self, path: &str) -> Option<String> {
+        use std::io::Read;
+        let bare = |p: &str| p.trim_start_matches("./").to_string();
+        let written = self.out.written.iter().rev().find(|(p, _)| bare(p) == bare(path)).and_then(|(_, c)| c.clone());
+        let head = match written {
+            Some(bytes) => bytes[..bytes.len().min(256)].to_vec(),
+            None => {
+                let mut head = vec![0u8; 256];
+                let mut f = crate::analyze::input::open_regular(&self.cwd?.join(path)).ok()?;
+                let n = f.read(&mut head).ok()?;
+                head.truncate(n);
+                head
+            }
+        };
+        let text = String::from_utf8_lossy(&head);
+        let line = text.lines().next()?.strip_prefix("#!")?;
+        let mut words = line.split_whitespace();
+        let first = program_name(std::ffi::OsStr::new(words.next()?));
+        let program = if first == "env" { words.find(|w| !w.starts_with('-'))?.to_string() } else { first };
+        self.registry.language(&program).0.is_some().then_some(program)
     }
 
     /// A script file's text, with its path (a missing file runs nothing: the interpreter

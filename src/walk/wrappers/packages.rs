@@ -139,7 +139,14 @@ pub(super) fn as_npx(args: &[String], registry: &Registry) -> Step {
 /// `uv run [OPTIONS] COMMAND…` (uv's rows under `run`).
 pub(super) fn uv_run(args: &[String], spec: &ProgramSpec) -> Step {
     let p = spec.at(&["run"]).parse(args);
-    argv_after(&args[p.rest..], OptTable::NONE)
+    let rest = &args[p.rest..];
+    // `uv run cleanup.py` (or `--script x.py`) runs the file with Python.
+    if p.has(&["--script"]) || rest.first().is_some_and(|a| a.ends_with(".py") || a.ends_with(".pyw")) {
+        let mut argv = vec!["python".to_string()];
+        argv.extend(rest.iter().cloned());
+        return runs(Inner::argv(argv));
+    }
+    argv_after(rest, OptTable::NONE)
 }
 
 /// `uvx`/`uv tool run` and `pipx run`: `[OPTIONS] PACKAGE[@VERSION] ARG…`.
