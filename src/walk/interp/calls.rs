@@ -249,6 +249,38 @@ pub(super) fn sdk_deletes(code: &str) -> Vec<Found> {
             }
         }
     }
+    static GCS_BUCKET: LazyLock<Regex> =
+        LazyLock::new(|| regex(r#"(?:\.bucket|get_bucket|lookup_bucket)\(\s*['"`]([^'"`]+)['"`]\s*\)"#));
+    static GCS_DELETE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"\.\s*(?:delete\(\s*(?:force\s*=\s*True|\{\s*force:\s*true\s*\})?\s*\)|deleteFiles\(|delete_blobs\()")
+    });
+    if (code.contains("google.cloud") || code.contains("@google-cloud/storage")) && GCS_DELETE.is_match(code) {
+        for cap in GCS_BUCKET.captures_iter(code) {
+            out.push(Found::Argv(vec![
+                "gcloud".into(),
+                "storage".into(),
+                "rm".into(),
+                "--recursive".into(),
+                format!("gs://{}", &cap[1]),
+            ]));
+        }
+    }
+    static MONGO_DELETE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r#"(?:\.(\w+)|\[\s*['"](\w+)['"]\s*\])\s*\.\s*(delete_many\(\s*\{\s*\}\s*\)|deleteMany\(\s*\{\s*\}\s*\)|drop\(\s*\))"#,
+        )
+    });
+    if ["pymongo", "motor", "mongodb", "mongoose", "MongoClient"].iter().any(|m| code.contains(m)) {
+        for cap in MONGO_DELETE.captures_iter(code) {
+            let collection = cap.get(1).or(cap.get(2)).map_or("", |m| m.as_str());
+            let eval = if cap[3].starts_with("drop") {
+                format!("db.{collection}.drop()")
+            } else {
+                format!("db.{collection}.deleteMany({{}})")
+            };
+            out.push(Found::Argv(vec!["mongosh".into(), "--eval".into(), eval]));
+        }
+    }
     for cap in FLUSH.captures_iter(code) {
         out.push(Found::Argv(vec!["redis-cli".into(), cap[1].to_ascii_lowercase()]));
     }

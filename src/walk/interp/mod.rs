@@ -627,6 +627,21 @@ requests.post("https://backboard.railway.com/graphql/v2", headers={"Authorizatio
         );
         assert_eq!(f, [Found::Argv(vec!["aws".into(), "s3api".into(), "delete-bucket".into()])]);
         assert_eq!(found("node", "await redis.flushall()"), [Found::Argv(vec!["redis-cli".into(), "flushall".into()])]);
+        let gcs = found(
+            "python3",
+            "from google.cloud import storage\nstorage.Client().bucket('prod-backups').delete(force=True)",
+        );
+        assert_eq!(
+            gcs,
+            [Found::Argv(["gcloud", "storage", "rm", "--recursive", "gs://prod-backups"].map(String::from).to_vec())]
+        );
+        let mongo = found(
+            "python3",
+            "from pymongo import MongoClient\ndb = MongoClient().shop\ndb.orders.delete_many({})\ndb['users'].drop()",
+        );
+        let eval = |e: &str| Found::Argv(vec!["mongosh".into(), "--eval".into(), e.into()]);
+        assert_eq!(mongo, [eval("db.orders.deleteMany({})"), eval("db.users.drop()")]);
+        assert!(found("python3", "from pymongo import MongoClient\ndb.orders.delete_many({'id': 3})").is_empty());
         assert!(found("python3", "import boto3\nboto3.client('s3').list_buckets()").is_empty());
     }
 }
