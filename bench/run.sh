@@ -5,6 +5,8 @@
 #   3. psql fed a 1 GiB SQL dump: >= 500 MB/s classification, <= 64 MiB peak RSS, every byte delivered
 #   4. 10,000 user rules over many programs: pass-through and check within 2x of built-in only
 #   5. the exec guard (issue 14): 1,000 unguarded execs from bash within +10% of the same without it
+#   6. interpreter scripts (issue 22): `python3 app.py` / `node app.mjs` through the shim, which
+#      reads the script (a 400-line plain one, and one importing 10 local modules)
 # Usage: bench/run.sh [--quick]   (--quick: fewer runs and a 256 MiB dump)
 # Timed assertions do not belong in the test suite; this script reports, the README records.
 set -euo pipefail
@@ -177,4 +179,32 @@ for name, t in times.items():
     m = statistics.median(t)
     print(f"{name:<15} median {m*1000:6.0f} ms  ({(statistics.median(ratios)-1)*100:+5.1f}%, middle half {(q[0]-1)*100:+.1f}..{(q[2]-1)*100:+.1f}%; {(m-base):+.3f} ms per exec)")
 print("[budget: with the guard <= +10%]")
+PY
+
+echo "== 6. interpreter scripts through the shim (the script is read and scanned)"
+mkdir -p "$work/proj/lib"
+cp /bin/true "$work/real/python3"; cp /bin/true "$work/real/node"
+ln -s "$bin" "$work/shims/python3"; ln -s "$bin" "$work/shims/node"
+python3 - "$work/proj" <<'PY'
+import sys
+d = sys.argv[1]
+body = "".join(f"def f{i}(x):\n    return {{'n': x, 'label': 'item {i}'}}\n\n" for i in range(130))
+open(f"{d}/app.py", "w").write("import json, os, sys\n" + body + "print(json.dumps(f1(1)))\n")
+for m in range(10):
+    open(f"{d}/lib/m{m}.py", "w").write(body)
+open(f"{d}/lib/__init__.py", "w").write("")
+open(f"{d}/main.py", "w").write("".join(f"from lib import m{m}\n" for m in range(10)) + "print(m1.f1(2))\n")
+open(f"{d}/app.mjs", "w").write("".join(f"export function f{i}(x) {{ return {{ n: x, label: `item {i}` }}; }}\n" for i in range(400)))
+PY
+( cd "$work/proj" && hyperfine -N --warmup 20 -r "$runs" --export-json "$work/interp.json" \
+  -n "python3 direct" "$work/real/python3 app.py" \
+  -n "python3 app.py shim" "$work/shims/python3 app.py" \
+  -n "python3 main.py shim (10 modules)" "$work/shims/python3 main.py" \
+  -n "node app.mjs shim" "$work/shims/node app.mjs" >/dev/null )
+python3 - "$work/interp.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+d = r[0]["median"] * 1000
+for x in r[1:]:
+    print(f'{x["command"][:40]:<40} median {x["median"]*1000:.2f} ms (+{x["median"]*1000-d:.2f} ms over the program alone)')
 PY

@@ -62,7 +62,8 @@ pub(super) fn library_deletes(code: &str) -> Vec<Found> {
             r#"(?:shutil\s*\.\s*rmtree|\brmtree|\bremove_tree|\brm_rf|\brm_r|\brimraf(?:\.sync)?|\bfs\s*\.\s*(?:rmSync|rm|rmdirSync|rmdir)|\brmSync)\s*\(\s*['"`]([^'"`]+)['"`]"#,
         )
     });
-    for cap in RECURSIVE.captures_iter(code) {
+    let recursive = if mentions(code, TREE_DELETES) { RECURSIVE.captures_iter(code).collect() } else { Vec::new() };
+    for cap in recursive {
         let call = cap.get(0).map_or("", |m| m.as_str());
         // Node's rm/rmSync/rmdir delete a tree only with `recursive`.
         let node = call.contains("rm(") || call.contains("rmSync") || call.contains("rmdir");
@@ -79,7 +80,12 @@ pub(super) fn library_deletes(code: &str) -> Vec<Found> {
             r#"(?:\bos\s*\.\s*(?:remove|unlink)|\bunlinkSync|\bunlink|\bFile\s*\.\s*(?:delete|unlink)|\bFileUtils\s*\.\s*rm(?:_f)?|\bDeno\s*\.\s*remove(?:Sync)?|\bPath\s*\(\s*['"]([^'"]+)['"]\s*\)\s*\.\s*unlink)\s*\(?\s*(?:glob\s*\(\s*)?(?:['"`]([^'"`]+)['"`])?"#,
         )
     });
-    for cap in ONE_FILE.captures_iter(code) {
+    let one_file = if mentions(code, &["remove", "unlink", "File.delete", "FileUtils.rm", "Deno.remove"]) {
+        ONE_FILE.captures_iter(code).collect()
+    } else {
+        Vec::new()
+    };
+    for cap in one_file {
         if let Some(path) = cap.get(1).or_else(|| cap.get(2)) {
             let call = cap.get(0).map_or("", |m| m.as_str());
             let recursive = call.contains("Deno") && code.contains("recursive");
@@ -97,7 +103,12 @@ pub(super) fn library_deletes(code: &str) -> Vec<Found> {
             r#"\b([A-Z]\w*)(?:\.all|\.unscoped)?\.(delete_all|destroy_all)\b|\b([A-Z]\w*)\.objects\.all\(\)\.(delete)\(\)|\bquery\(\s*([A-Z]\w*)\s*\)\.(delete)\(\s*\)|\b([A-Z]\w*)::(truncate)\(\)|\b([A-Z]\w*)::query\(\)->(delete)\(\)|\bDB::table\(\s*['"](\w+)['"]\s*\)->(delete|truncate)\(\)|\.(\w+)\.(deleteMany)\(\s*(?:\{\s*\})?\s*\)|\b([A-Z]\w*)\.(deleteMany)\(\s*(?:\{\s*\})?\s*\)"#,
         )
     });
-    for cap in ORM.captures_iter(code) {
+    let orm = if mentions(code, &["delete_all", "destroy_all", "delete()", "truncate()", "deleteMany("]) {
+        ORM.captures_iter(code).collect()
+    } else {
+        Vec::new()
+    };
+    for cap in orm {
         let mut groups = cap.iter().skip(1).flatten().map(|m| m.as_str());
         let (Some(model), Some(how)) = (groups.next(), groups.next()) else { continue };
         let sql = if how == "truncate" { format!("TRUNCATE {model}") } else { format!("DELETE FROM {model}") };
@@ -185,6 +196,15 @@ fn statement_like_sql(lit: &str) -> bool {
 fn regex(pattern: &str) -> Regex {
     crate::static_regex(pattern)
 }
+
+/// Whether `code` holds one of `words`: the cheap test before a regex is compiled and run
+/// (a shim reads every script an interpreter runs; most say none of these words).
+pub(super) fn mentions(code: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| code.contains(w))
+}
+
+/// The words without which no recursive delete of the languages' libraries is there.
+const TREE_DELETES: &[&str] = &["rmtree", "remove_tree", "rm_r", "rimraf", "rmSync", "rm(", "rmdir", "Deno.remove"];
 
 /// Deletes through a cloud or data-store SDK, judged as the CLI call that does the same:
 /// boto3 (`s3.delete_bucket(…)`, `rds.delete_db_instance(…)`, `bucket.objects.all().delete()`),
@@ -281,10 +301,12 @@ pub(super) fn sdk_deletes(code: &str) -> Vec<Found> {
             out.push(Found::Argv(vec!["mongosh".into(), "--eval".into(), eval]));
         }
     }
-    for cap in FLUSH.captures_iter(code) {
-        out.push(Found::Argv(vec!["redis-cli".into(), cap[1].to_ascii_lowercase()]));
+    if mentions(code, &["flush", "Flush"]) {
+        for cap in FLUSH.captures_iter(code) {
+            out.push(Found::Argv(vec!["redis-cli".into(), cap[1].to_ascii_lowercase()]));
+        }
     }
-    if DROP_DATABASE.is_match(code) {
+    if mentions(code, &["dropDatabase", "drop_database"]) && DROP_DATABASE.is_match(code) {
         out.push(Found::Argv(vec!["mongosh".into(), "--eval".into(), "db.dropDatabase()".into()]));
     }
     out
@@ -332,10 +354,62 @@ pub(super) fn unseen(code: &str, literals: &[&str]) -> Vec<&'static str> {
             r"(?:shutil\s*\.\s*rmtree|\brmtree|\bremove_tree|\brm_rf|\brm_r|\brimraf(?:\.sync)?|\bfs\s*\.\s*(?:rmSync|rm)|\brmSync|Deno\s*\.\s*remove)\s*\(",
         )
     });
-    let bound = Bound::of(code);
+    const HTTP_WORDS: &[&str] = &[
+        "requests",
+        "httpx",
+        "aiohttp",
+        "urllib",
+        "http.client",
+        "axios",
+        "fetch",
+        "got",
+        "undici",
+        "superagent",
+        "Net::HTTP",
+        "HTTParty",
+        "Faraday",
+        "RestClient",
+        "curl_init",
+        "Guzzle",
+        "LWP",
+        "HTTP::Tiny",
+        "Mojo",
+        "socket.http",
+    ];
+    const DB_WORDS: &[&str] = &[
+        "psycopg",
+        "pg8000",
+        "asyncpg",
+        "pymysql",
+        "MySQLdb",
+        "mysql",
+        "sqlite3",
+        "duckdb",
+        "sqlalchemy",
+        "clickhouse",
+        "snowflake",
+        "oracledb",
+        "pyodbc",
+        "pg",
+        "postgres",
+        "mssql",
+        "knex",
+        "neondatabase",
+        "planetscale",
+        "prisma",
+        "drizzle",
+        "PG",
+        "Mysql2",
+        "SQLite3",
+        "Sequel",
+        "PDO",
+        "mysqli",
+        "DBI",
+    ];
+    let bound = LazyLock::new(|| Bound::of(code));
     let mut out = Vec::new();
     let has_url = literals.iter().any(|l| l.contains("http://") || l.contains("https://"));
-    if HTTP_CLIENT.is_match(code) && HTTP_WRITE.is_match(code) {
+    if mentions(code, HTTP_WORDS) && HTTP_CLIENT.is_match(code) && HTTP_WRITE.is_match(code) {
         if !has_url {
             out.push("sends HTTP requests that can change data, to an address built at run time");
         } else if literals.iter().any(|l| l.contains("graphql"))
@@ -344,13 +418,18 @@ pub(super) fn unseen(code: &str, literals: &[&str]) -> Vec<&'static str> {
             out.push("sends a GraphQL request whose document is built at run time");
         }
     }
-    if DB_DRIVER.is_match(code) && DB_EXEC.find_iter(code).any(|m| !bound.visible(first_argument(&code[m.end()..]))) {
+    if mentions(code, DB_WORDS)
+        && DB_DRIVER.is_match(code)
+        && DB_EXEC.find_iter(code).any(|m| !bound.visible(first_argument(&code[m.end()..])))
+    {
         out.push("runs SQL built at run time through a database driver");
     }
-    if TREE_DELETE.find_iter(code).any(|m| {
-        let arg = first_argument(&code[m.end()..]);
-        !bound.visible(arg) && !bound.temporary(arg)
-    }) && (!code.contains("rmSync") && !code.contains("fs.rm") || code.contains("recursive"))
+    if mentions(code, TREE_DELETES)
+        && TREE_DELETE.find_iter(code).any(|m| {
+            let arg = first_argument(&code[m.end()..]);
+            !bound.visible(arg) && !bound.temporary(arg)
+        })
+        && (!code.contains("rmSync") && !code.contains("fs.rm") || code.contains("recursive"))
     {
         out.push("deletes a directory tree whose name is built at run time");
     }

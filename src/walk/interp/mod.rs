@@ -350,13 +350,28 @@ fn files_named(code: &str, lang: Language, dir: &Path) -> Vec<(PathBuf, bool)> {
             r#"(?:\brequire|\bimport)\s*\(\s*['"`](\.{1,2}/[^'"`]+)['"`]|\bfrom\s+['"](\.{1,2}/[^'"]+)['"]|(?m:^\s*import\s+['"](\.{1,2}/[^'"]+)['"])|\b(?:require_relative|load)\s*\(?\s*['"]([^'"]+)['"]|\b(?:do|require)\s*\(?\s*['"]([^'"]+\.p[lm])['"]|\b(?:require|include)(?:_once)?\s*\(?\s*['"]([^'"]+\.php)['"]|\b(?:dofile|loadfile)\s*\(\s*['"]([^'"]+)['"]"#,
         )
     });
-    static PY_IMPORTS: LazyLock<Regex> = LazyLock::new(|| {
-        crate::static_regex(r"(?m)^\s*(?:from\s+(\.?[A-Za-z_][\w.]*)\s+import\b|import\s+([A-Za-z_][\w.]*))")
-    });
+    const READ_WORDS: &[&str] = &[
+        "open",
+        "readFile",
+        "readTextFile",
+        "Bun.file",
+        "File.read",
+        "IO.read",
+        "file_get_contents",
+        "run_path",
+        "read_text",
+        "read_bytes",
+    ];
     let first = |c: regex::Captures<'_>| c.iter().skip(1).flatten().next().map(|m| m.as_str().to_string());
-    let mut out: Vec<(PathBuf, bool)> =
-        READS.captures_iter(code).filter_map(first).map(|p| (PathBuf::from(p), false)).collect();
-    for rel in RUNS.captures_iter(code).filter_map(first) {
+    let mut out: Vec<(PathBuf, bool)> = Vec::new();
+    if calls::mentions(code, READ_WORDS) {
+        out.extend(READS.captures_iter(code).filter_map(first).map(|p| (PathBuf::from(p), false)));
+    }
+    let runs_others = lang != Language::Python
+        && calls::mentions(code, &["require", "import", "load", "do", "include", "dofile", "loadfile"]);
+    let included: Vec<String> =
+        if runs_others { RUNS.captures_iter(code).filter_map(first).collect() } else { Vec::new() };
+    for rel in included {
         let base = dir.join(&rel);
         let suffixes: &[&str] = match lang {
             Language::Javascript | Language::Deno => &["", ".js", ".mjs", ".cjs", ".ts", "/index.js", "/index.ts"],
@@ -366,7 +381,7 @@ fn files_named(code: &str, lang: Language, dir: &Path) -> Vec<(PathBuf, bool)> {
         out.extend(suffixes.iter().map(|s| (PathBuf::from(format!("{}{s}", base.display())), true)));
     }
     if lang == Language::Python {
-        for module in PY_IMPORTS.captures_iter(code).filter_map(first) {
+        for module in python_imports(code) {
             let rel = module.trim_start_matches('.').replace('.', "/");
             if rel.is_empty() {
                 continue;
@@ -378,6 +393,21 @@ fn files_named(code: &str, lang: Language, dir: &Path) -> Vec<(PathBuf, bool)> {
     out
 }
 
+/// The modules a Python file imports by name (`import a.b, c`, `from .a import x`): the
+/// first word after `import` or `from` at the start of a line.
+fn python_imports(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in code.lines().map(str::trim_start) {
+        if let Some(rest) = line.strip_prefix("from ") {
+            out.extend(rest.split_whitespace().next().map(str::to_string));
+        } else if let Some(rest) = line.strip_prefix("import ") {
+            out.extend(rest.split(',').filter_map(|m| m.split_whitespace().next()).map(str::to_string));
+        }
+    }
+    out.retain(|m| m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && !m.is_empty());
+    out
+}
+
 /// The environment variables code reads by a literal name: `os.environ["Q"]`,
 /// `os.getenv("Q")`, `process.env.Q`, `ENV["Q"]`, `$ENV{Q}`, `getenv("Q")`, `Deno.env.get`.
 fn variables(code: &str) -> impl Iterator<Item = &str> {
@@ -386,7 +416,13 @@ fn variables(code: &str) -> impl Iterator<Item = &str> {
             r#"os\.environ\s*\[\s*['"](\w+)['"]|os\.environ\.get\(\s*['"](\w+)['"]|\bgetenv\(\s*['"](\w+)['"]|process\.env\.(\w+)|process\.env\[\s*['"](\w+)['"]|\bENV\[\s*['"](\w+)['"]|ENV\.fetch\(\s*['"](\w+)['"]|\$ENV\{\s*['"]?(\w+)['"]?\s*\}|Deno\.env\.get\(\s*['"](\w+)['"]|Bun\.env\.(\w+)"#,
         )
     });
-    VARS.captures_iter(code).filter_map(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str()))
+    let reads = calls::mentions(code, &["environ", "getenv", "process.env", "ENV", "Deno.env", "Bun.env"]);
+    let names: Vec<&str> = if reads {
+        VARS.captures_iter(code).filter_map(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str())).collect()
+    } else {
+        Vec::new()
+    };
+    names.into_iter()
 }
 
 #[cfg(test)]
