@@ -68,12 +68,14 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
 /// is text the rules read with the arguments (`argv` patterns see it). A file that cannot
 /// be read is "cannot see".
 fn named_files(inv: &Invocation, spec: &ProgramSpec, facts: &mut Facts) {
-    let sql_flags: Vec<String> = spec
-        .options
-        .iter()
-        .filter(|r| r.role == Some(spec::Role::SqlFile))
-        .flat_map(|r| r.spellings(spec.clusters).collect::<Vec<_>>())
-        .collect();
+    let flags_of = |role: spec::Role| -> Vec<String> {
+        spec.options
+            .iter()
+            .filter(|r| r.role == Some(role))
+            .flat_map(|r| r.spellings(spec.clusters).collect::<Vec<_>>())
+            .collect()
+    };
+    let (sql_flags, payload_flags) = (flags_of(spec::Role::SqlFile), flags_of(spec::Role::Payload));
     let mut sql = Vec::new();
     let read = |name: &str, facts: &mut Facts| match input::file(inv, name) {
         Ok(t) => Some(t.text),
@@ -91,6 +93,35 @@ fn named_files(inv: &Invocation, spec: &ProgramSpec, facts: &mut Facts) {
     }
     if !sql.is_empty() {
         argv::read_sql(spec, sql, facts);
+    }
+    // Payload files: a directory's files too (`kubectl delete -f k8s/`), a few dozen at most.
+    for (flag, value) in facts.flag_values.clone() {
+        if !payload_flags.contains(&flag) || value.contains("://") {
+            continue;
+        }
+        if value == "-" {
+            match input::stdin_text(inv) {
+                Ok(t) => facts.argv.push(t.text),
+                Err(e) => facts.unknown.push(format!("what it reads on standard input cannot be seen ({e})")),
+            }
+            continue;
+        }
+        let path = inv.resolve_path(&value);
+        let names: Vec<String> = match std::fs::read_dir(&path) {
+            Ok(entries) => {
+                let mut files: Vec<String> =
+                    entries.flatten().filter(|e| e.path().is_file()).map(|e| e.path().display().to_string()).collect();
+                files.sort();
+                files.truncate(64);
+                files
+            }
+            Err(_) => vec![value.clone()],
+        };
+        for name in names {
+            if let Some(text) = read(&name, facts) {
+                facts.argv.push(text);
+            }
+        }
     }
     for arg in inv.args_lossy() {
         let value = arg.split_once('=').filter(|(k, _)| k.starts_with("--")).map_or(arg.as_str(), |(_, v)| v);

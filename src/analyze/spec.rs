@@ -339,6 +339,10 @@ pub enum Role {
     /// Its value names a file of SQL the program sends (`wrangler d1 execute --file
     /// drop.sql`): the file is read and scanned as `sql` values are.
     SqlFile,
+    /// Its value names a file (or a directory of them) the program acts on as its payload
+    /// (`kubectl delete -f k8s/`): the text is read with the arguments, so `argv` patterns
+    /// see what it declares.
+    Payload,
 }
 
 /// A row as written. `role = "target"` and `role = "sql"` imply a value.
@@ -374,7 +378,7 @@ impl TryFrom<RawRow> for OptionRow {
         if raw.short.is_some_and(|c| c == '-' || c.is_whitespace()) {
             return Err("`short` is one letter, without its dash".into());
         }
-        let implied = matches!(raw.role, Some(Role::Target | Role::Sql | Role::SqlFile));
+        let implied = matches!(raw.role, Some(Role::Target | Role::Sql | Role::SqlFile | Role::Payload));
         if implied && raw.value == Some(false) {
             return Err("an option with `role = \"target\"` or `\"sql\"` takes a value".into());
         }
