@@ -107,6 +107,9 @@ fn named_files(inv: &Invocation, spec: &ProgramSpec, facts: &mut Facts) {
             continue;
         }
         let path = inv.resolve_path(&value);
+        if !path.exists() && !inv.written.iter().any(|(p, _)| *p == path) {
+            continue; // not a file here (`kubectl logs -f POD` follows): the program says so
+        }
         let names: Vec<String> = match std::fs::read_dir(&path) {
             Ok(entries) => {
                 let mut files: Vec<String> =
