@@ -65,7 +65,9 @@ pub(crate) fn script(command: &str, cwd: &Path, env: &Env) -> Walk {
 pub(crate) fn argv(inv: Invocation, registry: Registry) -> Walk {
     let mut argv = vec![inv.argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default()];
     argv.extend(inv.args_lossy());
-    let inside = if follows(&inv.program, &registry) {
+    // A script run by its path (`./tools/wipe.py`) runs with its `#!` interpreter.
+    let script_path = argv[0].contains('/') && !registry.guarded(&inv.program);
+    let inside = if script_path || follows(&inv.program, &registry) {
         follow_files(shell::inside_argv(argv, &inv.cwd, &inv.env, &registry), &inv.cwd, &inv.env, &registry)
     } else {
         Script::default()

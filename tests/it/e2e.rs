@@ -106,6 +106,45 @@ fn a_python_script_that_sends_the_incident_is_stopped_and_its_read_only_twin_run
     assert_eq!(api.requests().len(), 1);
 }
 
+/// A Node script that posts `query` to the stand-in as `backboard.railway.com` (its
+/// `lookup` sends the name to loopback, as `--resolve` does for curl).
+fn node_poster(api: &ApiServer, query: &str) -> String {
+    format!(
+        r#"import http from "node:http";
+const lookup = (host, opts, cb) => opts.all ? cb(null, [{{ address: "127.0.0.1", family: 4 }}]) : cb(null, "127.0.0.1", 4);
+const body = JSON.stringify({{ query: `{query}` }});
+const req = http.request("{url}", {{ method: "POST", lookup, headers: {{ "Content-Type": "application/json" }} }}, (res) => {{
+  let out = "";
+  res.on("data", (c) => (out += c));
+  res.on("end", () => console.log(out));
+}});
+req.end(body);
+"#,
+        url = api.url()
+    )
+}
+
+#[test]
+fn a_node_script_that_sends_the_incident_is_stopped_and_its_read_only_twin_runs() {
+    let s = Sandbox::new();
+    s.shim("node");
+    let api = ApiServer::start();
+    let mutation = r#"mutation { volumeDelete(volumeId: "3d2c4a1e-8a0b-4d5e-9f00-112233445566") }"#;
+    std::fs::write(s.path("work/cleanup.mjs"), node_poster(&api, mutation)).expect("write script");
+    std::fs::write(s.path("work/whoami.mjs"), node_poster(&api, "query { me { id email } }")).expect("write twin");
+
+    let out = s.cmd("node", &["shims"]).arg("cleanup.mjs").output().expect("run node (installed by .ci/run)");
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("volumeDelete"), "{}", stderr(&out));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(api.requests().is_empty(), "the server received {:?}", api.requests());
+
+    let out = s.cmd("node", &["shims"]).arg("whoami.mjs").output().expect("run node");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), RESPONSE);
+    assert_eq!(api.requests().len(), 1);
+}
+
 #[test]
 fn the_incident_runs_once_when_a_human_confirms() {
     let s = curl_sandbox();

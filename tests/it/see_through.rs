@@ -343,6 +343,10 @@ fn pointed_at(s: &Sandbox) -> std::path::PathBuf {
     write("s3.py", "import boto3\nboto3.resource('s3').Bucket('prod-assets').objects.all().delete()\n");
     write("s3list.py", "import boto3\nprint(boto3.client('s3').list_buckets())\n");
     write("q.graphql", "mutation { volumeDelete(volumeId: \"v1\") }\n");
+    write("tools/wipe.py", "#!/usr/bin/env python3\nimport shutil\nshutil.rmtree('/srv/data')\n");
+    write("tools/hello.py", "#!/usr/bin/env python3\nprint('hello')\n");
+    write("mongo.py", "from pymongo import MongoClient\ndb = MongoClient().shop\ndb.orders.delete_many({})\n");
+    write("k8s/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: production\n");
     write(
         "batch.json",
         r#"{"Changes":[{"Action":"DELETE","ResourceRecordSet":{"Name":"api.example.com","Type":"A"}}]}"#,
@@ -391,6 +395,10 @@ const POINTED: &[(&str, &str)] = &[
     ("ask", "perl drop.pl"),
     ("ask", "python3 s3.py"),
     ("allow", "python3 s3list.py"),
+    ("ask", "./tools/wipe.py"),
+    ("allow", "./tools/hello.py"),
+    ("ask", "uv run tools/wipe.py"),
+    ("ask", "python3 mongo.py"),
     // Pending migrations: the untracked drop (no repository here: the newest one).
     ("ask", "npx prisma migrate deploy"),
     ("allow", "prisma migrate status"),
@@ -399,6 +407,8 @@ const POINTED: &[(&str, &str)] = &[
     ("ask", "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://batch.json"),
     ("allow", "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://upsert.json"),
     ("ask", "wrangler d1 execute shop --file drop.sql --remote"),
+    ("ask", "kubectl delete -f k8s/"),
+    ("allow", "kubectl logs -f deploy/api"),
     ("allow", "wrangler d1 execute shop --file select.sql --remote"),
     // Task files and git aliases.
     ("ask", "task db:wipe"),
