@@ -278,14 +278,30 @@ pub(crate) fn sqlite3(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     // An in-memory database (`:memory:`, or no file) lives and dies with this session:
     // destroying what it created destroys nothing kept — unless the session reaches a file
     // (`ATTACH`, `.open`, `.restore` onto one).
-    let in_memory = db.as_deref().is_none_or(|d| d.is_empty() || d == ":memory:");
+    forget_memory_session(db.as_deref(), &mut facts);
+    facts
+}
+
+/// Whether a database name is one that lives only for the session: none, `:memory:`, or a
+/// URI with `:memory:` / `mode=memory` (SQLite, DuckDB).
+pub(crate) fn in_memory(db: Option<&str>) -> bool {
+    db.is_none_or(|d| {
+        d.is_empty()
+            || d == ":memory:"
+            || d.starts_with("file::memory:")
+            || (d.starts_with("file:") && d.contains("mode=memory"))
+    })
+}
+
+/// A session on an in-memory database: destroying what it created destroys nothing kept —
+/// unless it reaches a file (`ATTACH`, `.open`, `.restore` onto one, another target).
+pub(crate) fn forget_memory_session(db: Option<&str>, facts: &mut Facts) {
     let reaches_file = facts.statements.iter().any(|s| s.kind == "attach" || s.kind == "restore")
-        || facts.targets.iter().any(|t| Some(t) != db.as_ref());
-    if in_memory && !reaches_file {
+        || facts.targets.iter().any(|t| Some(t.as_str()) != db);
+    if in_memory(db) && !reaches_file {
         facts.statements.clear();
     }
     facts.statements.retain(|s| s.kind != "attach");
-    facts
 }
 
 /// redis-cli: the command in argv, else one command a line on stdin.

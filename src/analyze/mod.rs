@@ -49,6 +49,10 @@ pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     facts.argv = inv.args_lossy();
     if let Some(spec) = spec {
         named_files(inv, spec, &mut facts);
+        if spec.memory_database {
+            let db = facts.command.first().cloned();
+            clients::forget_memory_session(db.as_deref(), &mut facts);
+        }
     }
     if asks_for_help(&facts.argv, spec) {
         // `railway volume delete --help`, `terraform destroy -help`: usage is printed and
@@ -139,7 +143,7 @@ fn named_files(inv: &Invocation, spec: &ProgramSpec, facts: &mut Facts) {
 /// Whether the call asks for the program's usage (before any `--`): with the words its table
 /// names (`help = ["--help", "-h", "help"]`, terraform's `-help`; `help` is the first operand,
 /// `WORD:last` the last argument, as aws takes `help`), or, for a described CLI
-/// that passes nothing on, `--help` anywhere or `-h` last. Never for a program without a
+/// that passes nothing on, `--help` or `-help` anywhere, or `-h` last. Never for a program without a
 /// table (BSD `rm` takes `--help` for a file name) nor for one that hands its arguments to a
 /// script or another program (an interpreter, a wrapper, a task runner).
 fn asks_for_help(args: &[String], spec: Option<&ProgramSpec>) -> bool {
@@ -158,7 +162,7 @@ fn asks_for_help(args: &[String], spec: Option<&ProgramSpec>) -> bool {
                 || spec.reader.is_some()
                 || !spec.runs.is_empty()
                 || spec.tasks.is_some();
-            !passes_on && (args.contains(&"--help") || args.last() == Some(&"-h"))
+            !passes_on && (args.contains(&"--help") || args.contains(&"-help") || args.last() == Some(&"-h"))
         }
     }
 }

@@ -40,6 +40,11 @@ pub struct ProgramSpec {
     /// of a program without subcommands (`duckdb FILE 'SQL'`).
     #[serde(default)]
     pub sql_operand: BTreeMap<String, usize>,
+    /// The program's first operand is its database file, and none (or `:memory:`) is a
+    /// database that lives only for the session (DuckDB): what SQL destroys there is
+    /// nothing kept.
+    #[serde(default)]
+    pub memory_database: bool,
     /// The SQL dialect of `role = "sql"` options and `sql_operand`: `postgres` (the default),
     /// `mysql` or `sqlite`.
     #[serde(default)]
@@ -52,7 +57,7 @@ pub struct ProgramSpec {
     /// terraform's `"-help"`, `"-h"`; `"help"` counts as the first operand, `kubectl help
     /// delete`; `"help:last"` as the last argument, `aws s3 rm help`): no rule applies. Without
     /// the key, a described CLI that passes nothing on (no interpreter, wrapper or task
-    /// runner) takes `--help` anywhere and a trailing `-h` as usage (`-h` needing a value
+    /// runner) takes `--help`/`-help` anywhere and a trailing `-h` as usage (`-h` needing a value
     /// there is an error: nothing runs either).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<crate::rules::model::OneOrMany>,

@@ -9,7 +9,9 @@
 use crate::facts::{HttpRequest, is_local_host, normal_host};
 use crate::invocation::{Invocation, program_name};
 
-/// The programs whose listening socket on a loopback port is a tunnel to somewhere else.
+/// The programs whose listening socket on a loopback port is a tunnel to somewhere else
+/// (found through `/proc`: Linux only).
+#[cfg(target_os = "linux")]
 const TUNNEL_PROGRAMS: &[&str] = &[
     "kubectl",
     "oc",
