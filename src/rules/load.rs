@@ -364,14 +364,19 @@ impl RuleSet {
 
     /// Every program that gets a shim, sorted, without repeats: those a rule names, and
     /// those whose table says so (`ProgramSpec::shimmed`: a CLI's description, or a wrapper
-    /// that reaches another user, host or container).
+    /// that reaches another user, host or container) — except those whose table says
+    /// `shim = false` (`sed`, `tee`: run in every script's loops; the hook and `check` judge
+    /// them).
     pub fn shimmed_names(&self) -> Vec<String> {
+        let unshimmed: Vec<&str> =
+            self.programs.iter().filter(|p| p.shim == Some(false)).map(|p| p.name.as_str()).collect();
         let mut names: Vec<String> = self
             .programs
             .iter()
             .filter(|p| p.shimmed())
             .map(|p| p.name.clone())
             .chain(self.rules.iter().flat_map(|r| r.spec.program.as_slice().iter().cloned()))
+            .filter(|n| !unshimmed.contains(&n.as_str()))
             .collect();
         names.sort();
         names.dedup();

@@ -126,6 +126,39 @@ impl Walker<'_> {
                 self.overwritten(&file);
             }
         }
+        // `cp|mv|install X DEST` writes DEST whether it was there or not: judged as a write
+        // (`tee DEST`), so a system file or a device asks (`cp key ~/.ssh/authorized_keys`).
+        if let ("cp" | "mv" | "install", [.., to]) = (name, operands.as_slice())
+            && operands.len() >= 2
+        {
+            self.written_to(to, false);
+        }
+    }
+
+    /// The string writes `path` (a redirection, `cp`/`mv` onto it): judged as `tee [-a] PATH`,
+    /// whose rules name the files and devices a write to matters for.
+    pub(super) fn written_to(&mut self, path: &str, append: bool) {
+        if path == "/dev/null" || path.starts_with("/dev/std") || path.starts_with("/dev/fd/") {
+            return;
+        }
+        let mut argv = vec!["tee".to_string()];
+        if append {
+            argv.push("-a".into());
+        }
+        argv.push(path.to_string());
+        let mut notes = self.notes.clone();
+        notes.push(format!("writes `{path}`"));
+        // Recorded as is: what replacing the file's content means is judged where the write
+        // is (`replaced_files`, `note_writes`), not again for this stand-in.
+        self.record(SimpleCommand {
+            argv,
+            env: Vec::new(),
+            stdin: Input::Inherited,
+            notes,
+            targets: Vec::new(),
+            writes_before: 0,
+            computed: Vec::new(),
+        });
     }
 
     /// What the shell itself runs for `cmd`: another shell's script, `eval`, `crontab`'s
@@ -158,7 +191,7 @@ impl Walker<'_> {
                 // An interpreter that is also a wrapper or runner (`bun x …`) runs that too.
                 self.wrapper(name, cmd);
             }
-            "alias" => self.alias(rest, &cmd.notes, &cmd.targets),
+            "alias" => self.alias(rest),
             _ if reader == Some(Reader::Xargs) => self.xargs(cmd),
             _ if reader == Some(Reader::Git) => self.git_alias(cmd),
             _ => return Some(cmd),
@@ -166,17 +199,15 @@ impl Walker<'_> {
         None
     }
 
-    /// `alias x='psql -c …'; x`: judge what the alias runs where it is defined, and remember
-    /// its words for where it is used (`alias k=kubectl; k delete ns prod`).
-    fn alias(&mut self, definitions: &[String], notes: &[String], targets: &[String]) {
+    /// `alias x='psql -c …'`: defining an alias runs nothing; its words are remembered for
+    /// where the string uses it (`alias k=kubectl; k delete ns prod`), judged there.
+    fn alias(&mut self, definitions: &[String]) {
         for def in definitions {
-            if let Some((alias, body)) = def.split_once('=') {
-                self.nested(body, notes, targets, &Input::Inherited);
-                if let Ok(words) = shell_words::split(body)
-                    && !words.is_empty()
-                {
-                    self.aliases.insert(alias.to_string(), words);
-                }
+            if let Some((alias, body)) = def.split_once('=')
+                && let Ok(words) = shell_words::split(body)
+                && !words.is_empty()
+            {
+                self.aliases.insert(alias.to_string(), words);
             }
         }
     }

@@ -495,6 +495,7 @@ impl<'a> Walker<'a> {
                 // first; the rules say which files that matters for (`rm.data-file`).
                 self.overwritten(&dest.text);
             }
+            self.written_to(&dest.text, op.ends_with(">>"));
             let mut content = body.and_then(|b| self.produced(b, node));
             if op.ends_with(">>") {
                 let before = self.out.written.iter().rev().find(|(p, _)| *p == dest.text).and_then(|(_, c)| c.clone());
