@@ -144,7 +144,7 @@ fn record(
         Some(Role::Target) => facts.add_target(value.unwrap_or_default()),
         Some(Role::Sql) => sql.push(value.unwrap_or_default().to_string()),
         // Read by `analyze::named_files`, which can open files.
-        Some(Role::SqlFile | Role::Payload) => {}
+        Some(Role::SqlFile | Role::Payload | Role::Command) => {}
         Some(Role::DryRun) => {
             let off = value.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "none" | "false" | "0" | "no"));
             facts.dry_run |= !off;

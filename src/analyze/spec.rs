@@ -344,6 +344,10 @@ pub enum Role {
     /// Its value names a file of SQL the program sends (`wrangler d1 execute --file
     /// drop.sql`): the file is read and scanned as `sql` values are.
     SqlFile,
+    /// Its value is a command line the program runs (`tar --to-command=CMD`,
+    /// `--checkpoint-action=exec=CMD`, `rsync -e CMD`, `ssh -o ProxyCommand=CMD`): the walker
+    /// judges it as a shell string (after a leading `KEY=`).
+    Command,
     /// Its value names a file (or a directory of them) the program acts on as its payload
     /// (`kubectl delete -f k8s/`): the text is read with the arguments, so `argv` patterns
     /// see what it declares.
@@ -383,7 +387,8 @@ impl TryFrom<RawRow> for OptionRow {
         if raw.short.is_some_and(|c| c == '-' || c.is_whitespace()) {
             return Err("`short` is one letter, without its dash".into());
         }
-        let implied = matches!(raw.role, Some(Role::Target | Role::Sql | Role::SqlFile | Role::Payload));
+        let implied =
+            matches!(raw.role, Some(Role::Target | Role::Sql | Role::SqlFile | Role::Payload | Role::Command));
         if implied && raw.value == Some(false) {
             return Err("an option with `role = \"target\"` or `\"sql\"` takes a value".into());
         }

@@ -81,7 +81,17 @@ pub(crate) fn argv(inv: Invocation, registry: Registry) -> Walk {
 /// Whether the walker finds more in a call of `program` than the call itself: it can run
 /// other commands (a shell, a wrapper, a task runner, an interpreter) or replace a file.
 pub(crate) fn follows(program: &str, registry: &Registry) -> bool {
-    shell::may_run_others(program, registry) || shell::replaces_files(program) || applies_migrations(program, registry)
+    shell::may_run_others(program, registry)
+        || shell::replaces_files(program)
+        || applies_migrations(program, registry)
+        || carries_commands(program, registry)
+}
+
+/// Whether `program`'s options carry command lines it runs (`role = "command"`: tar's
+/// `--to-command`, rsync's `-e`).
+fn carries_commands(program: &str, registry: &Registry) -> bool {
+    use crate::analyze::spec::Role;
+    registry.with_spec(program, |spec| spec.is_some_and(|s| s.options.iter().any(|r| r.role == Some(Role::Command))))
 }
 
 /// Whether `program` is a migration tool (its table says where its migrations are).

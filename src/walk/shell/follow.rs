@@ -10,6 +10,34 @@ use std::path::PathBuf;
 
 use crate::analyze::spec::{Language, Reader};
 
+/// Variables whose value programs run as a command line: git's transport, editor and pager
+/// hooks, the editors and pagers every tool calls, rsync's and CVS's remote shells, askpass
+/// helpers, and what bash runs before each prompt.
+const COMMAND_VARIABLES: &[&str] = &[
+    "GIT_SSH_COMMAND",
+    "GIT_SSH",
+    "GIT_EDITOR",
+    "GIT_SEQUENCE_EDITOR",
+    "GIT_PAGER",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_ASKPASS",
+    "GIT_PROXY_COMMAND",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "EDITOR",
+    "VISUAL",
+    "FCEDIT",
+    "PAGER",
+    "MANPAGER",
+    "SYSTEMD_PAGER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "BROWSER",
+    "PROMPT_COMMAND",
+    "RSYNC_RSH",
+    "CVS_RSH",
+];
+
 impl Walker<'_> {
     /// Record the command, and follow what it runs: wrappers (`sudo`, `ssh HOST …`,
     /// `kubectl exec … --`), `sh -c` and `eval`. A wrapper is recorded too, so its own
@@ -48,6 +76,7 @@ impl Walker<'_> {
             if let Some(why) = turns_guard_off(name, Some(value)) {
                 self.guard_off(why);
             }
+            self.command_variable(name, value);
         }
         let Some(first) = argv.first() else { return };
         if first.contains('$') {
@@ -132,6 +161,52 @@ impl Walker<'_> {
             && operands.len() >= 2
         {
             self.written_to(to, false);
+        }
+    }
+
+    /// A variable whose value is a command line programs run (`GIT_SSH_COMMAND`, `EDITOR`,
+    /// `PAGER`, …), set for a command or in the string: its value is judged as one.
+    pub(super) fn command_variable(&mut self, name: &str, value: &str) {
+        if !COMMAND_VARIABLES.contains(&name) || value.trim().is_empty() {
+            return;
+        }
+        let mut notes = self.notes.clone();
+        notes.push(format!("`{name}` holds a command that programs run (`{name}={value}`)"));
+        self.nested(value, &notes, &[], &Input::Inherited);
+    }
+
+    /// Command lines carried in the values of the program's `role = "command"` options
+    /// (`tar --to-command='rm -rf /srv'`, `ssh -o ProxyCommand=…`): judged as shell strings.
+    fn option_commands(&mut self, name: &str, cmd: &SimpleCommand) {
+        use crate::analyze::options::Grammar;
+        use crate::analyze::spec::Role;
+        let carried: Vec<(String, String)> = self.registry.with_spec(name, |spec| {
+            let Some(spec) = spec else { return Vec::new() };
+            let flags: Vec<String> = spec
+                .options
+                .iter()
+                .filter(|r| r.role == Some(Role::Command))
+                .flat_map(|r| r.spellings(spec.clusters).collect::<Vec<_>>())
+                .collect();
+            if flags.is_empty() {
+                return Vec::new();
+            }
+            let (p, _) = spec.at(&[]).parse_permuted(&cmd.argv[1..]);
+            p.opts
+                .iter()
+                .filter(|o| flags.contains(&o.name))
+                .filter_map(|o| o.value.clone().map(|v| (o.name.clone(), v)))
+                .collect()
+        });
+        for (flag, value) in carried {
+            // `exec=CMD`, `ProxyCommand=CMD`, `core.sshCommand=CMD`: the command after the key.
+            let text = match value.split_once('=') {
+                Some((key, rest)) if !key.contains(char::is_whitespace) => rest.to_string(),
+                _ => value.clone(),
+            };
+            let mut notes = cmd.notes.clone();
+            notes.push(format!("`{name}` runs the command given to `{flag}`"));
+            self.nested(&text, &notes, &cmd.targets, &Input::Inherited);
         }
     }
 
@@ -241,6 +316,7 @@ impl Walker<'_> {
     /// so its own rules apply (`kubectl exec` is harmless; `kubectl delete` under `sudo` is
     /// not).
     fn wrapper(&mut self, name: &str, cmd: SimpleCommand) {
+        self.option_commands(name, &cmd);
         let step = self.registry.with_spec(name, |spec| wrappers::step_with(&cmd.argv, spec, self.registry));
         if step == Step::Not {
             self.record(cmd);
@@ -418,6 +494,7 @@ impl Walker<'_> {
 
     /// `git ALIAS …`: the git command itself (its own rules), then what the alias runs.
     fn git_alias(&mut self, cmd: SimpleCommand) {
+        self.option_commands("git", &cmd);
         let found = crate::walk::gitalias::expand(&cmd.argv, self.cwd, self.env);
         let SimpleCommand { env, notes, targets, .. } = cmd.clone();
         self.record(cmd);

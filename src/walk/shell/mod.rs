@@ -380,6 +380,9 @@ impl<'a> Walker<'a> {
         if let Some(why) = turns_guard_off(&name, value.as_deref()) {
             self.guard_off(why);
         }
+        if let Some(v) = &value {
+            self.command_variable(&name, v);
+        }
         self.vars.insert(name, value);
     }
 
@@ -720,7 +723,12 @@ impl<'a> Walker<'a> {
                     let inner = child.named_child(0).unwrap_or(child);
                     let w = self.word(inner);
                     name_dynamic = w.dynamic;
-                    argv.push(w.text);
+                    // `X='git reset --hard'; $X`: the unquoted value splits into words.
+                    if !w.dynamic && self.splits(inner) {
+                        argv.extend(w.text.split_whitespace().map(str::to_string));
+                    } else {
+                        argv.push(w.text);
+                    }
                     self.visit_substitutions(child);
                 }
                 "herestring_redirect" => {
@@ -745,7 +753,11 @@ impl<'a> Walker<'a> {
                     if w.dynamic && (raw.contains("$(") || raw.contains('`')) {
                         computed.push(w.text.clone());
                     }
-                    argv.push(w.text);
+                    if !w.dynamic && self.splits(child) {
+                        argv.extend(w.text.split_whitespace().map(str::to_string));
+                    } else {
+                        argv.push(w.text);
+                    }
                 }
             }
         }

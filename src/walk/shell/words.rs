@@ -194,9 +194,25 @@ impl Walker<'_> {
         let plain = node.kind() == "simple_expansion"
             || (children.len() == 1 && raw.starts_with("${") && !raw.starts_with("${#") && !raw.starts_with("${!"));
         let name = children.iter().find(|c| c.kind() == "variable_name").map(|c| self.text(*c));
-        match (plain, name.and_then(|n| self.vars.get(&n))) {
+        match (plain, name.as_ref().and_then(|n| self.vars.get(n))) {
             (true, Some(Some(value))) => Word { text: value.clone(), dynamic: false },
+            // `${IFS}` not set by the string is the shell's default: it splits words
+            // (`rm${IFS}-rf${IFS}/`).
+            (true, None) if name.as_deref() == Some("IFS") => Word { text: " ".into(), dynamic: false },
             _ => Word { text: raw, dynamic: true },
+        }
+    }
+
+    /// Whether a word is (or holds) an unquoted expansion, which the shell splits into
+    /// words on IFS: `$CMD`, `rm${IFS}-rf`.
+    pub(super) fn splits(&self, node: Node) -> bool {
+        match node.kind() {
+            "simple_expansion" | "expansion" => true,
+            "concatenation" => {
+                let mut cursor = node.walk();
+                node.named_children(&mut cursor).any(|c| matches!(c.kind(), "simple_expansion" | "expansion"))
+            }
+            _ => false,
         }
     }
 
