@@ -8,6 +8,238 @@ use crate::facts::Facts;
 use crate::invocation::Invocation;
 
 pub(crate) fn analyze(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
+    let mut facts = analyze_args(inv, spec);
+    abbreviations(&mut facts);
+    facts
+}
+
+/// The long options of git's commands that rules name, with their siblings that share a
+/// prefix (git takes any unambiguous prefix of a long option: `reset --har` is `--hard`).
+const LONG_OPTIONS: &[(&str, &[&str])] = &[
+    (
+        "reset",
+        &[
+            "hard",
+            "soft",
+            "mixed",
+            "merge",
+            "keep",
+            "quiet",
+            "patch",
+            "recurse-submodules",
+            "refresh",
+            "intent-to-add",
+            "pathspec-from-file",
+            "pathspec-file-nul",
+        ],
+    ),
+    (
+        "push",
+        &[
+            "force",
+            "force-with-lease",
+            "force-if-includes",
+            "mirror",
+            "delete",
+            "prune",
+            "all",
+            "branches",
+            "tags",
+            "follow-tags",
+            "dry-run",
+            "porcelain",
+            "set-upstream",
+            "quiet",
+            "verbose",
+            "progress",
+            "push-option",
+            "receive-pack",
+            "repo",
+            "atomic",
+            "signed",
+            "thin",
+            "recurse-submodules",
+            "verify",
+            "ipv4",
+            "ipv6",
+            "exec",
+        ],
+    ),
+    ("clean", &["force", "dry-run", "quiet", "exclude", "interactive"]),
+    (
+        "branch",
+        &[
+            "delete",
+            "force",
+            "move",
+            "copy",
+            "all",
+            "remotes",
+            "list",
+            "create-reflog",
+            "set-upstream-to",
+            "unset-upstream",
+            "track",
+            "no-track",
+            "edit-description",
+            "contains",
+            "merged",
+            "no-merged",
+            "sort",
+            "points-at",
+            "format",
+            "color",
+            "column",
+            "verbose",
+            "quiet",
+            "abbrev",
+            "show-current",
+            "ignore-case",
+            "recurse-submodules",
+        ],
+    ),
+    (
+        "checkout",
+        &[
+            "force",
+            "quiet",
+            "progress",
+            "merge",
+            "detach",
+            "orphan",
+            "ours",
+            "theirs",
+            "track",
+            "no-track",
+            "guess",
+            "overlay",
+            "patch",
+            "conflict",
+            "ignore-skip-worktree-bits",
+            "ignore-other-worktrees",
+            "recurse-submodules",
+            "overwrite-ignore",
+            "pathspec-from-file",
+            "pathspec-file-nul",
+        ],
+    ),
+    (
+        "switch",
+        &[
+            "force",
+            "discard-changes",
+            "create",
+            "force-create",
+            "detach",
+            "guess",
+            "quiet",
+            "progress",
+            "merge",
+            "conflict",
+            "track",
+            "no-track",
+            "orphan",
+            "ignore-other-worktrees",
+            "recurse-submodules",
+        ],
+    ),
+    (
+        "rm",
+        &["force", "cached", "dry-run", "quiet", "ignore-unmatch", "sparse", "pathspec-from-file", "pathspec-file-nul"],
+    ),
+    (
+        "restore",
+        &[
+            "source",
+            "staged",
+            "worktree",
+            "patch",
+            "quiet",
+            "progress",
+            "ours",
+            "theirs",
+            "merge",
+            "conflict",
+            "ignore-unmerged",
+            "ignore-skip-worktree-bits",
+            "recurse-submodules",
+            "overlay",
+            "pathspec-from-file",
+            "pathspec-file-nul",
+        ],
+    ),
+    (
+        "worktree",
+        &[
+            "force",
+            "detach",
+            "checkout",
+            "lock",
+            "reason",
+            "orphan",
+            "track",
+            "guess-remote",
+            "quiet",
+            "verbose",
+            "expire",
+            "dry-run",
+        ],
+    ),
+    (
+        "read-tree",
+        &[
+            "reset",
+            "prefix",
+            "index-output",
+            "exclude-per-directory",
+            "trivial",
+            "aggressive",
+            "dry-run",
+            "empty",
+            "no-sparse-checkout",
+            "quiet",
+            "recurse-submodules",
+        ],
+    ),
+    (
+        "checkout-index",
+        &[
+            "force",
+            "all",
+            "index",
+            "quiet",
+            "no-create",
+            "prefix",
+            "stage",
+            "temp",
+            "stdin",
+            "ignore-skip-worktree-bits",
+        ],
+    ),
+    ("gc", &["prune", "aggressive", "auto", "quiet", "force", "keep-largest-pack", "cruft", "no-prune"]),
+];
+
+/// `--har` → `--hard`: an abbreviated long option of the command is added to the facts as
+/// git reads it, when it names exactly one option.
+fn abbreviations(facts: &mut Facts) {
+    let Some(sub) = facts.command.first() else { return };
+    let Some((_, longs)) = LONG_OPTIONS.iter().find(|(c, _)| c == sub) else { return };
+    let mut full = Vec::new();
+    for flag in &facts.flags {
+        let Some(given) = flag.strip_prefix("--") else { continue };
+        if given.is_empty() || longs.contains(&given) {
+            continue;
+        }
+        // Every command takes `--help` too: `--h` is ambiguous, and git refuses it.
+        let mut candidates = longs.iter().chain(&["help"]).filter(|l| l.starts_with(given));
+        if let (Some(one), None) = (candidates.next(), candidates.next()) {
+            full.push(format!("--{one}"));
+        }
+    }
+    facts.flags.extend(full);
+}
+
+fn analyze_args(inv: &Invocation, spec: Option<&ProgramSpec>) -> Facts {
     let args = inv.args_lossy();
     let mut facts = argv::analyze(&args, spec, &inv.env);
     let aliases = aliases(&args);

@@ -224,6 +224,9 @@ struct Walker<'a> {
     aliases: std::collections::HashMap<String, Vec<String>>,
     /// Aliases being expanded now: an alias is not expanded inside itself (`alias ls='ls -l'`).
     expanding: Vec<String>,
+    /// Arguments written after a redirection (`git>/dev/null reset --hard`), for the
+    /// command of the statement being walked.
+    trailing: Vec<String>,
 }
 
 impl<'a> Walker<'a> {
@@ -244,6 +247,7 @@ impl<'a> Walker<'a> {
             wrapped: 0,
             aliases: std::collections::HashMap::new(),
             expanding: Vec::new(),
+            trailing: Vec::new(),
         }
     }
 
@@ -327,6 +331,11 @@ impl<'a> Walker<'a> {
             "for_statement" => self.for_loop(node, stdin),
             "redirected_statement" => {
                 let input = self.redirect_input(node).unwrap_or_else(|| stdin.clone());
+                // `git>/dev/null reset --hard`: the words after a redirection's target are the
+                // command's arguments (tree-sitter files them as more destinations).
+                if node.child_by_field_name("body").is_some_and(|b| b.kind() == "command") {
+                    self.trailing = self.redirect_arguments(node);
+                }
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
                     if child.kind() == "heredoc_redirect" {
@@ -690,6 +699,17 @@ impl<'a> Walker<'a> {
         input
     }
 
+    /// The words after the first destination of a statement's file redirections.
+    fn redirect_arguments(&self, node: Node) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor).filter(|c| c.kind() == "file_redirect") {
+            let mut c2 = child.walk();
+            out.extend(child.children_by_field_name("destination", &mut c2).skip(1).map(|d| self.word(d).text));
+        }
+        out
+    }
+
     fn heredoc_input(&self, redirect: Node) -> Option<Input> {
         let mut cursor = redirect.walk();
         let body = redirect.named_children(&mut cursor).find(|c| c.kind() == "heredoc_body")?;
@@ -761,6 +781,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        argv.extend(std::mem::take(&mut self.trailing));
         if argv.is_empty() {
             return; // a bare assignment
         }
