@@ -41,7 +41,9 @@ fn claude_contract() {
     let decision = |cmd: &str| claude_decision(&hook(&s, "claude", &claude_event(cmd)));
     // No objection is silence: an explicit `allow` would switch Claude Code's own checks off.
     assert_eq!(decision("ls -la"), "none");
-    assert_eq!(decision("echo hi > /etc/elsewhere"), "none");
+    assert_eq!(decision("echo hi > /tmp/elsewhere"), "none");
+    // A write into /etc is a system file (issue 28).
+    assert_eq!(decision("echo hi > /etc/elsewhere"), "ask");
     assert_eq!(decision(INCIDENT), "ask");
     assert_eq!(decision("/usr/bin/psql -c 'DROP TABLE users'"), "ask");
     assert_eq!(decision("$(echo rm) -rf /"), "ask");
