@@ -10,6 +10,42 @@ use std::path::PathBuf;
 
 use crate::analyze::spec::{Language, Reader};
 
+/// A database statement written as a shell command (`DROP TABLE users`, `delete from t;`,
+/// `FLUSHALL`), as the client call that would run it; `None` for anything else (a program
+/// named `update` with other words is left alone).
+fn statement_typed_as_command(argv: &[String]) -> Option<Vec<String>> {
+    let word = |i: usize| argv.get(i).map(|w| w.trim_end_matches(';').to_ascii_lowercase()).unwrap_or_default();
+    let first = word(0);
+    let sql = match first.as_str() {
+        "drop" => matches!(
+            word(1).as_str(),
+            "table"
+                | "database"
+                | "schema"
+                | "index"
+                | "view"
+                | "role"
+                | "user"
+                | "sequence"
+                | "type"
+                | "function"
+                | "owned"
+                | "materialized"
+                | "collection"
+                | "keyspace"
+        ),
+        "delete" => word(1) == "from",
+        "truncate" => word(1) == "table" || argv[0].starts_with("TRUNCATE"),
+        "update" => argv.len() >= 4 && word(2) == "set",
+        "alter" => matches!(word(1).as_str(), "table" | "database" | "schema"),
+        "flushall" | "flushdb" if argv[0].chars().all(|c| c.is_ascii_uppercase() || c == ';') => {
+            return Some(vec!["redis-cli".into(), first]);
+        }
+        _ => false,
+    };
+    sql.then(|| vec!["psql".into(), "-c".into(), argv.join(" ")])
+}
+
 /// Variables whose value programs run as a command line: git's transport, editor and pager
 /// hooks, the editors and pagers every tool calls, rsync's and CVS's remote shells, askpass
 /// helpers, and what bash runs before each prompt.
@@ -96,6 +132,26 @@ impl Walker<'_> {
             return;
         }
         let name = program_name(std::ffi::OsStr::new(first));
+        // `DROP TABLE users` typed as a command (into a terminal that may be a database
+        // console, or a session the agent drives): judged as the statement it is.
+        if let Some(client) = statement_typed_as_command(&argv) {
+            let mut inner = notes.clone();
+            inner.push(
+                "an SQL or Redis statement typed as a command: a shell runs nothing, a database console would run this"
+                    .into(),
+            );
+            self.record(SimpleCommand {
+                argv: argv.clone(),
+                env: env.clone(),
+                stdin: stdin.clone(),
+                notes,
+                targets: targets.clone(),
+                writes_before: 0,
+                computed: Vec::new(),
+            });
+            self.follow(client, env, Input::Inherited, inner, targets);
+            return;
+        }
         // `./cleanup.py` with `#!/usr/bin/env python3`: the interpreter runs the file.
         if first.contains('/')
             && self.registry.language(&name).0.is_none()
