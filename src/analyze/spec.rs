@@ -150,6 +150,8 @@ pub enum Reader {
     Crontab,
     /// git: an alias (`git nuke`) runs more git or, with `!`, a shell command.
     Git,
+    /// `java -jar NAME.jar ARGS`: the tool the jar is (`jenkins-cli.jar` runs `jenkins-cli`).
+    Java,
     Sudo,
     Su,
     Runuser,

@@ -67,7 +67,8 @@ pub(crate) fn argv(inv: Invocation, registry: Registry) -> Walk {
     argv.extend(inv.args_lossy());
     // A script run by its path (`./tools/wipe.py`) runs with its `#!` interpreter.
     let script_path = argv[0].contains('/') && !registry.guarded(&inv.program);
-    let inside = if script_path || follows(&inv.program, &registry) {
+    let statement = shell::statement_typed_as_command(&argv).is_some();
+    let inside = if script_path || statement || follows(&inv.program, &registry) {
         follow_files(shell::inside_argv(argv, &inv.cwd, &inv.env, &registry), &inv.cwd, &inv.env, &registry)
     } else {
         Script::default()

@@ -444,3 +444,69 @@ fn what_the_command_points_at_is_judged_on_both_layers() {
     let wrong = misjudged(&s, &dir, POINTED);
     assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// What a peer stops (issue 28), with look-alikes that must pass, on both layers.
+const PEERS: &[(&str, &str)] = &[
+    // System files and devices.
+    ("ask", "echo x > /etc/passwd"),
+    ("ask", "echo 'alias ls=rm' >> ~/.zshrc"),
+    ("ask", "rm -f ~/.ssh/id_rsa"),
+    ("ask", "tee /etc/profile"),
+    ("ask", "dd if=/dev/zero of=/etc/sudoers"),
+    ("ask", "sed -i 's/x/y/' /etc/hosts"),
+    ("ask", "cp my.pub ~/.ssh/authorized_keys"),
+    ("ask", "cat image.img > /dev/sda"),
+    ("ask", "cryptsetup luksErase /dev/sda2"),
+    ("ask", "fdisk /dev/sda"),
+    ("ask", "chmod -R 777 /"),
+    ("ask", "scp passwd root@server:/etc/passwd"),
+    ("allow", "echo hi > out.txt"),
+    ("allow", "tee -a notes.txt"),
+    ("allow", "fdisk -l /dev/sda"),
+    ("allow", "chmod -R 755 ./dist"),
+    ("allow", "scp user@host:/etc/hosts ./hosts"),
+    // git beyond the porcelain.
+    ("ask", "git reset --har"),
+    ("ask", "git read-tree --reset -u HEAD"),
+    ("ask", "git>/dev/null reset --hard"),
+    ("ask", "X='git reset --hard'; $X"),
+    ("ask", "git update-ref --delete refs/heads/main"),
+    ("allow", "git reset --soft HEAD~1"),
+    ("allow", "git read-tree HEAD"),
+    // Commands carried by options, variables and words.
+    ("ask", "tar -xf x.tar --to-command='rm -rf /srv/data'"),
+    ("ask", "GIT_SSH_COMMAND='rm -rf /srv/data' git fetch"),
+    ("ask", "rsync -e 'rm -rf /srv/data' a host:b"),
+    ("ask", "rm${IFS}-rf${IFS}/srv/data"),
+    ("ask", "repeat 2 rm -rf /srv/data"),
+    ("ask", "k delete ns prod"),
+    ("ask", "kubectl get pods -o name | xargs kubectl delete"),
+    ("ask", "DROP TABLE users"),
+    ("allow", "tar -xzf backup.tar.gz"),
+    ("allow", "GIT_SSH_COMMAND='ssh -i ~/.ssh/deploy' git fetch"),
+    ("allow", "alias gpf='git push -f'"),
+    // Platforms.
+    ("ask", "heroku pg:psql -a shop -c 'DROP TABLE users'"),
+    ("ask", "restic forget --prune --keep-last 1"),
+    ("ask", "velero backup delete prod-nightly"),
+    ("ask", "kubeadm reset -f"),
+    ("ask", "aws apigateway delete-stage --rest-api-id a --stage-name prod"),
+    ("ask", "curl -X DELETE localhost:9200/logs-2024"),
+    ("ask", "java -jar jenkins-cli.jar -s https://ci.example.com delete-job deploy"),
+    ("allow", "restic snapshots"),
+    ("allow", "curl localhost:9200/_cat/indices"),
+    // Dry runs and the everyday.
+    ("allow", "npm unpublish pkg@1.0.0 --dry-run"),
+    ("allow", "zfs destroy -n tank/data"),
+    ("allow", "wipefs /dev/sdb"),
+    ("allow", "rm -rf node_modules bun.lockb"),
+    ("allow", "rm -rf /private/tmp/build-1"),
+];
+
+#[test]
+fn what_a_peer_stops_is_judged_on_both_layers() {
+    let s = Sandbox::new();
+    let dir = s.path("work");
+    let wrong = misjudged(&s, &dir, PEERS);
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}

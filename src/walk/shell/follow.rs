@@ -13,7 +13,7 @@ use crate::analyze::spec::{Language, Reader};
 /// A database statement written as a shell command (`DROP TABLE users`, `delete from t;`,
 /// `FLUSHALL`), as the client call that would run it; `None` for anything else (a program
 /// named `update` with other words is left alone).
-fn statement_typed_as_command(argv: &[String]) -> Option<Vec<String>> {
+pub(crate) fn statement_typed_as_command(argv: &[String]) -> Option<Vec<String>> {
     let word = |i: usize| argv.get(i).map(|w| w.trim_end_matches(';').to_ascii_lowercase()).unwrap_or_default();
     let first = word(0);
     let sql = match first.as_str() {

@@ -21,6 +21,7 @@ use crate::invocation::{Env, program_name};
 use crate::registry::Registry;
 
 mod follow;
+pub(crate) use follow::statement_typed_as_command;
 mod words;
 
 use words::*;

@@ -178,6 +178,7 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec, registry: &Registry
         Ssh => ssh(args, spec),
         Ansible => ansible(args, spec),
         Kubectl => kubectl(args, spec, registry),
+        Java => java_jar(args, spec),
         Docker => docker(args, spec),
         Compose => compose(args, spec),
         Fly => fly(args, spec),
@@ -188,6 +189,22 @@ fn read(reader: Reader, args: &[String], spec: &ProgramSpec, registry: &Registry
         // Read by the walker itself (`walk::shell`), or not running anything here.
         Shell | Xargs | Crontab | Git | Bun | Pipx | SecretsRun | Cargo | Go => Step::Not,
     }
+}
+
+/// `java [options] -jar NAME.jar ARGS`: the jar's tool, named after the jar without its
+/// version (`jenkins-cli.jar`, `flyway-commandline-10.1.jar` → `flyway-commandline`), with ARGS.
+fn java_jar(args: &[String], _spec: &ProgramSpec) -> Step {
+    // Everything after `-jar FILE` is the jar's own arguments.
+    let Some(at) = args.iter().position(|a| a == "-jar" || a == "--jar") else { return Step::Not };
+    let (Some(jar), rest) = (args.get(at + 1), args.get(at + 2..).unwrap_or_default()) else { return Step::Not };
+    let stem = std::path::Path::new(jar).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let name = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-');
+    if name.is_empty() {
+        return Step::Not;
+    }
+    let mut argv = vec![name.to_string()];
+    argv.extend(rest.iter().cloned());
+    runs(Inner::argv(argv))
 }
 
 /// `f` with another program's table, for a reader that reads part of its command line with
