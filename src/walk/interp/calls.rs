@@ -306,6 +306,16 @@ pub(super) fn sdk_deletes(code: &str) -> Vec<Found> {
             out.push(Found::Argv(vec!["redis-cli".into(), cap[1].to_ascii_lowercase()]));
         }
     }
+    static ALGOLIA: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r#"\.\s*(deleteIndex|delete_index|clearObjects|clear_objects)\s*\(\s*(?:['"`]([^'"`]+)['"`])?"#)
+    });
+    if mentions(code, &["algolia", "Algolia"]) {
+        for cap in ALGOLIA.captures_iter(code) {
+            let how = if cap[1].starts_with("clear") { "clear" } else { "delete" };
+            let index = cap.get(2).map_or("(an index)", |m| m.as_str());
+            out.push(Found::Argv(vec!["algolia".into(), "indices".into(), how.into(), index.into()]));
+        }
+    }
     if mentions(code, &["dropDatabase", "drop_database"]) && DROP_DATABASE.is_match(code) {
         out.push(Found::Argv(vec!["mongosh".into(), "--eval".into(), "db.dropDatabase()".into()]));
     }
