@@ -187,11 +187,13 @@ impl Walker<'_> {
     fn replaced_files(&mut self, name: &str, rest: &[String]) {
         let operands: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
         let emptied = match (name, operands.as_slice()) {
-            ("cp", [from, to]) if *from == "/dev/null" => Some((*to).clone()),
-            ("mv", [from, to]) if *to == "/dev/null" => Some((*from).clone()),
-            _ => None,
+            ("cp", [from, to]) if *from == "/dev/null" && self.may_hold_data(to) => vec![(*to).clone()],
+            // `mv FILE… /dev/null` has no purpose but to make the files disappear (as root, it
+            // also replaces the device): judged whether or not they are there yet.
+            ("mv", [files @ .., to]) if *to == "/dev/null" => files.iter().map(|f| (*f).clone()).collect(),
+            _ => Vec::new(),
         };
-        if let Some(file) = emptied.filter(|f| self.may_hold_data(f)) {
+        for file in emptied {
             self.simple(vec!["truncate".into(), "-s".into(), "0".into(), file], Vec::new(), Input::Inherited);
         }
         let keeps = |flags: &[&str]| rest.iter().any(|a| flags.contains(&a.as_str()));
