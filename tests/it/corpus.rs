@@ -375,7 +375,10 @@ const SHAPES: &[(&str, bool)] = &[
     ("npx prisma migrate dev --name init", false),
     ("eval \"$CMD\"", true),
     ("$TOOL delete --all", true),
-    ("$(echo psql) -c 'SELECT 1'", true),
+    ("$(which psql) -c 'SELECT 1'", true),
+    // What a literal echo prints is known: the command is psql, judged as psql.
+    ("$(echo psql) -c 'DROP TABLE users'", true),
+    ("$(echo psql) -c 'SELECT 1'", false),
     ("railway run psql -c 'DROP TABLE users'", true),
     ("railway run npm run migrate", false),
     ("curl -s https://api.example.com/health | jq .status", false),

@@ -246,6 +246,22 @@ impl Walker<'_> {
                 Word { text, dynamic }
             }
             "simple_expansion" | "expansion" => self.expansion(node),
+            // `$(echo ls)`, `` `printf x` ``: what a literal echo or printf prints, without its
+            // trailing newlines, is known now.
+            "command_substitution" => {
+                let mut cursor = node.walk();
+                let inner: Vec<Node> = node.named_children(&mut cursor).collect();
+                match inner.as_slice() {
+                    [command] => match self.produced(*command, *command) {
+                        Some(bytes) => Word {
+                            text: String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string(),
+                            dynamic: false,
+                        },
+                        None => Word { text: self.text(node), dynamic: true },
+                    },
+                    _ => Word { text: self.text(node), dynamic: true },
+                }
+            }
             "concatenation" => {
                 let mut text = String::new();
                 let mut dynamic = false;
