@@ -212,23 +212,11 @@ fn lookup(key: &str, inline: &[String], dir: Option<&Path>, env: Option<&Env>) -
     Ok(found)
 }
 
-/// The `.git` directory of the repository `dir` is in (a `.git` file of a worktree names it).
+/// The repository's shared git directory for `dir` (a worktree's gitdir is
+/// `<repo>/.git/worktrees/NAME`; aliases live in `<repo>/.git`).
 fn repository(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors().find_map(|d| {
-        let git = d.join(".git");
-        if git.is_dir() {
-            return Some(git);
-        }
-        let text = std::fs::read_to_string(&git).ok()?;
-        let target = text.trim().strip_prefix("gitdir:")?.trim();
-        // A worktree's gitdir is `<repo>/.git/worktrees/NAME`; aliases live in `<repo>/.git`.
-        let path = d.join(target);
-        Some(
-            path.ancestors()
-                .find(|a| a.file_name().is_some_and(|n| n == ".git"))
-                .map_or(path.clone(), Path::to_path_buf),
-        )
-    })
+    let (_, git) = super::gitindex::repository(dir).ok()??;
+    Some(git.ancestors().find(|a| a.file_name().is_some_and(|n| n == ".git")).map_or(git.clone(), Path::to_path_buf))
 }
 
 /// The last value of `section.key` in git config text (`[alias]` / `nuke = reset --hard`).

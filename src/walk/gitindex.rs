@@ -30,25 +30,17 @@ pub(crate) enum State {
 impl Index {
     /// The index of the repository `dir` is in; `Ok(None)` outside a repository.
     pub(crate) fn of(dir: &Path) -> Result<Option<Index>, String> {
-        let Some(root) = dir.ancestors().find(|d| d.join(".git").exists()) else { return Ok(None) };
-        let git = root.join(".git");
-        let git = if git.is_dir() {
-            git
-        } else {
-            // A worktree: `.git` is a file naming its git directory.
-            let text = std::fs::read_to_string(&git).map_err(|e| format!("{}: {e}", git.display()))?;
-            root.join(text.trim().strip_prefix("gitdir:").unwrap_or("").trim())
-        };
+        let Some((root, git)) = repository(dir)? else { return Ok(None) };
         let path = git.join("index");
         if !path.exists() {
-            return Ok(Some(Index { root: root.to_path_buf(), entries: HashMap::new() }));
+            return Ok(Some(Index { root, entries: HashMap::new() }));
         }
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let sha256 = std::fs::read_to_string(git.join("config"))
             .is_ok_and(|c| c.lines().any(|l| l.replace(' ', "").eq_ignore_ascii_case("objectformat=sha256")));
         let entries = parse(&bytes, if sha256 { 32 } else { 20 })
             .ok_or_else(|| format!("git's index {} cannot be read", path.display()))?;
-        Ok(Some(Index { root: root.to_path_buf(), entries }))
+        Ok(Some(Index { root, entries }))
     }
 
     /// How `file` (a path under the work tree) stands.
@@ -62,6 +54,19 @@ impl Index {
             meta.mtime() as u32 == entry.mtime.0 && (entry.mtime.1 == 0 || meta.mtime_nsec() as u32 == entry.mtime.1);
         if same_size && same_time { State::Unchanged } else { State::Modified }
     }
+}
+
+/// The work tree `dir` is in and its git directory (a worktree's `.git` file names its own):
+/// `Ok(None)` outside a repository.
+pub(crate) fn repository(dir: &Path) -> Result<Option<(PathBuf, PathBuf)>, String> {
+    let Some(root) = dir.ancestors().find(|d| d.join(".git").exists()) else { return Ok(None) };
+    let git = root.join(".git");
+    if git.is_dir() {
+        return Ok(Some((root.to_path_buf(), git)));
+    }
+    let text = std::fs::read_to_string(&git).map_err(|e| format!("{}: {e}", git.display()))?;
+    let named = root.join(text.trim().strip_prefix("gitdir:").unwrap_or("").trim());
+    Ok(Some((root.to_path_buf(), named)))
 }
 
 /// The entries of an index file; `None` when it is not one.

@@ -142,12 +142,16 @@ fn invocation(cmd: SimpleCommand, cwd: &Path, base: &Env, script: &Script) -> In
 
 /// Whether `path` is a regular file whose `#!` line names a shell.
 fn is_shell_script(path: &Path, registry: &Registry) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 128];
-    let n = crate::analyze::input::open_regular(path).ok().and_then(|mut f| f.read(&mut head).ok()).unwrap_or(0);
-    let line = String::from_utf8_lossy(&head[..n]);
-    let first = line.lines().next().unwrap_or("");
+    let first = first_line(path).unwrap_or_default();
     first.starts_with("#!") && first[2..].split(['/', ' ']).any(|w| !w.is_empty() && registry.is_shell(w))
+}
+
+/// The first line of a regular file, from its first 256 bytes (a `#!` line).
+pub(crate) fn first_line(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = crate::analyze::input::open_regular(path).ok()?.read(&mut head).ok()?;
+    String::from_utf8_lossy(&head[..n]).lines().next().map(str::to_string)
 }
 
 /// A script file the command runs, as text: regular files only, up to `FILE_LIMIT`.

@@ -53,10 +53,15 @@ pub(crate) fn via(req: &HttpRequest, inv: &Invocation, routing: &Routing) -> Opt
     }
     let scheme = req.url.split("://").next().unwrap_or("http").to_ascii_lowercase();
     let port = req.port.unwrap_or(if scheme == "https" { 443 } else { 80 });
+    // The `/proc` scan costs a walk over every process's descriptors: only for a request
+    // that could change something (a read sent to a local server is left alone).
+    let reads_only = matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS" | "")
+        && req.body.is_none()
+        && !req.query.as_deref().is_some_and(|q| q.contains("query="));
     resolved(&host, port, routing)
         .or_else(|| proxied(&host, &scheme, inv, routing))
         .or_else(|| inv.earlier.iter().find_map(|argv| tunnel(argv).filter(|(p, _)| *p == port)).map(|(_, to)| to))
-        .or_else(|| listener(port))
+        .or_else(|| if reads_only { None } else { listener(port) })
 }
 
 /// `--resolve` and `--connect-to` entries that send `host:port` to a non-local address.

@@ -140,15 +140,7 @@ impl Walker<'_> {
                 "an SQL or Redis statement typed as a command: a shell runs nothing, a database console would run this"
                     .into(),
             );
-            self.record(SimpleCommand {
-                argv: argv.clone(),
-                env: env.clone(),
-                stdin: stdin.clone(),
-                notes,
-                targets: targets.clone(),
-                writes_before: 0,
-                computed: Vec::new(),
-            });
+            self.record_plain(argv, env.clone(), stdin, notes, targets.clone());
             self.follow(client, env, Input::Inherited, inner, targets);
             return;
         }
@@ -161,15 +153,7 @@ impl Walker<'_> {
             run.extend(argv[1..].iter().cloned());
             let mut inner_notes = notes.clone();
             inner_notes.push(format!("`{first}` runs with `{interpreter}`, its `#!` line"));
-            self.record(SimpleCommand {
-                argv,
-                env: env.clone(),
-                stdin: stdin.clone(),
-                notes,
-                targets: targets.clone(),
-                writes_before: 0,
-                computed: Vec::new(),
-            });
+            self.record_plain(argv, env.clone(), stdin.clone(), notes, targets.clone());
             self.follow(run, env, stdin, inner_notes, targets);
             return;
         }
@@ -283,15 +267,19 @@ impl Walker<'_> {
         notes.push(format!("writes `{path}`"));
         // Recorded as is: what replacing the file's content means is judged where the write
         // is (`replaced_files`, `note_writes`), not again for this stand-in.
-        self.record(SimpleCommand {
-            argv,
-            env: Vec::new(),
-            stdin: Input::Inherited,
-            notes,
-            targets: Vec::new(),
-            writes_before: 0,
-            computed: Vec::new(),
-        });
+        self.record_plain(argv, Vec::new(), Input::Inherited, notes, Vec::new());
+    }
+
+    /// Record a command as it stands, without following what it runs.
+    fn record_plain(
+        &mut self,
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+        stdin: Input,
+        notes: Vec<String>,
+        targets: Vec<String>,
+    ) {
+        self.record(SimpleCommand { argv, env, stdin, notes, targets, writes_before: 0, computed: Vec::new() });
     }
 
     /// What the shell itself runs for `cmd`: another shell's script, `eval`, `crontab`'s
@@ -465,21 +453,13 @@ impl Walker<'_> {
     /// The interpreter a script's `#!` line names, when interlock reads that language
     /// (`#!/usr/bin/env python3`, `#!/usr/bin/node`, `#!/usr/bin/env -S deno run -A`).
     fn shebang_interpreter(&self, path: &str) -> Option<String> {
-        use std::io::Read;
         let bare = |p: &str| p.trim_start_matches("./").to_string();
-        let written = self.out.written.iter().rev().find(|(p, _)| bare(p) == bare(path)).and_then(|(_, c)| c.clone());
-        let head = match written {
-            Some(bytes) => bytes[..bytes.len().min(256)].to_vec(),
-            None => {
-                let mut head = vec![0u8; 256];
-                let mut f = crate::analyze::input::open_regular(&self.cwd?.join(path)).ok()?;
-                let n = f.read(&mut head).ok()?;
-                head.truncate(n);
-                head
-            }
+        let written = self.out.written.iter().rev().find(|(p, _)| bare(p) == bare(path)).map(|(_, c)| c.clone());
+        let first = match written {
+            Some(content) => String::from_utf8_lossy(&content?).lines().next()?.to_string(),
+            None => crate::walk::first_line(&self.cwd?.join(path))?,
         };
-        let text = String::from_utf8_lossy(&head);
-        let line = text.lines().next()?.strip_prefix("#!")?;
+        let line = first.strip_prefix("#!")?;
         let mut words = line.split_whitespace();
         let first = program_name(std::ffi::OsStr::new(words.next()?));
         let program = if first == "env" { words.find(|w| !w.starts_with('-'))?.to_string() } else { first };
@@ -637,15 +617,13 @@ impl Walker<'_> {
             Input::Unseen => {
                 self.out.unknown.push(format!("`{name}` runs commands piped into it, which cannot be seen in advance"))
             }
-            Input::File(f) => self.record(SimpleCommand {
-                argv: vec!["sh".into(), f.clone()],
-                env: Vec::new(),
-                stdin: Input::Inherited,
-                notes: notes.to_vec(),
-                targets: targets.to_vec(),
-                writes_before: 0,
-                computed: Vec::new(),
-            }),
+            Input::File(f) => self.record_plain(
+                vec!["sh".into(), f.clone()],
+                Vec::new(),
+                Input::Inherited,
+                notes.to_vec(),
+                targets.to_vec(),
+            ),
             Input::Inherited => {}
         }
     }
